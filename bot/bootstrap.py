@@ -1,0 +1,64 @@
+"""The one place that wires settings to the database, the clock and the channels."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import line_api
+from bot.config import Settings
+from bot.transports import LineTransport, Transport
+from casework.crypto import Sealer
+from casework.db import make_engine, make_session_factory
+from casework.unit_of_work import UnitOfWork
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    sealer: Sealer
+    clock: Clock
+    transports: dict[str, Transport] = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, self.sealer)
+
+    @property
+    def send_lease(self) -> timedelta:
+        """How long a claimed outbox row is ours: longer than any call can take."""
+        return timedelta(
+            seconds=self.settings.line_connect_timeout + self.settings.line_read_timeout + 5
+        )
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    transports: dict[str, Transport] | None = None,
+    pool_size: int = 5,
+) -> Services:
+    engine = make_engine(settings.database_url, pool_size=pool_size)
+    if transports is None:
+        transports = {
+            "line": LineTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
+        }
+    return Services(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        sealer=Sealer(settings.secret_key),
+        clock=clock,
+        transports=transports,
+    )

@@ -1,0 +1,114 @@
+"""The ``kaejon`` command: Flask's CLI group plus Kaejon's own commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import FlaskGroup
+
+from bot.config import ConfigError, database_url, from_env
+
+
+def _create_app():  # type: ignore[no-untyped-def]
+    from bot.app import create_app
+
+    return create_app()
+
+
+def _settings(demo: bool | None = None):  # type: ignore[no-untyped-def]
+    try:
+        return from_env(demo=demo)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def cli() -> None:
+    """Kaejon (แก้จน): LINE case management for area-based poverty alleviation."""
+
+
+@cli.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database at DATABASE_URL up to REVISION (default: the newest)."""
+    from bot.logs import configure
+    from casework import migrate
+
+    configure()
+    migrate.upgrade(database_url(), revision)
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    from casework import migrate
+
+    migrate.downgrade(database_url(), revision)
+
+
+@db.command("current")
+def db_current() -> None:
+    """Show the database's migration revision."""
+    from casework import migrate
+
+    migrate.current(database_url())
+
+
+@cli.command()
+def worker() -> None:
+    """Handle stored webhook events and send the outbox until SIGTERM."""
+    from bot import logs
+    from bot import worker as worker_module
+    from bot.bootstrap import bootstrap
+
+    logs.configure()
+    settings = _settings()
+    worker_module.run(bootstrap(settings, pool_size=settings.send_threads + 2))
+
+
+@cli.command()
+def clock() -> None:
+    """Run scheduled jobs (housekeeping now; digests and reminders later) until SIGTERM."""
+    from bot import clock as clock_module
+    from bot import logs
+    from bot.bootstrap import bootstrap
+
+    logs.configure()
+    clock_module.run(bootstrap(_settings()))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8081, show_default=True, type=int)
+@click.option("--token", default=None, help="Access token the stand-in demands (default: any).")
+def standin(host: str, port: int, token: str | None) -> None:
+    """Run the local stand-in of the LINE Messaging API (for tests and staging)."""
+    from bot.standin.__main__ import main as standin_main
+
+    args = ["--host", host, "--port", str(port)] + (["--token", token] if token else [])
+    standin_main(args)
+
+
+@cli.command()
+@click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")
+@click.option("--database", default="sqlite:///kaejon-demo.db", show_default=True,
+              help="Database for the demo (a SQLite file by default).")
+def demo(port: int, database: str) -> None:
+    """Start web, worker and the LINE stand-in with demo data; open the simulator."""
+    from bot.demo.run import run_demo
+
+    run_demo(port=port, database_url=database)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="kaejon")
+    except ConfigError as error:
+        sys.stderr.write(f"kaejon: {error}\n")
+        sys.exit(1)

@@ -1,0 +1,44 @@
+"""The ``clock`` process: scheduled jobs. One runs per deployment (see the Procfile)."""
+from __future__ import annotations
+
+import signal
+from datetime import timedelta
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot.bootstrap import Services
+from bot.logs import log
+from casework import inbox
+
+
+def forget_old_payloads(services: Services) -> int:
+    """Keep raw events (message text) only as long as needed to handle and audit them."""
+    before = services.clock() - timedelta(days=services.settings.inbox_retention_days)
+    with services.uow() as uow:
+        count = inbox.forget_payloads(uow.session, before)
+        uow.commit()
+    log("retention", job="forget_old_payloads", events=count)
+    return count
+
+
+def build_scheduler(services: Services) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone="Asia/Bangkok")
+    scheduler.add_job(forget_old_payloads, "interval", hours=1, args=[services],
+                      id="forget_old_payloads", coalesce=True, max_instances=1,
+                      next_run_time=services.clock())
+    return scheduler
+
+
+def run(services: Services) -> None:
+    scheduler = build_scheduler(services)
+
+    def request_stop(signum: int, _frame: object) -> None:
+        log("clock stopping", signal=signal.Signals(signum).name)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    log("clock started", jobs=len(scheduler.get_jobs()))
+    scheduler.start()
+    services.engine.dispose()
+    log("clock stopped")

@@ -1,0 +1,48 @@
+"""``kaejon demo``: web, worker and the LINE stand-in in one process, on 127.0.0.1 only."""
+from __future__ import annotations
+
+import threading
+
+import click
+from werkzeug.serving import make_server
+
+from bot import logs
+from bot.app import create_app
+from bot.bootstrap import bootstrap
+from bot.config import from_env
+from bot.demo.cast import load
+from bot.standin.server import serve as serve_standin
+from bot.worker import start_threads
+from casework import migrate
+
+HOST = "127.0.0.1"
+
+
+def run_demo(*, port: int, database_url: str) -> None:
+    logs.configure()
+    standin = serve_standin(HOST, 0)
+    for person in load().people:
+        standin.add_profile(person.line_user_id, person.name)
+    migrate.upgrade(database_url)
+    settings = from_env(
+        {"DATABASE_URL": database_url, "KAEJON_STANDIN_URL": standin.url, "PORT": str(port)}, demo=True
+    )
+    services = bootstrap(settings, pool_size=settings.send_threads + 4)
+    app = create_app(services=services)
+    stop = threading.Event()
+    workers = start_threads(services, stop)
+    server = make_server(HOST, port, app, threaded=True)
+    url = f"http://{HOST}:{server.server_port}/simulator"
+    click.echo(f"Kaejon demo is running. Open the chat simulator: {url}")
+    click.echo("Press Ctrl+C to stop.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+        for thread in workers:
+            thread.join(timeout=5)
+        standin.stop()
+        services.engine.dispose()

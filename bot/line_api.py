@@ -1,0 +1,33 @@
+"""The LINE SDK client, pointed at LINE or at a stand-in, with timeouts and no hidden retries."""
+from __future__ import annotations
+
+from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, MessagingApiBlob
+
+from bot.config import Settings
+
+LINE_API = "https://api.line.me"
+LINE_DATA_API = "https://api-data.line.me"
+
+
+def _configuration(settings: Settings, default_host: str) -> Configuration:
+    configuration = Configuration(
+        host=settings.line_api_endpoint or default_host,
+        access_token=settings.channel_access_token,
+    )
+    # Retries belong to the outbox, which knows what is safe to repeat; urllib3's
+    # own retries would repeat a reply behind its back.
+    configuration.retries = False
+    return configuration
+
+
+def messaging_api(settings: Settings) -> MessagingApi:
+    return MessagingApi(ApiClient(_configuration(settings, LINE_API)))
+
+
+def messaging_blob_api(settings: Settings) -> MessagingApiBlob:
+    return MessagingApiBlob(ApiClient(_configuration(settings, LINE_DATA_API)))
+
+
+def timeout(settings: Settings) -> tuple[float, float]:
+    """(connect, read) seconds, passed on every call: the SDK sets none by default."""
+    return (settings.line_connect_timeout, settings.line_read_timeout)

@@ -1,0 +1,51 @@
+"""Postback routes: each button's action name leads to one function.
+
+Features add their routes to ``ROUTES``. A route gets the decoded parameters,
+which came from the user's device and must be checked like any other input.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.context import EventContext
+from casework import chats
+from messages import greetings, menu
+from messages.i18n import available_languages, translator
+
+Route = Callable[[EventContext, dict[str, str]], str]
+
+
+def show_menu(ctx: EventContext, params: dict[str, str]) -> str:
+    ctx.answer(menu.main_menu(ctx.tr))
+    return "menu"
+
+
+def show_about(ctx: EventContext, params: dict[str, str]) -> str:
+    ctx.answer(menu.about(ctx.tr))
+    return "about"
+
+
+def show_help(ctx: EventContext, params: dict[str, str]) -> str:
+    ctx.answer(menu.help_page(ctx.tr))
+    return "help"
+
+
+def choose_language(ctx: EventContext, params: dict[str, str]) -> str:
+    choice = params.get("set")
+    if choice is None:
+        ctx.answer(menu.language_picker(ctx.tr))
+        return "language_picker"
+    if choice not in available_languages() or ctx.chat is None:
+        ctx.answer(greetings.stale_button(ctx.tr))
+        return "language_invalid"
+    chats.set_language(ctx.chat, choice)
+    ctx.answer(menu.language_changed(translator(choice)))
+    return "language_set"
+
+
+ROUTES: dict[str, Route] = {
+    "menu": show_menu,
+    "about": show_about,
+    "help": show_help,
+    "language": choose_language,
+}

@@ -1,0 +1,1 @@
+"""Kaejon's domain and its persistence: plain Python, no Flask, no LINE SDK."""

@@ -1,0 +1,42 @@
+"""The LINE chats Kaejon talks to, and whether it may still write to them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.models import Chat
+
+KINDS = ("user", "group", "room")
+
+
+def find(session: Session, line_id: str) -> Chat | None:
+    return session.scalar(select(Chat).where(Chat.line_id == line_id))
+
+
+def get_or_create(session: Session, line_id: str, kind: str, now: datetime) -> Chat:
+    chat = find(session, line_id)
+    if chat is None:
+        chat = Chat(line_id=line_id, kind=kind if kind in KINDS else "user", active=True,
+                    language="th", created_at=now)
+        session.add(chat)
+        session.flush()
+    return chat
+
+
+def opened(chat: Chat, now: datetime) -> None:
+    """The user followed (or unblocked) the bot, or it joined a group or room."""
+    chat.active = True
+    chat.followed_at = now
+    chat.left_at = None
+
+
+def closed(chat: Chat, now: datetime) -> None:
+    """Unfollowed, blocked, or removed from the group: no more pushes."""
+    chat.active = False
+    chat.left_at = now
+
+
+def set_language(chat: Chat, language: str) -> None:
+    chat.language = language

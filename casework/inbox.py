@@ -1,0 +1,174 @@
+"""The durable inbox of webhook events: record once, claim in order, finish once."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from casework.backoff import retry_delay
+from casework.crypto import Sealer
+from casework.models import InboxEvent
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """What the inbox keeps in plain columns about a raw LINE event."""
+
+    webhook_event_id: str
+    event_type: str
+    source_type: str | None
+    chat_key: str | None
+    mode: str
+    is_redelivery: bool
+    occurred_at: datetime
+    stored: bool = False
+
+
+def summarize(raw: dict[str, Any], received_at: datetime) -> EventSummary:
+    """Read the fields the inbox needs, tolerating events of types we do not know.
+
+    An event without ``webhookEventId`` (never seen from LINE, but possible from a
+    misbehaving proxy) gets an id from its content, so a repeat is still a repeat.
+    """
+    event_id = raw.get("webhookEventId")
+    if not isinstance(event_id, str) or not event_id or len(event_id) > 64:
+        digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode("utf-8")).hexdigest()
+        event_id = "sha256:" + digest[:57]
+    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+    source_type = source.get("type") if isinstance(source.get("type"), str) else None
+    chat_key = chat_id_of(source)
+    delivery = raw.get("deliveryContext") if isinstance(raw.get("deliveryContext"), dict) else {}
+    timestamp = raw.get("timestamp")
+    occurred_at = received_at
+    if isinstance(timestamp, (int, float)) and timestamp > 0:
+        occurred_at = min(datetime.fromtimestamp(timestamp / 1000, timezone.utc), received_at)
+    return EventSummary(
+        webhook_event_id=event_id,
+        event_type=str(raw.get("type") or "unknown")[:32],
+        source_type=(source_type or None) and source_type[:8],
+        chat_key=chat_key,
+        mode=str(raw.get("mode") or "active")[:16],
+        is_redelivery=bool(delivery.get("isRedelivery", False)),
+        occurred_at=occurred_at,
+    )
+
+
+def chat_id_of(source: dict[str, Any]) -> str | None:
+    """The id to answer to: the group or room when there is one, else the user."""
+    for key in ("groupId", "roomId", "userId"):
+        value = source.get(key)
+        if isinstance(value, str) and value:
+            return value[:64]
+    return None
+
+
+def record(
+    session: Session, sealer: Sealer, events: list[dict[str, Any]], now: datetime
+) -> list[EventSummary]:
+    """Store events, ignoring any already stored; returns the summaries of all of them.
+
+    Each summary says whether the event was new (``stored``) or a repeat.
+    """
+    if not events:
+        return []
+    rows = []
+    summaries = []
+    for raw in events:
+        summary = summarize(raw, now)
+        summaries.append(summary)
+        if any(row["webhook_event_id"] == summary.webhook_event_id for row in rows):
+            continue
+        rows.append(
+            {
+                **{k: v for k, v in summary.__dict__.items() if k != "stored"},
+                "received_at": now,
+                "payload": sealer.seal_json(raw),
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+        )
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(InboxEvent)
+        .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+        .returning(InboxEvent.webhook_event_id)
+    )
+    new_ids = set(session.scalars(stmt, rows).all())
+    result = []
+    for summary in summaries:
+        is_new = summary.webhook_event_id in new_ids
+        new_ids.discard(summary.webhook_event_id)
+        result.append(replace(summary, stored=is_new))
+    return result
+
+
+def claim_next(session: Session, now: datetime) -> InboxEvent | None:
+    """Lock the oldest due event whose chat has no earlier event still pending.
+
+    Events of one chat are handled in arrival order (a conversation depends on
+    it); events of different chats go to different workers. On PostgreSQL the row
+    stays locked (``FOR UPDATE SKIP LOCKED``) until the caller's transaction ends,
+    so a worker killed mid-handling simply releases it; on SQLite the transaction
+    already holds the database's write lock.
+    """
+    earlier = aliased(InboxEvent)
+    blocked = exists().where(
+        earlier.chat_key == InboxEvent.chat_key,
+        earlier.status == "pending",
+        earlier.id < InboxEvent.id,
+    )
+    stmt = (
+        select(InboxEvent)
+        .where(InboxEvent.status == "pending", InboxEvent.next_attempt_at <= now, ~blocked)
+        .order_by(InboxEvent.id)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=InboxEvent)
+    )
+    return session.scalars(stmt).first()
+
+
+def finish(event: InboxEvent, outcome: str, now: datetime, *, handled: bool = True) -> None:
+    event.status = "done" if handled else "skipped"
+    event.outcome = outcome[:40]
+    event.attempts += 1
+    event.handled_at = now
+    event.error = None
+
+
+def defer(event: InboxEvent, error: str, now: datetime) -> bool:
+    """Push a failed event's next attempt forward; returns False once it is given up."""
+    event.attempts += 1
+    event.error = error[:500]
+    if event.attempts >= MAX_ATTEMPTS:
+        event.status = "failed"
+        event.handled_at = now
+        event.outcome = "gave_up"
+        return False
+    event.next_attempt_at = now + retry_delay(event.attempts)
+    return True
+
+
+def open_payload(sealer: Sealer, event: InboxEvent) -> dict[str, Any]:
+    if event.payload is None:
+        return {}
+    return sealer.open_json(event.payload)
+
+
+def forget_payloads(session: Session, before: datetime) -> int:
+    """Drop the raw content of events handled before ``before`` (least data kept)."""
+    result = session.execute(
+        update(InboxEvent)
+        .where(InboxEvent.handled_at < before, InboxEvent.payload.is_not(None))
+        .values(payload=None)
+    )
+    return result.rowcount or 0

@@ -1,0 +1,39 @@
+"""Alembic environment: one engine, batch mode on SQLite so ALTERs work there too."""
+from __future__ import annotations
+
+from alembic import context
+
+from casework.db import make_engine
+from casework.models import Base, UTCDateTime
+
+config = context.config
+url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
+connection = config.attributes.get("connection")
+
+
+def render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
+    """Write our column types as plain SQLAlchemy types, so migrations never import models."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if connection is not None:
+    run(connection)
+else:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        run(conn)
+    engine.dispose()

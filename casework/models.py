@@ -1,0 +1,169 @@
+"""ORM models. Tables are created by Alembic migrations, never by ``create_all``."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BIGINT on PostgreSQL; plain INTEGER on SQLite, where only INTEGER PRIMARY KEY autoincrements.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both backends (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Chat(Base):
+    """A LINE chat the bot can send to: a user (1:1), a group or a multi-person room."""
+
+    __tablename__ = "line_chats"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    line_id: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(8), default="th")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    followed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class InboxEvent(Base):
+    """One webhook event, stored before LINE gets its 200 and handled later by a worker.
+
+    The raw event is kept sealed (it holds message text and user ids); the columns
+    beside it are what the worker needs to order, claim and report without opening it.
+    """
+
+    __tablename__ = "inbox_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    event_type: Mapped[str] = mapped_column(String(32))
+    source_type: Mapped[str | None] = mapped_column(String(8))
+    chat_key: Mapped[str | None] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16), default="active")
+    is_redelivery: Mapped[bool] = mapped_column(Boolean, default=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index(
+            "ix_inbox_events_pending",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_inbox_events_pending_chat",
+            "chat_key",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index("ix_inbox_events_handled_at", "handled_at"),
+    )
+
+
+class OutboxMessage(Base):
+    """One call to a sending channel (for LINE: at most five messages to one chat).
+
+    Rows are written in the same transaction as the change that caused them and
+    sent afterwards, so nothing is sent for work that rolled back and nothing
+    acknowledged is lost. ``retry_key`` is fixed at creation so every retry of a
+    push, even after a crash, is recognised by LINE as the same request.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), default="line")
+    recipient: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    reply_token: Mapped[str | None] = mapped_column(String(255))
+    reply_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retry_key: Mapped[str] = mapped_column(String(36), unique=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    source_event_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("inbox_events.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    method: Mapped[str | None] = mapped_column(String(8))
+    reply_uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index(
+            "ix_outbox_open",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
+        Index(
+            "ix_outbox_open_recipient",
+            "recipient",
+            "id",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
+        Index("ix_outbox_source_event_id", "source_event_id"),
+    )

@@ -1,0 +1,224 @@
+"""The durable outbox: everything Kaejon sends goes through here, exactly once.
+
+A row is one call to a channel. Senders claim due rows with a lease, call the
+channel outside any transaction, and record the outcome with a conditional
+update; a sender that dies mid-call leaves the row to be reclaimed when its
+lease ends. The rules (reply or push, retry or give up) are plain functions.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from casework.backoff import retry_delay
+from casework.crypto import Sealer
+from casework.models import Chat, OutboxMessage
+
+MAX_MESSAGES_PER_CALL = 5
+MAX_ATTEMPTS = 10
+REPLY_TOKEN_TTL = timedelta(seconds=50)
+
+Method = Literal["reply", "push"]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A claimed row, as plain data for a transport to send outside the session."""
+
+    id: int
+    channel: str
+    recipient: str
+    messages: list[dict[str, Any]]
+    method: Method
+    reply_token: str | None
+    retry_key: str
+    reply_uncertain: bool
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Sent:
+    status: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A failed call. ``uncertain`` means the channel may have acted on it anyway."""
+
+    error: str
+    status: int | None = None
+    permanent: bool = False
+    uncertain: bool = False
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class ReplyTokenRejected:
+    """LINE refused the reply token: used already, or too old."""
+
+    status: int | None = 400
+
+
+Outcome = Sent | Failed | ReplyTokenRejected
+
+
+def batches(messages: list[dict[str, Any]], size: int = MAX_MESSAGES_PER_CALL) -> list[list[dict[str, Any]]]:
+    return [messages[i : i + size] for i in range(0, len(messages), size)]
+
+
+def enqueue(
+    session: Session,
+    sealer: Sealer,
+    *,
+    recipient: str,
+    messages: list[dict[str, Any]],
+    now: datetime,
+    reply_token: str | None = None,
+    reply_deadline: datetime | None = None,
+    source_event_id: int | None = None,
+    dedupe_key: str | None = None,
+    channel: str = "line",
+) -> list[OutboxMessage]:
+    """Queue messages for one chat, five to a call; only the first call may reply.
+
+    A reply token can be used once, so any further calls go as pushes; they are
+    sent after the first because a chat's rows leave in order.
+    """
+    rows = []
+    for index, chunk in enumerate(batches(messages)):
+        row = OutboxMessage(
+            channel=channel,
+            recipient=recipient,
+            body=sealer.seal_json(chunk),
+            reply_token=reply_token if index == 0 else None,
+            reply_deadline=reply_deadline if index == 0 else None,
+            retry_key=str(uuid.uuid4()),
+            dedupe_key=f"{dedupe_key}:{index}" if dedupe_key else None,
+            source_event_id=source_event_id,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def choose_method(reply_token: str | None, reply_deadline: datetime | None, now: datetime) -> Method:
+    """Reply while the token is fresh (replies are free); push otherwise."""
+    if reply_token and reply_deadline is not None and now < reply_deadline:
+        return "reply"
+    return "push"
+
+
+def claim_next(session: Session, sealer: Sealer, now: datetime, lease: timedelta) -> Delivery | None:
+    """Claim the oldest due row whose chat has nothing earlier still open.
+
+    A row found in ``sending`` with an ended lease was being sent by a process
+    that died: if that was a reply, LINE may have delivered it, which the next
+    attempt must take into account (see ``record_outcome``).
+    """
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        earlier.recipient == OutboxMessage.recipient,
+        earlier.channel == OutboxMessage.channel,
+        earlier.status.in_(("pending", "sending")),
+        earlier.id < OutboxMessage.id,
+    )
+    due = or_(
+        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+    )
+    stmt = (
+        select(OutboxMessage)
+        .where(due, ~blocked)
+        .order_by(OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    )
+    row = session.scalars(stmt).first()
+    if row is None:
+        return None
+    crashed_mid_reply = row.status == "sending" and row.method == "reply"
+    method = choose_method(row.reply_token, row.reply_deadline, now)
+    if method == "push" and not _may_push(session, row.recipient):
+        row.status = "cancelled"
+        row.last_error = "recipient unfollowed or left"
+        row.lease_until = None
+        return claim_next(session, sealer, now, lease)
+    row.status = "sending"
+    row.method = method
+    row.reply_uncertain = row.reply_uncertain or crashed_mid_reply
+    row.attempts += 1
+    row.lease_until = now + lease
+    return Delivery(
+        id=row.id,
+        channel=row.channel,
+        recipient=row.recipient,
+        messages=sealer.open_json(row.body),
+        method=method,
+        reply_token=row.reply_token if method == "reply" else None,
+        retry_key=row.retry_key,
+        reply_uncertain=row.reply_uncertain,
+        attempts=row.attempts,
+    )
+
+
+def _may_push(session: Session, recipient: str) -> bool:
+    active = session.scalar(select(Chat.active).where(Chat.line_id == recipient))
+    return active is not False
+
+
+def record_outcome(session: Session, delivery: Delivery, outcome: Outcome, now: datetime) -> str:
+    """Store what happened to a claimed row; returns the row's new status.
+
+    The update is conditional on the claim still being ours (same attempt count,
+    still ``sending``), so a sender whose lease ran out cannot overwrite the work
+    of the one that took over.
+    """
+    values: dict[str, Any]
+    if isinstance(outcome, Sent):
+        values = {"status": "sent", "sent_at": now, "last_status": outcome.status,
+                  "last_error": outcome.note, "lease_until": None}
+    elif isinstance(outcome, ReplyTokenRejected):
+        if delivery.reply_uncertain:
+            # An earlier attempt may have reached LINE and spent the token: the
+            # token being refused while still fresh means it did.
+            values = {"status": "sent", "sent_at": now, "last_status": outcome.status,
+                      "last_error": "reply presumed delivered by an earlier attempt",
+                      "lease_until": None}
+        else:
+            values = {"status": "pending", "reply_token": None, "reply_deadline": None,
+                      "next_attempt_at": now, "last_status": outcome.status,
+                      "last_error": "reply token refused; sending as push", "lease_until": None}
+    elif outcome.permanent or delivery.attempts >= MAX_ATTEMPTS:
+        values = {"status": "dead", "last_status": outcome.status,
+                  "last_error": outcome.error[:500], "lease_until": None}
+    else:
+        values = {
+            "status": "pending",
+            "next_attempt_at": now + retry_delay(delivery.attempts, retry_after=outcome.retry_after),
+            "last_status": outcome.status,
+            "last_error": outcome.error[:500],
+            "reply_uncertain": delivery.reply_uncertain
+            or (delivery.method == "reply" and outcome.uncertain),
+            "lease_until": None,
+        }
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == delivery.id,
+            OutboxMessage.status == "sending",
+            OutboxMessage.attempts == delivery.attempts,
+        )
+        .values(**values)
+    )
+    return values["status"] if result.rowcount == 1 else "lost_claim"

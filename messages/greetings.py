@@ -1,0 +1,44 @@
+"""What the bot says when a chat starts, and when it cannot follow."""
+from __future__ import annotations
+
+from babel.support import NullTranslations
+
+from messages import line
+from messages.line import Message
+from messages.menu import menu_actions
+
+
+def welcome(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(
+        _("Welcome to Kaejon.\n"
+          "Here you can check the welfare you are entitled to, ask for help and follow your "
+          "requests. Community leaders and agency staff work with you here too.\n"
+          "Tap a button below to begin."),
+        quick=menu_actions(tr),
+    )
+
+
+def group_welcome(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(
+        _("Hello everyone. I am Kaejon. I will post case updates for your agency in this group. "
+          "Personal details are only shown in one-to-one chats."),
+    )
+
+
+def not_understood(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Sorry, I did not understand that. Please choose from the buttons below."),
+                     quick=menu_actions(tr))
+
+
+def unsupported_message(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("I can only read text and buttons here for now. Please choose from the buttons below."),
+                     quick=menu_actions(tr))
+
+
+def stale_button(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("That button is no longer in use. Here is the menu again."), quick=menu_actions(tr))

@@ -1,0 +1,27 @@
+"""Postback data: a short action name and parameters, as a query string.
+
+The bot must treat what comes back as untrusted (a postback can be forged),
+so decoding never fails: anything unreadable decodes to an empty action.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from messages.line import MAX_POSTBACK_DATA, MessageLimitError
+
+
+def encode(action: str, **params: str | int) -> str:
+    data = urlencode({"a": action, **{key: str(value) for key, value in params.items()}})
+    if len(data) > MAX_POSTBACK_DATA:
+        raise MessageLimitError(f"postback data is {len(data)} characters; LINE allows {MAX_POSTBACK_DATA}")
+    return data
+
+
+def decode(data: object) -> tuple[str, dict[str, str]]:
+    if not isinstance(data, str) or not data or len(data) > MAX_POSTBACK_DATA:
+        return "", {}
+    try:
+        pairs = dict(parse_qsl(data, keep_blank_values=True, strict_parsing=True, max_num_fields=20))
+    except ValueError:
+        return "", {}
+    return pairs.pop("a", ""), pairs
