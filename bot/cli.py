@@ -10,16 +10,20 @@ from bot.config import ConfigError, database_url, from_env
 
 
 def _create_app():  # type: ignore[no-untyped-def]
+    """The app for Flask's own commands (run, shell, routes); they need the secrets."""
+    from flask.cli import NoAppException
+
     from bot.app import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise NoAppException(str(error)) from None
 
 
 def _settings(demo: bool | None = None):  # type: ignore[no-untyped-def]
-    try:
-        return from_env(demo=demo)
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+    """Settings for a process that talks to LINE; ``main`` reports a ``ConfigError``."""
+    return from_env(demo=demo)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
@@ -27,7 +31,7 @@ def cli() -> None:
     """Kaejon (แก้จน): LINE case management for area-based poverty alleviation."""
 
 
-@cli.group()
+@cli.group(cls=click.Group)
 def db() -> None:
     """Database migrations."""
 
@@ -60,7 +64,7 @@ def db_current() -> None:
     migrate.current(database_url())
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 def worker() -> None:
     """Handle stored webhook events and send the outbox until SIGTERM."""
     from bot import logs
@@ -72,7 +76,7 @@ def worker() -> None:
     worker_module.run(bootstrap(settings, pool_size=settings.send_threads + 2))
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 def clock() -> None:
     """Run scheduled jobs (housekeeping now; digests and reminders later) until SIGTERM."""
     from bot import clock as clock_module
@@ -83,7 +87,7 @@ def clock() -> None:
     clock_module.run(bootstrap(_settings()))
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8081, show_default=True, type=int)
 @click.option("--token", default=None, help="Access token the stand-in demands (default: any).")
@@ -95,7 +99,7 @@ def standin(host: str, port: int, token: str | None) -> None:
     standin_main(args)
 
 
-@cli.command()
+@cli.command(with_appcontext=False)
 @click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")
 @click.option("--database", default="sqlite:///kaejon-demo.db", show_default=True,
               help="Database for the demo (a SQLite file by default).")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from babel.support import NullTranslations
@@ -22,6 +22,7 @@ class EventContext:
     occurred_at: datetime
     now: datetime
     chat: Chat | None
+    reply_ttl: timedelta = outbox.REPLY_TOKEN_TTL
     _replied: bool = field(default=False, init=False)
 
     @property
@@ -49,7 +50,7 @@ class EventContext:
             messages=messages,
             now=self.now,
             reply_token=token if isinstance(token, str) and token else None,
-            reply_deadline=self.occurred_at + outbox.REPLY_TOKEN_TTL,
+            reply_deadline=self.occurred_at + self.reply_ttl,
             source_event_id=self.inbox_id,
         )
         self._replied = True

@@ -11,6 +11,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from bot import events
 from bot.bootstrap import Services
@@ -34,7 +35,8 @@ def handle_one_event(services: Services, handler: Callable[[EventContext], str] 
                 with uow.session.begin_nested():
                     chat = _chat_for(uow, event, now)
                     ctx = EventContext(uow=uow, event=raw, inbox_id=event.id,
-                                       occurred_at=event.occurred_at, now=now, chat=chat)
+                                       occurred_at=event.occurred_at, now=now, chat=chat,
+                                       reply_ttl=timedelta(seconds=services.settings.reply_token_ttl))
                     outcome = handler(ctx)
                 inbox.finish(event, outcome, now)
             except Exception as error:  # one bad event must not stop the worker

@@ -94,8 +94,12 @@ def standin_server():
 
 @pytest.fixture
 def standin(standin_server):
+    """The stand-in, emptied; afterwards, LINE must not have refused anything we sent."""
     requests.post(f"{standin_server.url}/_standin/reset", timeout=5).raise_for_status()
     yield standin_server
+    received = requests.get(f"{standin_server.url}/_standin/requests", timeout=5).json()["items"]
+    refused = [r for r in received if r.get("errors")]
+    assert refused == [], "LINE would have refused what the bot sent"
 
 
 def make_settings(database_url: str, line_api_endpoint: str) -> Settings:

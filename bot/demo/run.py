@@ -1,6 +1,7 @@
 """``kaejon demo``: web, worker and the LINE stand-in in one process, on 127.0.0.1 only."""
 from __future__ import annotations
 
+import signal
 import threading
 
 import click
@@ -16,6 +17,10 @@ from bot.worker import start_threads
 from casework import migrate
 
 HOST = "127.0.0.1"
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def run_demo(*, port: int, database_url: str) -> None:
@@ -35,6 +40,7 @@ def run_demo(*, port: int, database_url: str) -> None:
     url = f"http://{HOST}:{server.server_port}/simulator"
     click.echo(f"Kaejon demo is running. Open the chat simulator: {url}")
     click.echo("Press Ctrl+C to stop.")
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
