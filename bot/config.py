@@ -27,7 +27,8 @@ class Settings:
     line_connect_timeout: float = 3.0
     line_read_timeout: float = 10.0
     send_threads: int = 4
-    poll_interval: float = 0.05
+    event_batch: int = 16
+    poll_interval: float = 0.1
     inbox_retention_days: int = 30
     reply_token_ttl: float = 50.0
     standin_url: str | None = field(default=None)
@@ -60,6 +61,7 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool | None = No
             line_connect_timeout=float(env.get("LINE_CONNECT_TIMEOUT", "3")),
             line_read_timeout=float(env.get("LINE_READ_TIMEOUT", "10")),
             send_threads=int(env.get("KAEJON_SEND_THREADS", "4")),
+            event_batch=int(env.get("KAEJON_EVENT_BATCH", "16")),
             inbox_retention_days=int(env.get("KAEJON_INBOX_RETENTION_DAYS", "30")),
             reply_token_ttl=float(env.get("KAEJON_REPLY_TOKEN_TTL", "50")),
             standin_url=(env.get("KAEJON_STANDIN_URL") or "").rstrip("/") or None,

@@ -11,6 +11,7 @@ from linebot.v3.webhook import SignatureValidator
 from bot.bootstrap import Services
 from bot.logs import log
 from casework import inbox
+from casework.db import retrying_disconnects
 
 bp = Blueprint("webhook", __name__)
 
@@ -33,15 +34,20 @@ def callback() -> Response | tuple[str, int]:
     if events is None:
         log("webhook refused", level=logging.WARNING, reason="malformed body", bytes=len(body))
         return "malformed body", 400
-    with services.uow() as uow:
-        summaries = inbox.record(uow.session, uow.sealer, events, services.clock())
-        uow.commit()
+    summaries = retrying_disconnects(lambda: _store(services, events))
     ack_ms = round((time.perf_counter() - started) * 1000, 2)
     for summary in summaries:
         if not summary.stored:
             log("event", event_id=summary.webhook_event_id, type=summary.event_type,
                 outcome="duplicate", redelivery=summary.is_redelivery, latency_ms=ack_ms)
     return Response("{}", status=200, mimetype="application/json")
+
+
+def _store(services: Services, events: list[dict]) -> list[inbox.EventSummary]:
+    with services.uow() as uow:
+        summaries = inbox.record(uow.session, uow.sealer, events, services.clock())
+        uow.commit()
+    return summaries
 
 
 def _events(text: str) -> list[dict] | None:

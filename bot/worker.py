@@ -11,51 +11,67 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import events
 from bot.bootstrap import Services
 from bot.context import EventContext
 from bot.logs import log
 from casework import chats, inbox, outbox
+from casework.models import Chat
+from casework.unit_of_work import UnitOfWork
+
+Handler = Callable[[EventContext], str]
+SEND_POLL_SECONDS = 0.5
 
 
-def handle_one_event(services: Services, handler: Callable[[EventContext], str] = events.handle) -> bool:
-    """Claim one due event, handle it, and commit its effects with its completion."""
+def handle_events(services: Services, handler: Handler = events.handle, limit: int = 1) -> int:
+    """Claim up to ``limit`` due events (one per chat), handle each, commit them together.
+
+    Each event is handled in its own savepoint: one that fails is rolled back and
+    retried later without undoing the others. Its effects, outbox rows included,
+    commit with its completion, or not at all.
+    """
     with services.uow() as uow:
         now = services.clock()
-        event = inbox.claim_next(uow.session, now)
-        if event is None:
-            return False
-        raw = inbox.open_payload(uow.sealer, event)
-        if event.mode == "standby":
-            inbox.finish(event, "standby", now, handled=False)
-        else:
-            try:
-                with uow.session.begin_nested():
-                    chat = _chat_for(uow, event, now)
-                    ctx = EventContext(uow=uow, event=raw, inbox_id=event.id,
-                                       occurred_at=event.occurred_at, now=now, chat=chat,
-                                       reply_ttl=timedelta(seconds=services.settings.reply_token_ttl))
-                    outcome = handler(ctx)
-                inbox.finish(event, outcome, now)
-            except Exception as error:  # one bad event must not stop the worker
-                given_up = not inbox.defer(event, type(error).__name__, now)
-                logging.getLogger("kaejon").exception(
-                    "event failed", extra={"fields": {"event_id": event.webhook_event_id,
-                                                      "type": event.event_type,
-                                                      "attempt": event.attempts,
-                                                      "gave_up": given_up}})
-                uow.commit()
-                return True
+        claimed = inbox.claim_due(uow.session, now, limit)
+        if not claimed:
+            return 0
+        for event in claimed:
+            _handle(services, uow, event, now, handler)
         uow.commit()
-    log("event", event_id=event.webhook_event_id, type=event.event_type, source=event.source_type,
-        outcome=event.outcome, attempt=event.attempts, redelivery=event.is_redelivery,
-        latency_ms=round((services.clock() - event.received_at).total_seconds() * 1000, 1))
-    return True
+    for event in claimed:
+        if event.status != "pending":
+            log("event", event_id=event.webhook_event_id, type=event.event_type, source=event.source_type,
+                outcome=event.outcome, attempt=event.attempts, redelivery=event.is_redelivery,
+                latency_ms=round((services.clock() - event.received_at).total_seconds() * 1000, 1))
+    return len(claimed)
 
 
-def _chat_for(uow, event: inbox.InboxEvent, now):  # type: ignore[no-untyped-def]
+def handle_one_event(services: Services, handler: Handler = events.handle) -> bool:
+    return handle_events(services, handler, limit=1) > 0
+
+
+def _handle(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: datetime,
+            handler: Handler) -> None:
+    if event.mode == "standby":
+        inbox.finish(event, "standby", now, handled=False)
+        return
+    try:
+        with uow.session.begin_nested():
+            ctx = EventContext(uow=uow, event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
+                               occurred_at=event.occurred_at, now=now, chat=_chat_for(uow, event, now),
+                               reply_ttl=timedelta(seconds=services.settings.reply_token_ttl))
+            outcome = handler(ctx)
+        inbox.finish(event, outcome, now)
+    except Exception as error:  # one bad event must not stop the others
+        given_up = not inbox.defer(event, type(error).__name__, now)
+        logging.getLogger("kaejon").exception(
+            "event failed", extra={"fields": {"event_id": event.webhook_event_id, "type": event.event_type,
+                                              "attempt": event.attempts, "gave_up": given_up}})
+
+
+def _chat_for(uow: UnitOfWork, event: inbox.InboxEvent, now: datetime) -> Chat | None:
     if not event.chat_key:
         return None
     return chats.get_or_create(uow.session, event.chat_key, event.source_type or "user", now)
@@ -83,31 +99,47 @@ def send_one(services: Services) -> bool:
     return True
 
 
-def run_loop(step: Callable[[], bool], stop: threading.Event, idle: float) -> None:
-    """Repeat ``step`` until stopped, sleeping only when it found nothing to do.
+def run_loop(step: Callable[[], bool], stop: threading.Event, idle: float,
+             wake: threading.Event | None = None, then_wake: threading.Event | None = None) -> None:
+    """Repeat ``step`` until stopped; when it finds nothing, sleep ``idle`` seconds or
+    until ``wake`` is set. After a step that did work, ``then_wake`` is set.
 
     An unexpected error (the database went away, say) is logged and the loop
     goes on after a pause, so a worker rides out a database restart.
     """
+    wake = wake or threading.Event()
     while not stop.is_set():
+        wake.clear()
         try:
             did_work = step()
         except Exception:
             logging.getLogger("kaejon").exception("worker step failed")
             stop.wait(1.0)
             continue
-        if not did_work:
-            stop.wait(idle)
+        if did_work:
+            if then_wake is not None:
+                then_wake.set()
+        else:
+            wake.wait(idle)
 
 
 def start_threads(services: Services, stop: threading.Event) -> list[threading.Thread]:
-    """One thread for the inbox, ``send_threads`` for the outbox (sending waits on LINE)."""
-    idle = services.settings.poll_interval
-    threads = [threading.Thread(target=run_loop, args=(lambda: handle_one_event(services), stop, idle),
-                                name="kaejon-inbox", daemon=True)]
-    for number in range(max(services.settings.send_threads, 1)):
-        threads.append(threading.Thread(target=run_loop, args=(lambda: send_one(services), stop, idle),
-                                        name=f"kaejon-send-{number}", daemon=True))
+    """One thread for the inbox and ``send_threads`` for the outbox (sending waits on LINE).
+
+    The inbox thread polls every ``poll_interval``; the senders sleep longer and
+    are woken by the inbox thread when it has handled events, since those are
+    what they send. Their own polling picks up retries and other processes' rows.
+    """
+    settings = services.settings
+    sends_waiting = threading.Event()
+    threads = [threading.Thread(
+        target=run_loop, name="kaejon-inbox", daemon=True,
+        args=(lambda: handle_events(services, limit=settings.event_batch) > 0, stop, settings.poll_interval),
+        kwargs={"then_wake": sends_waiting})]
+    for number in range(max(settings.send_threads, 1)):
+        threads.append(threading.Thread(
+            target=run_loop, name=f"kaejon-send-{number}", daemon=True,
+            args=(lambda: send_one(services), stop, SEND_POLL_SECONDS), kwargs={"wake": sends_waiting}))
     for thread in threads:
         thread.start()
     return threads

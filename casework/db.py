@@ -1,11 +1,18 @@
 """Engines and sessions for SQLite (the embedded default) and PostgreSQL."""
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///kaejon.db"
+
+T = TypeVar("T")
 
 
 def normalize_url(url: str) -> str:
@@ -31,7 +38,10 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every checkout. A connection that died
+    # with the server raises a disconnect error, which invalidates the whole pool;
+    # callers retry once (see ``retrying_disconnects``).
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -58,3 +68,40 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def walking_index_order(session: Session, *, reset: bool = True) -> Iterator[None]:
+    """Plan the enclosed queue query as a walk along its index, on PostgreSQL.
+
+    A queue table's statistics are usually taken when it is nearly empty, so in a
+    burst the planner expects a handful of pending rows and sorts them all to find
+    the first; that makes every claim cost as much as the backlog. Walking the
+    partial index in id order stops at the first claimable row whatever the
+    statistics say. Pass ``reset=False`` when the transaction ends right after.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text("SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off"))
+    try:
+        yield
+    finally:
+        if reset:
+            session.execute(text("RESET enable_sort; RESET enable_bitmapscan"))
+
+
+def retrying_disconnects(work: Callable[[], T]) -> T:
+    """Run ``work`` (a whole transaction) again once if the database connection had died.
+
+    After a database restart every pooled connection is dead; the first use
+    fails with a disconnect, SQLAlchemy discards the pool, and the repeat gets a
+    fresh connection. Only whole transactions are repeated, so nothing is half done.
+    """
+    try:
+        return work()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        return work()
+

@@ -4,15 +4,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from casework.backoff import retry_delay
 from casework.crypto import Sealer
+from casework.db import walking_index_order
 from casework.models import InboxEvent
 
 MAX_ATTEMPTS = 8
@@ -96,14 +98,16 @@ def record(
                 "next_attempt_at": now,
             }
         )
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    connection = session.connection()
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    table = InboxEvent.__table__
     stmt = (
-        insert(InboxEvent)
+        insert(table)
         .on_conflict_do_nothing(index_elements=["webhook_event_id"])
-        .returning(InboxEvent.webhook_event_id)
+        .returning(table.c.webhook_event_id)
     )
-    new_ids = set(session.scalars(stmt, rows).all())
+    # Core, not the ORM: this is the webhook's hot path and needs no identity map.
+    new_ids = set(connection.execute(stmt, rows).scalars().all())
     result = []
     for summary in summaries:
         is_new = summary.webhook_event_id in new_ids
@@ -112,29 +116,39 @@ def record(
     return result
 
 
-def claim_next(session: Session, now: datetime) -> InboxEvent | None:
-    """Lock the oldest due event whose chat has no earlier event still pending.
-
-    Events of one chat are handled in arrival order (a conversation depends on
-    it); events of different chats go to different workers. On PostgreSQL the row
-    stays locked (``FOR UPDATE SKIP LOCKED``) until the caller's transaction ends,
-    so a worker killed mid-handling simply releases it; on SQLite the transaction
-    already holds the database's write lock.
-    """
+@lru_cache(maxsize=8)
+def _claim_statement(limit: int):  # type: ignore[no-untyped-def]
     earlier = aliased(InboxEvent)
     blocked = exists().where(
         earlier.chat_key == InboxEvent.chat_key,
         earlier.status == "pending",
         earlier.id < InboxEvent.id,
     )
-    stmt = (
+    return (
         select(InboxEvent)
-        .where(InboxEvent.status == "pending", InboxEvent.next_attempt_at <= now, ~blocked)
+        .where(InboxEvent.status == "pending", InboxEvent.next_attempt_at <= bindparam("now"), ~blocked)
         .order_by(InboxEvent.id)
-        .limit(1)
+        .limit(limit)
         .with_for_update(skip_locked=True, of=InboxEvent)
     )
-    return session.scalars(stmt).first()
+
+
+def claim_due(session: Session, now: datetime, limit: int = 1) -> list[InboxEvent]:
+    """Lock up to ``limit`` of the oldest due events whose chats have no earlier event pending.
+
+    Events of one chat are handled in arrival order (a conversation depends on
+    it), so a batch holds at most one event per chat; other chats' events go to
+    other workers. On PostgreSQL the rows stay locked (``FOR UPDATE SKIP
+    LOCKED``) until the caller's transaction ends, so a worker killed mid-handling
+    simply releases them; on SQLite the transaction holds the database's write lock.
+    """
+    with walking_index_order(session):
+        return list(session.scalars(_claim_statement(limit), {"now": now}))
+
+
+def claim_next(session: Session, now: datetime) -> InboxEvent | None:
+    claimed = claim_due(session, now, 1)
+    return claimed[0] if claimed else None
 
 
 def finish(event: InboxEvent, outcome: str, now: datetime, *, handled: bool = True) -> None:

@@ -101,7 +101,6 @@ class InboxEvent(Base):
     __table_args__ = (
         Index(
             "ix_inbox_events_pending",
-            "next_attempt_at",
             "id",
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
@@ -153,7 +152,6 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index(
             "ix_outbox_open",
-            "next_attempt_at",
             "id",
             postgresql_where=text("status IN ('pending', 'sending')"),
             sqlite_where=text("status IN ('pending', 'sending')"),

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy.orm import Session
 
 from casework.backoff import retry_delay
 from casework.crypto import Sealer
+from casework.db import walking_index_order
 from casework.models import Chat, OutboxMessage
 
 MAX_MESSAGES_PER_CALL = 5
@@ -119,47 +120,54 @@ def choose_method(reply_token: str | None, reply_deadline: datetime | None, now:
     return "push"
 
 
+def _claim_statement():  # type: ignore[no-untyped-def]
+    outbox = OutboxMessage.__table__
+    earlier = outbox.alias("earlier")
+    blocked = exists().where(
+        earlier.c.recipient == outbox.c.recipient,
+        earlier.c.channel == outbox.c.channel,
+        earlier.c.status.in_(("pending", "sending")),
+        earlier.c.id < outbox.c.id,
+    )
+    now = bindparam("now")
+    due = or_(
+        and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now),
+        and_(outbox.c.status == "sending", outbox.c.lease_until < now),
+    )
+    return (
+        select(outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.body, outbox.c.status,
+               outbox.c.method, outbox.c.reply_token, outbox.c.reply_deadline, outbox.c.retry_key,
+               outbox.c.reply_uncertain, outbox.c.attempts)
+        .where(outbox.c.status.in_(("pending", "sending")), due, ~blocked)
+        .order_by(outbox.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=outbox)
+    )
+
+
+_CLAIM = _claim_statement()
+
+
 def claim_next(session: Session, sealer: Sealer, now: datetime, lease: timedelta) -> Delivery | None:
     """Claim the oldest due row whose chat has nothing earlier still open.
 
     A row found in ``sending`` with an ended lease was being sent by a process
     that died: if that was a reply, LINE may have delivered it, which the next
-    attempt must take into account (see ``record_outcome``).
+    attempt must take into account (see ``record_outcome``). The caller commits
+    the claim at once and sends outside the transaction. Core statements, not
+    the ORM: every message sent passes through here.
     """
-    earlier = aliased(OutboxMessage)
-    blocked = exists().where(
-        earlier.recipient == OutboxMessage.recipient,
-        earlier.channel == OutboxMessage.channel,
-        earlier.status.in_(("pending", "sending")),
-        earlier.id < OutboxMessage.id,
-    )
-    due = or_(
-        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
-    )
-    stmt = (
-        select(OutboxMessage)
-        .where(due, ~blocked)
-        .order_by(OutboxMessage.id)
-        .limit(1)
-        .with_for_update(skip_locked=True, of=OutboxMessage)
-    )
-    row = session.scalars(stmt).first()
-    if row is None:
-        return None
-    crashed_mid_reply = row.status == "sending" and row.method == "reply"
-    method = choose_method(row.reply_token, row.reply_deadline, now)
-    if method == "push" and not _may_push(session, row.recipient):
-        row.status = "cancelled"
-        row.last_error = "recipient unfollowed or left"
-        row.lease_until = None
-        return claim_next(session, sealer, now, lease)
-    row.status = "sending"
-    row.method = method
-    row.reply_uncertain = row.reply_uncertain or crashed_mid_reply
-    row.attempts += 1
-    row.lease_until = now + lease
-    return Delivery(
+    connection = session.connection()
+    while True:
+        with walking_index_order(session, reset=False):
+            row = connection.execute(_CLAIM, {"now": now}).first()
+        if row is None:
+            return None
+        method = choose_method(row.reply_token, row.reply_deadline, now)
+        if method == "reply" or _may_push(session, row.recipient):
+            break
+        _update(session, row.id, status="cancelled", last_error="recipient unfollowed or left", lease_until=None)
+    delivery = Delivery(
         id=row.id,
         channel=row.channel,
         recipient=row.recipient,
@@ -167,9 +175,17 @@ def claim_next(session: Session, sealer: Sealer, now: datetime, lease: timedelta
         method=method,
         reply_token=row.reply_token if method == "reply" else None,
         retry_key=row.retry_key,
-        reply_uncertain=row.reply_uncertain,
-        attempts=row.attempts,
+        reply_uncertain=row.reply_uncertain or (row.status == "sending" and row.method == "reply"),
+        attempts=row.attempts + 1,
     )
+    _update(session, row.id, status="sending", method=method, reply_uncertain=delivery.reply_uncertain,
+            attempts=delivery.attempts, lease_until=now + lease)
+    return delivery
+
+
+def _update(session: Session, row_id: int, **values: Any) -> int:
+    table = OutboxMessage.__table__
+    return session.connection().execute(update(table).where(table.c.id == row_id).values(**values)).rowcount
 
 
 def _may_push(session: Session, recipient: str) -> bool:
@@ -212,13 +228,10 @@ def record_outcome(session: Session, delivery: Delivery, outcome: Outcome, now: 
             or (delivery.method == "reply" and outcome.uncertain),
             "lease_until": None,
         }
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == delivery.id,
-            OutboxMessage.status == "sending",
-            OutboxMessage.attempts == delivery.attempts,
-        )
+    table = OutboxMessage.__table__
+    result = session.connection().execute(
+        update(table)
+        .where(table.c.id == delivery.id, table.c.status == "sending", table.c.attempts == delivery.attempts)
         .values(**values)
     )
     return values["status"] if result.rowcount == 1 else "lost_claim"

@@ -8,7 +8,7 @@ import pytest
 
 from bot import line_events as le
 from tests.e2e import procs
-from tests.e2e.conftest import post_all, users
+from tests.e2e.system import post_all, users
 
 pytestmark = pytest.mark.e2e
 
