@@ -9,7 +9,9 @@ from tests.e2e.system import System, launched
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory) -> Iterator[System]:
+def system(request, tmp_path_factory) -> Iterator[System]:
+    if "postgresql" not in request.config.getoption("databases"):
+        pytest.skip("the end-to-end tests run on PostgreSQL, which --databases left out")
     with launched(tmp_path_factory.mktemp("logs")) as running_system:
         yield running_system
 
