@@ -28,7 +28,7 @@ def _settings(demo: bool | None = None):  # type: ignore[no-untyped-def]
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def cli() -> None:
-    """Kaejon (แก้จน): LINE case management for area-based poverty alleviation."""
+    """Kaejon: LINE case management for area-based poverty alleviation."""
 
 
 @cli.group(cls=click.Group)

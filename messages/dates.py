@@ -1,4 +1,4 @@
-"""Dates as people read them: Thai in the Buddhist era (พ.ศ. = Gregorian + 543).
+"""Dates as people read them: Thai in the Buddhist era (B.E. = Gregorian year + 543).
 
 Babel has no Buddhist calendar and its Thai long pattern prints the Christian
 era, so the Thai form is assembled here from Babel's month names.

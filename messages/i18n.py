@@ -58,5 +58,5 @@ def translator(language: str) -> NullTranslations:
 
 
 def language_name(code: str) -> str:
-    """A language's name in itself, as people look for it in a list (ไทย, English)."""
+    """A language's name in itself, as people look for it in a list."""
     return Locale.parse(code).get_display_name(code) or code
