@@ -1,15 +1,15 @@
 """The LINE SDK client, pointed at LINE or at a stand-in, with timeouts and no hidden retries."""
 from __future__ import annotations
 
-from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, MessagingApiBlob
+from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
 
 from bot.config import Settings
 
 LINE_API = "https://api.line.me"
-LINE_DATA_API = "https://api-data.line.me"
 
 
 def _configuration(settings: Settings, default_host: str) -> Configuration:
+    """``LINE_API_ENDPOINT`` stands in for both api.line.me and api-data.line.me."""
     configuration = Configuration(
         host=settings.line_api_endpoint or default_host,
         access_token=settings.channel_access_token,
@@ -22,10 +22,6 @@ def _configuration(settings: Settings, default_host: str) -> Configuration:
 
 def messaging_api(settings: Settings) -> MessagingApi:
     return MessagingApi(ApiClient(_configuration(settings, LINE_API)))
-
-
-def messaging_blob_api(settings: Settings) -> MessagingApiBlob:
-    return MessagingApiBlob(ApiClient(_configuration(settings, LINE_DATA_API)))
 
 
 def timeout(settings: Settings) -> tuple[float, float]:

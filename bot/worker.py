@@ -89,7 +89,11 @@ def send_one(services: Services) -> bool:
     if transport is None:
         result: outbox.Outcome = outbox.Failed(error=f"no transport for {delivery.channel}", permanent=True)
     else:
-        result = transport.send(delivery)
+        try:
+            result = transport.send(delivery)
+        except Exception as error:  # a bug in a transport must not leave the row claimed forever
+            logging.getLogger("kaejon").exception("send failed", extra={"fields": {"outbox_id": delivery.id}})
+            result = outbox.Failed(error=type(error).__name__, uncertain=True)
     with services.uow() as uow:
         status = outbox.record_outcome(uow.session, delivery, result, services.clock())
         uow.commit()

@@ -191,3 +191,17 @@ def test_two_senders_never_claim_the_same_row(fake_services, clock):
         a = outbox.claim_next(one.session, one.sealer, clock(), timedelta(seconds=30))
         b = outbox.claim_next(two.session, two.sealer, clock(), timedelta(seconds=30))
         assert {a.recipient, b.recipient} == {ALICE, BOB}
+
+
+class BrokenTransport:
+    def send(self, delivery):
+        raise TypeError("bug")
+
+
+def test_a_transport_that_crashes_does_not_keep_the_row_forever(fake_services, clock):
+    (row,) = queue(fake_services, token=None)
+    fake_services.transports["line"] = BrokenTransport()
+    for _ in range(outbox.MAX_ATTEMPTS):
+        assert worker.send_one(fake_services)
+        clock.advance(minutes=10)
+    assert status_of(fake_services, row)[0] == "dead"
