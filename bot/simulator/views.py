@@ -22,6 +22,8 @@ from bot import line_events
 from bot.bootstrap import Services
 from bot.demo.cast import Group, Person, load
 from messages.i18n import N_, translator
+from messages.line import MAX_POSTBACK_DATA
+from messages.line import MAX_TEXT_UNITS as MAX_TEXT
 
 bp = Blueprint(
     "simulator",
@@ -40,8 +42,6 @@ GROUP_ONLY = frozenset({"join", "leave"})
 WITHOUT_REPLY_TOKEN = frozenset({"unfollow", "leave"})
 POSTBACK_PARAMS = frozenset({"date", "time", "datetime", "newRichMenuAliasId", "status"})
 
-MAX_TEXT = 5000
-MAX_POSTBACK_DATA = 300
 MAX_PARAM = 100
 
 # A sticker from LINE's free "Brown & Cony" package, and the provincial hall of the
