@@ -7,6 +7,8 @@ import click
 from flask.cli import FlaskGroup
 
 from bot.config import ConfigError, database_url, from_env
+from bot.importer import import_group
+from bot.richmenu import richmenu_group
 
 
 def _create_app():  # type: ignore[no-untyped-def]
@@ -108,6 +110,10 @@ def demo(port: int, database: str) -> None:
     from bot.demo.run import run_demo
 
     run_demo(port=port, database_url=database)
+
+
+cli.add_command(import_group)
+cli.add_command(richmenu_group)
 
 
 def main() -> None:

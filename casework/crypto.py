@@ -1,6 +1,8 @@
 """Sealing personal data at rest with a key derived from ``KAEJON_SECRET_KEY``."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 from typing import Any
@@ -25,6 +27,7 @@ class Sealer:
 
     def __init__(self, secret: str) -> None:
         self._aead = AESGCM(derive_key(secret, b"personal-data-v1"))
+        self._lookup_key = derive_key(secret, b"lookup-v1")
 
     def seal(self, plaintext: bytes) -> bytes:
         nonce = os.urandom(_NONCE_BYTES)
@@ -35,6 +38,12 @@ class Sealer:
             raise ValueError("unknown sealed-data version")
         nonce = sealed[1 : 1 + _NONCE_BYTES]
         return self._aead.decrypt(nonce, sealed[1 + _NONCE_BYTES :], _VERSION)
+
+    def fingerprint(self, value: str) -> str:
+        """A keyed hash for finding and de-duplicating a sealed value (e.g. a citizen ID)
+        without storing it in the clear; without the key it cannot be reversed by
+        trying all 13-digit numbers."""
+        return hmac.new(self._lookup_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def seal_json(self, value: Any) -> bytes:
         return self.seal(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -1,0 +1,14 @@
+"""ORM models. Tables are created by Alembic migrations, never by ``create_all``."""
+from casework.models.accounts import Account, Agency, Consent, HouseholdLink, Invite, RoleGrant, Task
+from casework.models.areas import Village
+from casework.models.audit import AuditEntry
+from casework.models.base import Base, BigId, Json, UTCDateTime
+from casework.models.conversations import Conversation, RichMenu
+from casework.models.messaging import Chat, InboxEvent, OutboxMessage
+from casework.models.registry import Assessment, Attachment, Household, Person
+
+__all__ = [
+    "Account", "Agency", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Chat", "Consent",
+    "Conversation", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json", "OutboxMessage", "Person",
+    "RichMenu", "RoleGrant", "Task", "UTCDateTime", "Village",
+]

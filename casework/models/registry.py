@@ -1,0 +1,96 @@
+"""Households and the people in them.
+
+Direct identifiers (names, citizen IDs, addresses, phones, locations) and health
+details are sealed; what screening and area profiles count (village, ages,
+incomes, housing, groups) stays in plain columns so it can be computed in bulk.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.models.base import Base, BigId, Json, UTCDateTime
+
+
+class Household(Base):
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(8), index=True)
+    address_key: Mapped[str] = mapped_column(String(64), unique=True)
+    address: Mapped[bytes] = mapped_column(LargeBinary)
+    location: Mapped[bytes | None] = mapped_column(LargeBinary)
+    housing_condition: Mapped[str | None] = mapped_column(String(16))
+    land: Mapped[str | None] = mapped_column(String(16))
+    water: Mapped[str | None] = mapped_column(String(16))
+    debt_baht: Mapped[int | None] = mapped_column(Integer)
+    savings_baht: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
+    poverty_group: Mapped[int | None] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_households_village_status", "village_code", "status"),)
+
+
+class Person(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    sex: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    citizen_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    citizen_id: Mapped[bytes | None] = mapped_column(LargeBinary)
+    name: Mapped[bytes] = mapped_column(LargeBinary)
+    phone: Mapped[bytes | None] = mapped_column(LargeBinary)
+    education: Mapped[str | None] = mapped_column(String(24))
+    occupation: Mapped[str | None] = mapped_column(String(60))
+    income_baht_year: Mapped[int | None] = mapped_column(Integer)
+    welfare: Mapped[list[str]] = mapped_column(Json, default=list)
+    has_disability_card: Mapped[bool | None] = mapped_column(Boolean)
+    health: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Assessment(Base):
+    """One five-capital assessment of a household; every re-assessment is a new row."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id"), index=True)
+    questionnaire: Mapped[str] = mapped_column(String(40))
+    answers: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    scores: Mapped[dict[str, float]] = mapped_column(Json, default=dict)
+    mean_score: Mapped[float | None] = mapped_column(Float)
+    poverty_group: Mapped[int | None] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(12))
+    assessed_by: Mapped[int] = mapped_column(BigId, ForeignKey("accounts.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("accounts.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_note: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Attachment(Base):
+    """A photo taken during verification, fetched from LINE and kept sealed."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id"), index=True)
+    assessment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("assessments.id"))
+    line_message_id: Mapped[str] = mapped_column(String(32), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int] = mapped_column(BigId, ForeignKey("accounts.id"))
