@@ -6,6 +6,7 @@ import sys
 import click
 from flask.cli import FlaskGroup
 
+from bot import admin
 from bot.config import ConfigError, database_url, from_env
 from bot.importer import import_group
 from bot.richmenu import richmenu_group
@@ -114,6 +115,9 @@ def demo(port: int, database: str) -> None:
 
 cli.add_command(import_group)
 cli.add_command(richmenu_group)
+cli.add_command(admin.invite)
+cli.add_command(admin.village)
+cli.add_command(admin.agency)
 
 
 def main() -> None:

@@ -3,19 +3,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot import people, postbacks, verification
 from bot.context import EventContext
-from bot.postbacks import ROUTES
-from casework import chats
+from casework import accounts, chats, conversations
+from messages import consent as consent_messages
 from messages import greetings, postback
 from messages.menu import MAIN_MENU
 
 Handler = Callable[[EventContext], str]
+Route = Callable[[EventContext, dict[str, str]], str]
+
+ROUTES: dict[str, Route] = {**postbacks.ROUTES, **verification.ROUTES, **people.ROUTES}
 
 
 def on_follow(ctx: EventContext) -> str:
     assert ctx.chat is not None
     chats.opened(ctx.chat, ctx.now)
-    ctx.answer(greetings.welcome(ctx.tr))
+    ctx.answer(greetings.welcome(ctx.tr, ctx.quick()))
+    if people.needs_consent(ctx):
+        ctx.answer(consent_messages.notice(ctx.tr))
     return "welcomed"
 
 
@@ -34,20 +40,50 @@ def on_unfollow(ctx: EventContext) -> str:
 
 def on_message(ctx: EventContext) -> str:
     message = ctx.event.get("message")
-    kind = message.get("type") if isinstance(message, dict) else None
-    in_group = ctx.source.get("type") in ("group", "room")
+    if not isinstance(message, dict):
+        message = {}
+    kind = message.get("type")
+    if ctx.source.get("type") in ("group", "room"):
+        return _in_group(ctx, kind, message)
     if kind == "text":
-        action = _typed_action(ctx, str(message.get("text", "")))
-        if action is not None:
-            return ROUTES[action](ctx, {})
-        if in_group:
-            return "group_chatter"
-        ctx.answer(greetings.not_understood(ctx.tr))
-        return "not_understood"
-    if in_group:
-        return "group_chatter"
-    ctx.answer(greetings.unsupported_message(ctx.tr))
+        return on_text(ctx, str(message.get("text", "")))
+    if kind == "image" and isinstance(message.get("id"), str):
+        outcome = verification.on_photo(ctx, message["id"])
+        if outcome:
+            return outcome
+    if kind == "location":
+        outcome = verification.on_location(ctx, message.get("latitude"), message.get("longitude"))
+        if outcome:
+            return outcome
+    if verification.in_check(ctx):
+        return verification.repeat_question(ctx)
+    ctx.answer(greetings.unsupported_message(ctx.tr, ctx.quick()))
     return f"unsupported_{kind}" if isinstance(kind, str) and kind.isidentifier() else "unsupported_message"
+
+
+def on_text(ctx: EventContext, text: str) -> str:
+    """Typed text: a note the bot asked for, an invite or link code, a button's label, or chatter."""
+    pending = conversations.load(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id) if ctx.chat else None
+    if pending is not None and pending[0] == verification.RETURN_NOTE and text.strip():
+        return verification.return_with_note(ctx, pending[1], text)
+    if accounts.looks_like_invite(text):
+        return people.redeem_invite(ctx, text)
+    if people.LINK_CODE.match(text.strip()):
+        return people.redeem_link(ctx, text.strip())
+    action = _typed_action(ctx, text)
+    if action is not None:
+        return ROUTES[action](ctx, {})
+    if verification.in_check(ctx):
+        return verification.repeat_question(ctx)
+    ctx.answer(greetings.not_understood(ctx.tr, ctx.quick()))
+    return "not_understood"
+
+
+def _in_group(ctx: EventContext, kind: object, message: dict) -> str:
+    """In a group the bot answers only the menu word; people talk among themselves."""
+    if kind == "text" and _typed_action(ctx, str(message.get("text", ""))) == "menu":
+        return ROUTES["menu"](ctx, {})
+    return "group_chatter"
 
 
 def on_postback(ctx: EventContext) -> str:
@@ -55,7 +91,7 @@ def on_postback(ctx: EventContext) -> str:
     action, params = postback.decode(data.get("data") if isinstance(data, dict) else None)
     route = ROUTES.get(action)
     if route is None:
-        ctx.answer(greetings.stale_button(ctx.tr))
+        ctx.answer(greetings.stale_button(ctx.tr, ctx.quick()))
         return "unknown_postback"
     return route(ctx, params)
 

@@ -10,23 +10,23 @@ from collections.abc import Callable
 from bot.context import EventContext
 from casework import chats
 from messages import greetings, menu
-from messages.i18n import available_languages, translator
+from messages.i18n import available_languages
 
 Route = Callable[[EventContext, dict[str, str]], str]
 
 
 def show_menu(ctx: EventContext, params: dict[str, str]) -> str:
-    ctx.answer(menu.main_menu(ctx.tr))
+    ctx.answer(menu.main_menu(ctx.tr, ctx.quick()))
     return "menu"
 
 
 def show_about(ctx: EventContext, params: dict[str, str]) -> str:
-    ctx.answer(menu.about(ctx.tr))
+    ctx.answer(menu.about(ctx.tr, ctx.quick()))
     return "about"
 
 
 def show_help(ctx: EventContext, params: dict[str, str]) -> str:
-    ctx.answer(menu.help_page(ctx.tr))
+    ctx.answer(menu.help_page(ctx.tr, ctx.quick()))
     return "help"
 
 
@@ -36,10 +36,10 @@ def choose_language(ctx: EventContext, params: dict[str, str]) -> str:
         ctx.answer(menu.language_picker(ctx.tr))
         return "language_picker"
     if choice not in available_languages() or ctx.chat is None:
-        ctx.answer(greetings.stale_button(ctx.tr))
+        ctx.answer(greetings.stale_button(ctx.tr, ctx.quick()))
         return "language_invalid"
     chats.set_language(ctx.chat, choice)
-    ctx.answer(menu.language_changed(translator(choice)))
+    ctx.answer(menu.language_changed(ctx.tr, ctx.quick()))
     return "language_set"
 
 

@@ -63,6 +63,7 @@ def _handle(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: d
                                occurred_at=event.occurred_at, now=now, chat=_chat_for(uow, event, now),
                                reply_ttl=timedelta(seconds=services.settings.reply_token_ttl))
             outcome = handler(ctx)
+            ctx.flush()
         inbox.finish(event, outcome, now)
     except Exception as error:  # one bad event must not stop the others
         given_up = not inbox.defer(event, type(error).__name__, now)

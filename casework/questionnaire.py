@@ -33,6 +33,7 @@ class Question:
     capital: str
     text: dict[str, str]
     options: tuple[Option, ...]
+    sensitive: bool = False  # health or disability: asked only with explicit consent
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,20 @@ def text_in(texts: dict[str, str], language: str) -> str:
     return texts.get(language) or texts.get("th") or next(iter(texts.values()), "")
 
 
-def score(questionnaire: Questionnaire, answers: dict[str, int]) -> Result:
-    """Mean of each capital's answers, the mean of the capitals, and the group it falls in."""
-    missing = [q.key for q in questionnaire.questions if q.key not in answers]
+def score(questionnaire: Questionnaire, answers: dict[str, int], *, skip: set[str] | frozenset[str] = frozenset()
+          ) -> Result:
+    """Mean of each capital's answers, the mean of the capitals, and the group it falls in.
+
+    ``skip`` leaves out questions that may not be asked (sensitive ones without
+    consent); a capital is then the mean of its other questions.
+    """
+    asked = [q for q in questionnaire.questions if q.key not in skip]
+    missing = [q.key for q in asked if q.key not in answers]
     if missing:
         raise ValueError(f"unanswered: {', '.join(missing)}")
     scores = {}
     for capital, _name in questionnaire.capitals:
-        values = [answers[q.key] for q in questionnaire.questions if q.capital == capital]
+        values = [answers[q.key] for q in asked if q.capital == capital]
         scores[capital] = round(mean(values), 2)
     overall = round(mean(scores.values()), 2)
     return Result(scores=scores, mean_score=overall, group=group_for(questionnaire, overall))
@@ -103,7 +110,8 @@ def parse(data: dict, source: str) -> Questionnaire:
         capital_keys = {key for key, _ in capitals}
         questions = tuple(
             Question(key=q["key"], capital=q["capital"], text=dict(q["text"]),
-                     options=tuple(Option(score=int(o["score"]), label=dict(o["label"])) for o in q["options"]))
+                     options=tuple(Option(score=int(o["score"]), label=dict(o["label"])) for o in q["options"]),
+                     sensitive=bool(q.get("sensitive", False)))
             for q in data["questions"]
         )
         groups = tuple(GroupBand(group=int(g["group"]), up_to=float(g["up_to"]), name=dict(g["name"]))
@@ -130,8 +138,8 @@ def parse(data: dict, source: str) -> Questionnaire:
                 elif len(label) > MAX_LABEL:
                     problems.append(f"question {question.key!r}: {language} label {label!r} over {MAX_LABEL}")
     for capital in capital_keys:
-        if not any(q.capital == capital for q in questions):
-            problems.append(f"capital {capital!r} has no questions")
+        if not any(q.capital == capital and not q.sensitive for q in questions):
+            problems.append(f"capital {capital!r} needs a question that is not sensitive")
     bounds = [band.up_to for band in groups]
     if bounds != sorted(bounds) or not groups or bounds[-1] < 4.0:
         problems.append("groups must rise and the last must reach 4.00")

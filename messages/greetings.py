@@ -5,17 +5,16 @@ from babel.support import NullTranslations
 
 from messages import line
 from messages.line import Message
-from messages.menu import menu_actions
 
 
-def welcome(tr: NullTranslations) -> list[Message]:
+def welcome(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     return line.text(
         _("Welcome to Kaejon.\n"
           "Here you can check the welfare you are entitled to, ask for help and follow your "
           "requests. Community leaders and agency staff work with you here too.\n"
           "Tap a button below to begin."),
-        quick=menu_actions(tr),
+        quick=quick,
     )
 
 
@@ -27,18 +26,18 @@ def group_welcome(tr: NullTranslations) -> list[Message]:
     )
 
 
-def not_understood(tr: NullTranslations) -> list[Message]:
+def not_understood(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     return line.text(_("Sorry, I did not understand that. Please choose from the buttons below."),
-                     quick=menu_actions(tr))
+                     quick=quick)
 
 
-def unsupported_message(tr: NullTranslations) -> list[Message]:
+def unsupported_message(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     return line.text(_("I can only read text and buttons here for now. Please choose from the buttons below."),
-                     quick=menu_actions(tr))
+                     quick=quick)
 
 
-def stale_button(tr: NullTranslations) -> list[Message]:
+def stale_button(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
-    return line.text(_("That button is no longer in use. Here is the menu again."), quick=menu_actions(tr))
+    return line.text(_("That button is no longer in use. Here is the menu again."), quick=quick)

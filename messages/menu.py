@@ -18,29 +18,39 @@ from messages.line import Message
 class MenuEntry:
     action: str
     label: str
+    roles: frozenset[str] | None = None  # None: everyone
 
 
 MAIN_MENU: list[MenuEntry] = [
+    MenuEntry("pending", N_("Households to verify"), frozenset({"leader", "coordinator"})),
+    MenuEntry("review", N_("To confirm"), frozenset({"leader", "coordinator"})),
+    MenuEntry("tasks", N_("Requests to handle"), frozenset({"coordinator"})),
+    MenuEntry("audit", N_("Changes log"), frozenset({"coordinator"})),
+    MenuEntry("my_data", N_("My data"), frozenset({"household"})),
     MenuEntry("about", N_("About Kaejon")),
     MenuEntry("help", N_("How to use")),
     MenuEntry("language", N_("Language")),
 ]
 
 
-def menu_actions(tr: NullTranslations) -> list[Message]:
+def entries_for(roles: frozenset[str] | set[str]) -> list[MenuEntry]:
+    return [entry for entry in MAIN_MENU if entry.roles is None or entry.roles & roles]
+
+
+def menu_actions(tr: NullTranslations, roles: frozenset[str] | set[str] = frozenset()) -> list[Message]:
     _ = tr.gettext
     return [
         line.postback_action(_(entry.label), postback.encode(entry.action), display_text=_(entry.label))
-        for entry in MAIN_MENU
+        for entry in entries_for(roles)
     ]
 
 
-def main_menu(tr: NullTranslations) -> list[Message]:
+def main_menu(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
-    return line.text(_("What would you like to do? Tap a button below."), quick=menu_actions(tr))
+    return line.text(_("What would you like to do? Tap a button below."), quick=quick)
 
 
-def about(tr: NullTranslations) -> list[Message]:
+def about(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     card = line.bubble(
         _("Kaejon"),
@@ -55,17 +65,17 @@ def about(tr: NullTranslations) -> list[Message]:
         subtitle=_("Area-based poverty alleviation"),
         buttons=[line.postback_action(_("How to use"), postback.encode("help"), display_text=_("How to use"))],
     )
-    return [line.flex(_("About Kaejon"), card, quick=menu_actions(tr))]
+    return [line.flex(_("About Kaejon"), card, quick=quick)]
 
 
-def help_page(tr: NullTranslations) -> list[Message]:
+def help_page(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     return line.text(
         _("Tap the buttons under the messages instead of typing; they are the quickest way.\n\n"
           "Need help now?\n"
           "- Social assistance hotline (Ministry of Social Development and Human Security): 1300\n"
           "- Health coverage hotline (National Health Security Office): 1330"),
-        quick=menu_actions(tr),
+        quick=quick,
     )
 
 
@@ -79,6 +89,6 @@ def language_picker(tr: NullTranslations) -> list[Message]:
     return line.text(_("Choose the language for our chat."), quick=choices)
 
 
-def language_changed(tr: NullTranslations) -> list[Message]:
+def language_changed(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
-    return line.text(_("Done. I will write to you in this language."), quick=menu_actions(tr))
+    return line.text(_("Done. I will write to you in this language."), quick=quick)

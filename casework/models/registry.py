@@ -81,7 +81,8 @@ class Assessment(Base):
 
 
 class Attachment(Base):
-    """A photo taken during verification, fetched from LINE and kept sealed."""
+    """A photo sent during verification: recorded when it arrives, fetched from LINE's
+    content API by the worker afterwards (``status`` pending → stored), kept sealed."""
 
     __tablename__ = "attachments"
 
@@ -89,8 +90,10 @@ class Attachment(Base):
     household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("assessments.id"))
     line_message_id: Mapped[str] = mapped_column(String(32), unique=True)
-    content_type: Mapped[str] = mapped_column(String(40))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    content_type: Mapped[str | None] = mapped_column(String(40))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    size: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int] = mapped_column(BigId, ForeignKey("accounts.id"))

@@ -17,17 +17,24 @@ def quick_reply_labels(message) -> list[str]:
     return [item["action"]["label"] for item in message["quickReply"]["items"]]
 
 
-def test_following_brings_a_thai_welcome_with_the_menu(somchai):
+def test_following_brings_a_thai_welcome_with_the_menu_and_the_privacy_notice(somchai):
     assert somchai.follow().status_code == 200
-    (welcome,) = somchai.received()
+    welcome, notice = somchai.received()
     assert welcome["text"].startswith("ยินดีต้อนรับสู่แก้จน")
     assert quick_reply_labels(welcome) == ["เกี่ยวกับแก้จน", "วิธีใช้งาน", "ภาษา"]
+    assert notice["type"] == "flex"
+    buttons = notice["contents"]["footer"]["contents"]
+    assert [b["action"]["data"] for b in buttons] == ["a=consent&v=yes", "a=consent&v=no"]
 
 
-def test_the_welcome_is_a_reply_not_a_paid_push(somchai, standin):
+def sent_calls(standin, user) -> list[dict]:
+    return requests.get(f"{standin.url}/_standin/sent", params={"to": user.user_id}, timeout=5).json()["items"]
+
+
+def test_the_welcome_is_one_reply_not_a_paid_push(somchai, standin):
     somchai.follow()
     somchai.received()
-    (item,) = requests.get(f"{standin.url}/_standin/sent", params={"to": somchai.user_id}, timeout=5).json()["items"]
+    (item,) = sent_calls(standin, somchai)
     assert item["kind"] == "reply"
 
 
@@ -87,12 +94,13 @@ def test_forged_or_stale_postbacks_get_the_menu_back(somchai):
         assert answer["text"].startswith("ปุ่มนี้ไม่ได้ใช้งานแล้ว")
 
 
-def test_one_event_delivered_three_times_is_answered_once(somchai, services):
+def test_one_event_delivered_three_times_is_answered_once(somchai, services, standin):
     event = le.follow(somchai.source(), somchai.reply_token())
     for redelivery in (False, True, True):
         event["deliveryContext"]["isRedelivery"] = redelivery
         assert somchai.send(event).status_code == 200
-    assert len(somchai.received()) == 1
+    somchai.received()
+    assert len(sent_calls(standin, somchai)) == 1
     assert count(services, InboxEvent) == 1
 
 
@@ -134,6 +142,23 @@ def test_leaving_a_group_marks_it_inactive(agency_group, services):
     drain(services)
     with services.uow() as uow:
         assert uow.session.scalar(select(Chat.active).where(Chat.line_id == agency_group.group_id)) is False
+
+
+def test_consenting_is_recorded_and_declining_keeps_nothing_personal(somchai, malai, services):
+    somchai.follow()
+    somchai.received()
+    somchai.taps("a=consent&v=yes")
+    (thanks,) = somchai.received()
+    assert thanks["text"].startswith("ขอบคุณ")
+    malai.taps("a=consent&v=no")
+    (ok,) = malai.received()
+    assert "ไม่เก็บข้อมูลส่วนบุคคล" in ok["text"]
+    with services.uow() as uow:
+        from casework import accounts, consent
+        assert consent.given(uow.session, scope="personal",
+                             account_id=accounts.find(uow.session, somchai.user_id).id)
+        assert not consent.given(uow.session, scope="personal",
+                                 account_id=accounts.find(uow.session, malai.user_id).id)
 
 
 def test_two_people_get_their_own_answers(somchai, malai):

@@ -165,8 +165,9 @@ def test_following_goes_through_the_webhook_and_the_welcome_comes_back(client, s
 
     items = sent_to(client, HOUSEHOLD.line_user_id)
     assert [item["kind"] for item in items] == ["reply"]
-    (welcome,) = items[0]["messages"]
+    welcome, notice = items[0]["messages"]
     assert welcome["type"] == "text" and welcome["text"]
+    assert notice["type"] == "flex"
     actions = [item["action"] for item in welcome["quickReply"]["items"]]
     assert actions and all(action["type"] == "postback" for action in actions)
     assert sent_to(client, HOUSEHOLD.line_user_id, after=items[-1]["seq"]) == []
@@ -177,7 +178,7 @@ def test_tapping_a_quick_reply_sends_its_postback_and_gets_an_answer(client, ser
     deliver(client, signed(client, **{"as": "household", "kind": "follow"}))
     drain(services)
     (welcome_item,) = sent_to(client, HOUSEHOLD.line_user_id)
-    first_action = welcome_item["messages"][-1]["quickReply"]["items"][0]["action"]
+    first_action = welcome_item["messages"][0]["quickReply"]["items"][0]["action"]
 
     answer = signed(client, **{"as": "household", "kind": "postback", "data": first_action["data"]})
     assert event_of(answer)["postback"] == {"data": first_action["data"]}

@@ -1,4 +1,5 @@
-"""registry: areas, households, persons, accounts, roles, consent, assessments, audit
+"""registry: villages, households, persons, accounts, roles, invites, consent, assessments,
+attachments, audit log, tasks, conversations, rich menus
 
 Revision ID: 0002
 Revises: 0001
@@ -245,9 +246,11 @@ def upgrade() -> None:
     sa.Column('household_id', BIG_ID, nullable=False),
     sa.Column('assessment_id', BIG_ID, nullable=True),
     sa.Column('line_message_id', sa.String(length=32), nullable=False),
-    sa.Column('content_type', sa.String(length=40), nullable=False),
-    sa.Column('content', sa.LargeBinary(), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=True),
+    sa.Column('content', sa.LargeBinary(), nullable=True),
+    sa.Column('size', sa.Integer(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', BIG_ID, nullable=False),
     sa.ForeignKeyConstraint(['assessment_id'], ['assessments.id'], name=op.f('fk_attachments_assessment_id_assessments')),

@@ -1,0 +1,235 @@
+"""The household registry's operations: what leaders check, what reviewers confirm,
+what a household sees of itself. Each change is audited; callers authorize first."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from casework import audit, household_status
+from casework.citizen_id import mask
+from casework.crypto import Sealer
+from casework.models import Assessment, Attachment, Household, HouseholdLink, Person, Task
+from casework.questionnaire import Questionnaire, score
+from casework.thai_input import age_on
+
+LINK_CODE_TTL = timedelta(minutes=15)
+REQUEST_DUE = timedelta(days=30)  # PDPA: answer a data subject's request within 30 days
+
+
+class RegistryError(ValueError):
+    """``reason``: a stable code the chat turns into words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Member:
+    person_id: int
+    name: str
+    relation: str
+    age: int | None
+    masked_id: str | None
+    has_disability_card: bool | None
+
+
+@dataclass(frozen=True)
+class HouseholdView:
+    id: int
+    village_code: str
+    address: str
+    status: str
+    poverty_group: int | None
+    members: tuple[Member, ...]
+    has_location: bool
+    photos: int
+
+
+def address_key(sealer: Sealer, village_code: str, house_no: str) -> str:
+    return sealer.fingerprint(f"{village_code}|{' '.join(house_no.split()).lower()}")
+
+
+def address_text(address: dict[str, Any]) -> str:
+    return " ".join(str(part) for part in (address.get("house_no"), address.get("street"), address.get("text"))
+                    if part)
+
+
+def _in_scopes(scopes: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    return or_(*(Household.village_code.startswith(scope, autoescape=True) for scope in scopes))
+
+
+def to_check(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limit: int = 10
+             ) -> tuple[int, list[Household]]:
+    """Households in these areas waiting for an on-site check, oldest first."""
+    if not scopes:
+        return 0, []
+    where = (_in_scopes(scopes), Household.status.in_(household_status.TO_CHECK))
+    total = session.scalar(select(func.count()).select_from(Household).where(*where)) or 0
+    rows = session.scalars(select(Household).where(*where).order_by(Household.id).offset(offset).limit(limit))
+    return total, list(rows)
+
+
+def to_review(session: Session, scopes: tuple[str, ...], reviewer_id: int, *, offset: int = 0, limit: int = 10
+              ) -> tuple[int, list[tuple[Household, Assessment]]]:
+    """Submitted assessments in these areas that this person did not make."""
+    if not scopes:
+        return 0, []
+    where = (_in_scopes(scopes), Household.status == household_status.AWAITING_REVIEW,
+             Assessment.status == "submitted", Assessment.assessed_by != reviewer_id)
+    joined = select(Household, Assessment).join(Assessment, Assessment.household_id == Household.id)
+    total = session.scalar(select(func.count()).select_from(joined.where(*where).subquery())) or 0
+    rows = session.execute(joined.where(*where).order_by(Assessment.submitted_at).offset(offset).limit(limit))
+    return total, [(household, assessment) for household, assessment in rows]
+
+
+def view(session: Session, sealer: Sealer, household: Household, today: date) -> HouseholdView:
+    people = session.scalars(select(Person).where(Person.household_id == household.id).order_by(Person.id))
+    members = []
+    for person in people:
+        name = sealer.open_json(person.name)
+        digits = sealer.open(person.citizen_id).decode() if person.citizen_id else None
+        members.append(Member(
+            person_id=person.id, name=" ".join(filter(None, (name.get("first"), name.get("last")))),
+            relation=person.relation, age=age_on(person.birth_date, today) if person.birth_date else None,
+            masked_id=mask(digits) if digits else None, has_disability_card=person.has_disability_card))
+    photos = session.scalar(select(func.count()).select_from(Attachment)
+                            .where(Attachment.household_id == household.id)) or 0
+    return HouseholdView(id=household.id, village_code=household.village_code,
+                         address=address_text(sealer.open_json(household.address)), status=household.status,
+                         poverty_group=household.poverty_group, members=tuple(members),
+                         has_location=household.location is not None, photos=photos)
+
+
+def _move(session: Session, sealer: Sealer, household: Household, action: str, actor: str, now: datetime,
+          **extra: Any) -> None:
+    before = household.status
+    household.status = household_status.next_status(before, action)
+    household.updated_at = now
+    audit.record(session, sealer, actor=actor, action=f"household.{action}", entity="household",
+                 entity_id=household.id, area_code=household.village_code, now=now,
+                 changes={"status": [before, household.status], **extra})
+
+
+def submit_assessment(session: Session, sealer: Sealer, *, household: Household, answers: dict[str, int],
+                      questionnaire: Questionnaire, assessor_id: int, now: datetime,
+                      skip: set[str] | frozenset[str] = frozenset()) -> Assessment:
+    """A leader's on-site check: scores stored, the household waits for a second person."""
+    if not household_status.allowed(household.status, "submit"):
+        raise RegistryError("not_checkable")
+    result = score(questionnaire, answers, skip=skip)
+    assessment = Assessment(household_id=household.id, questionnaire=questionnaire.ref, answers=answers,
+                            scores=result.scores, mean_score=result.mean_score, poverty_group=result.group,
+                            status="submitted", assessed_by=assessor_id, submitted_at=now, created_at=now)
+    session.add(assessment)
+    session.flush()
+    _move(session, sealer, household, "submit", f"account:{assessor_id}", now,
+          assessment=[None, assessment.id], group=[None, result.group])
+    return assessment
+
+
+def review(session: Session, sealer: Sealer, *, assessment: Assessment, household: Household, confirm: bool,
+           reviewer_id: int, now: datetime, note: str | None = None) -> None:
+    """The second person's decision: confirmed → verified with its group; else returned with a note."""
+    if assessment.status != "submitted" or household.status != household_status.AWAITING_REVIEW:
+        raise RegistryError("not_awaiting_review")
+    if reviewer_id == assessment.assessed_by:
+        raise RegistryError("own_assessment")
+    assessment.status = "confirmed" if confirm else "returned"
+    assessment.reviewed_by, assessment.reviewed_at = reviewer_id, now
+    if note:
+        assessment.review_note = sealer.seal_json({"note": note})
+    if confirm:
+        before = household.poverty_group
+        household.poverty_group = assessment.poverty_group
+        _move(session, sealer, household, "confirm", f"account:{reviewer_id}", now,
+              poverty_group=[before, household.poverty_group])
+    else:
+        _move(session, sealer, household, "return", f"account:{reviewer_id}", now, note=[None, note])
+
+
+def set_location(session: Session, sealer: Sealer, household: Household, latitude: float, longitude: float,
+                 actor_id: int, now: datetime) -> None:
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise RegistryError("bad_location")
+    had = household.location is not None
+    household.location = sealer.seal_json({"lat": latitude, "lng": longitude})
+    household.updated_at = now
+    audit.record(session, sealer, actor=f"account:{actor_id}", action="household.location", entity="household",
+                 entity_id=household.id, area_code=household.village_code, now=now,
+                 changes={"location": ["(set)" if had else None, "(set)"]})
+
+
+def add_photo(session: Session, sealer: Sealer, household: Household, line_message_id: str, actor_id: int,
+              now: datetime) -> Attachment:
+    """Record a photo to fetch from LINE; the same message twice is one photo."""
+    existing = session.scalar(select(Attachment).where(Attachment.line_message_id == line_message_id))
+    if existing is not None:
+        return existing
+    photo = Attachment(household_id=household.id, line_message_id=line_message_id[:32], status="pending",
+                       attempts=0, created_at=now, created_by=actor_id)
+    session.add(photo)
+    session.flush()
+    audit.record(session, sealer, actor=f"account:{actor_id}", action="household.photo", entity="household",
+                 entity_id=household.id, area_code=household.village_code, now=now,
+                 changes={"photo": [None, photo.id]})
+    return photo
+
+
+def create_link_code(session: Session, sealer: Sealer, household: Household, leader_id: int, now: datetime) -> str:
+    """Six digits the leader's chat shows; the household sends them from its own LINE."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    session.add(HouseholdLink(household_id=household.id, status="offered", code_hash=sealer.fingerprint(
+        f"link|{code}"), code_expires_at=now + LINK_CODE_TTL, created_at=now, created_by=leader_id))
+    session.flush()
+    return code
+
+
+def redeem_link_code(session: Session, sealer: Sealer, code: str, account_id: int, now: datetime) -> Household:
+    link = session.scalar(select(HouseholdLink).where(HouseholdLink.code_hash == sealer.fingerprint(f"link|{code}"),
+                                                      HouseholdLink.status == "offered"))
+    if link is None or link.code_expires_at is None or link.code_expires_at <= now:
+        raise RegistryError("bad_link_code")
+    spent = session.execute(update(HouseholdLink).where(HouseholdLink.id == link.id,
+                                                        HouseholdLink.status == "offered")
+                            .values(status="linked", account_id=account_id, decided_at=now, code_hash=None))
+    if spent.rowcount != 1:
+        raise RegistryError("bad_link_code")
+    household = session.get(Household, link.household_id)
+    assert household is not None
+    audit.record(session, sealer, actor=f"account:{link.created_by}", action="household.link", entity="household",
+                 entity_id=household.id, area_code=household.village_code, now=now,
+                 changes={"linked_account": [None, account_id]})
+    return household
+
+
+def linked_households(session: Session, account_id: int) -> tuple[int, ...]:
+    return tuple(session.scalars(select(HouseholdLink.household_id).where(
+        HouseholdLink.account_id == account_id, HouseholdLink.status == "linked").order_by(HouseholdLink.id)))
+
+
+def request_change(session: Session, sealer: Sealer, *, household: Household, account_id: int, kind: str,
+                   now: datetime, details: str = "") -> Task:
+    """A household asks to correct or erase its data: a task for its area's coordinator."""
+    if kind not in ("correct", "erase"):
+        raise RegistryError("bad_request")
+    task = Task(kind=f"data_{kind}", area_code=household.village_code, household_id=household.id,
+                account_id=account_id, details=sealer.seal_json({"text": details}) if details else None,
+                status="open", created_at=now, due_at=now + REQUEST_DUE)
+    session.add(task)
+    session.flush()
+    audit.record(session, sealer, actor=f"account:{account_id}", action=f"request.{kind}", entity="household",
+                 entity_id=household.id, area_code=household.village_code, now=now)
+    return task
+
+
+def open_tasks(session: Session, scopes: tuple[str, ...], limit: int = 20) -> list[Task]:
+    if not scopes:
+        return []
+    where = or_(*(Task.area_code.startswith(scope, autoescape=True) for scope in scopes))
+    return list(session.scalars(select(Task).where(where, Task.status == "open").order_by(Task.due_at).limit(limit)))

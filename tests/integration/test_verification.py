@@ -1,0 +1,229 @@
+"""The issue's story in chat: a leader invited for a sub-district verifies a household,
+a second person confirms, a leader of another area is refused, the audit log shows
+each step, and a household links its LINE only through a leader."""
+import pytest
+from sqlalchemy import select
+
+from casework import audit
+from casework.models import Assessment, Household
+from casework.questionnaire import default as questionnaire
+from tests.conftest import LineUser
+from tests import registry_data
+
+
+@pytest.fixture
+def kanya(client, services, standin):
+    """Community leader of sub-district 460101 (Kalasin)."""
+    user = LineUser("U" + "6" * 32, client, services, standin)
+    user.says(registry_data.invite(services, "leader", "460101", "กันยา"))
+    user.received()
+    return user
+
+
+@pytest.fixture
+def lek(client, services, standin):
+    """Another leader, of village 46010105 in the same sub-district."""
+    user = LineUser("U" + "7" * 32, client, services, standin)
+    user.says(registry_data.invite(services, "leader", "46010105", "เล็ก"))
+    user.received()
+    return user
+
+
+@pytest.fixture
+def dao(client, services, standin):
+    """A leader of another sub-district (460102)."""
+    user = LineUser("U" + "8" * 32, client, services, standin)
+    user.says(registry_data.invite(services, "leader", "460102", "ดาว"))
+    user.received()
+    return user
+
+
+@pytest.fixture
+def prasert(client, services, standin):
+    """Coordinator of the district (4601)."""
+    user = LineUser("U" + "9" * 32, client, services, standin)
+    user.says(registry_data.invite(services, "coordinator", "4601", "ประเสริฐ"))
+    user.received()
+    return user
+
+
+def answer_everything(leader, household_id, value=2):
+    leader.taps(f"a=check&id={household_id}")
+    (question,) = leader.received()
+    assert "ยินยอม" in question["text"]  # sensitive-data consent comes first
+    leader.taps(f"a=sens&id={household_id}&v=yes")
+    for item in questionnaire().questions:
+        (question,) = leader.received()
+        assert question["text"].startswith("ข้อ")
+        leader.taps(f"a=ans&id={household_id}&q={item.key}&v={value}")
+    (summary,) = leader.received()
+    return summary
+
+
+def test_an_invite_makes_a_leader_of_the_sub_district(client, services, standin):
+    user = LineUser("U" + "6" * 32, client, services, standin)
+    user.says(registry_data.invite(services, "leader", "460101", "กันยา"))
+    (welcome,) = user.received()
+    assert "ผู้นำชุมชน" in welcome["text"] and "กาฬสินธุ์" in welcome["text"]
+    labels = [item["action"]["label"] for item in welcome["quickReply"]["items"]]
+    assert labels[:2] == ["ครัวเรือนรอสอบทาน", "รอยืนยัน"]
+
+
+def test_an_invite_works_once(client, services, standin):
+    code = registry_data.invite(services, "leader", "460101")
+    first = LineUser("U" + "6" * 32, client, services, standin)
+    second = LineUser("U" + "7" * 32, client, services, standin)
+    first.says(code)
+    first.received()
+    second.says(code)
+    assert second.received()[0]["text"] == "รหัสเชิญนี้ถูกใช้ไปแล้ว"
+
+
+def test_a_leader_verifies_and_another_confirms(kanya, lek, services):
+    household_id = registry_data.household(services)
+    kanya.taps("a=pending")
+    heading, carousel = kanya.received()
+    assert heading["text"] == "ครัวเรือนรอสอบทาน 1 หลัง"
+    assert carousel["contents"]["type"] == "carousel"
+    kanya.taps(f"a=hh&id={household_id}")
+    (card,) = kanya.received()
+    body = str(card["contents"]["body"])
+    assert "สมชาย ใจดี" in body and "1-1017-xxxxx-xx-" in body and "110170012345" not in body
+
+    summary = answer_everything(kanya, household_id, value=2)
+    assert "กลุ่ม: 2 อยู่ยาก" in str(summary)
+    kanya.taps(f"a=submit&id={household_id}")
+    assert kanya.received()[0]["text"].startswith("ส่งแล้ว")
+
+    kanya.taps("a=review")
+    assert kanya.received()[0]["text"] == "ไม่มีรายการรอให้คุณยืนยัน"  # not one's own
+    lek.taps("a=review")
+    (to_confirm,) = lek.received()
+    confirm = to_confirm["contents"]["contents"][0]["footer"]["contents"][0]["action"]["data"]
+    lek.taps(confirm)
+    assert lek.received()[0]["text"].startswith("ยืนยันแล้ว")
+
+    with services.uow() as uow:
+        household = uow.session.get(Household, household_id)
+        assessment = uow.session.scalars(select(Assessment)).one()
+        assert (household.status, household.poverty_group) == ("verified", 2)
+        assert assessment.scores == {"human": 2, "physical": 2, "financial": 2, "natural": 2, "social": 2}
+        assert assessment.status == "confirmed"
+        steps = [c.action for c in audit.history(uow.session, uow.sealer, entity="household",
+                                                   entity_id=household_id)]
+    assert steps == ["household.confirm", "household.submit"]
+
+
+def test_a_reviewer_can_return_with_a_note_and_the_assessor_hears_it(kanya, lek, services):
+    household_id = registry_data.household(services)
+    answer_everything(kanya, household_id, value=3)
+    kanya.taps(f"a=submit&id={household_id}")
+    kanya.received()
+    lek.taps("a=review")
+    (to_confirm,) = lek.received()
+    back = to_confirm["contents"]["contents"][0]["footer"]["contents"][1]["action"]["data"]
+    lek.taps(back)
+    assert lek.received()[0]["text"].startswith("ควรสอบทาน")
+    lek.says("บ้านมีหลังคารั่ว ตรวจอีกครั้ง")
+    assert lek.received()[0]["text"] == "ส่งกลับพร้อมหมายเหตุของคุณแล้ว"
+    (news,) = kanya.received()
+    assert "หลังคารั่ว" in news["text"]
+    with services.uow() as uow:
+        assert uow.session.get(Household, household_id).status == "returned"
+
+
+def test_a_questionnaire_can_be_paused_and_resumed(kanya, services):
+    household_id = registry_data.household(services)
+    kanya.taps(f"a=check&id={household_id}")
+    kanya.received()
+    kanya.taps(f"a=sens&id={household_id}&v=no")
+    kanya.received()
+    kanya.taps(f"a=ans&id={household_id}&q=education&v=3")
+    kanya.received()
+    kanya.taps("a=pause")
+    assert kanya.received()[0]["text"].startswith("พักไว้แล้ว")
+    kanya.taps(f"a=hh&id={household_id}")
+    (card,) = kanya.received()
+    assert "สอบทานต่อ" in str(card)
+    kanya.taps(f"a=check&id={household_id}")
+    (question,) = kanya.received()
+    assert question["text"].startswith("ข้อ 2 จาก 13")  # health skipped without consent
+
+
+@pytest.mark.parametrize("what", ["text", "sticker"])
+def test_typing_where_a_button_is_expected_asks_again(kanya, services, what):
+    household_id = registry_data.household(services)
+    kanya.taps(f"a=check&id={household_id}")
+    kanya.received()
+    kanya.taps(f"a=sens&id={household_id}&v=yes")
+    kanya.received()
+    if what == "text":
+        kanya.says("สอง")
+    else:
+        from bot import line_events as le
+        kanya.send(le.message(kanya.source(), kanya.reply_token(),
+                              {"type": "sticker", "id": "9", "packageId": "446", "stickerId": "1988"}))
+    please, question = kanya.received()
+    assert please["text"] == "กรุณาตอบโดยแตะปุ่มด้านล่าง"
+    assert question["text"].startswith("ข้อ 1 จาก 14")
+
+
+def test_a_forged_answer_is_refused_and_saves_nothing(kanya, services):
+    household_id = registry_data.household(services)
+    kanya.taps(f"a=check&id={household_id}")
+    kanya.received()
+    kanya.taps(f"a=sens&id={household_id}&v=yes")
+    kanya.received()
+    kanya.taps(f"a=ans&id={household_id}&q=education&v=9")
+    please, question = kanya.received()
+    assert question["text"].startswith("ข้อ 1 จาก 14")
+
+
+def test_a_leader_of_another_area_is_refused_everything(dao, services, caplog):
+    household_id = registry_data.household(services)
+    dao.taps("a=pending")
+    assert dao.received()[0]["text"] == "ไม่มีครัวเรือนรอสอบทานในพื้นที่ของคุณ"
+    for data in (f"a=hh&id={household_id}", f"a=check&id={household_id}",
+                 f"a=ans&id={household_id}&q=education&v=2", f"a=submit&id={household_id}",
+                 f"a=link&id={household_id}"):
+        dao.taps(data)
+        assert dao.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
+    refusals = [r for r in caplog.records if r.getMessage() == "refused"]
+    assert len(refusals) == 5
+    with services.uow() as uow:
+        assert uow.session.get(Household, household_id).status == "listed"
+
+
+def test_a_household_links_only_through_its_leader(kanya, somchai, services):
+    household_id = registry_data.household(services)
+    somchai.follow()
+    somchai.received()
+    somchai.taps("a=consent&v=yes")
+    somchai.received()
+    somchai.says("1101700123456")  # typing a citizen ID opens nothing
+    assert somchai.received()[0]["text"].startswith("ขออภัยค่ะ")
+    somchai.says("123456")  # a guessed code
+    assert somchai.received()[0]["text"].startswith("รหัสนี้ไม่ถูกต้อง")
+
+    kanya.taps(f"a=link&id={household_id}")
+    (offer,) = kanya.received()
+    code = offer["text"].splitlines()[-1]
+    somchai.says(code)
+    assert somchai.received()[0]["text"].startswith("เชื่อม LINE ของคุณกับข้อมูลครัวเรือนแล้ว")
+    somchai.taps("a=my_data")
+    (mine,) = somchai.received()
+    assert "สมชาย ใจดี" in str(mine) and "110170012345" not in str(mine)
+    somchai.taps("a=req&k=erase")
+    assert somchai.received()[0]["text"].startswith("ส่งคำขอถึงผู้ประสานงาน")
+
+
+def test_coordinators_read_the_changes_log_and_requests(prasert, kanya, lek, services):
+    household_id = registry_data.household(services)
+    answer_everything(kanya, household_id)
+    kanya.taps(f"a=submit&id={household_id}")
+    kanya.received()
+    prasert.taps("a=audit")
+    (log,) = prasert.received()
+    assert "household.submit" in log["text"]
+    kanya.taps("a=audit")
+    assert kanya.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
