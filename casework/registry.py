@@ -51,6 +51,40 @@ class HouseholdView:
     photos: int
 
 
+@dataclass(frozen=True)
+class NewPerson:
+    first_name: str
+    last_name: str
+    relation: str
+    citizen_id: str | None = None
+    sex: str | None = None
+    birth_date: date | None = None
+    income_baht_year: int | None = None
+    occupation: str | None = None
+
+
+def add_household(session: Session, sealer: Sealer, *, village_code: str, house_no: str, address: str,
+                  people: list[NewPerson], source: str, status: str, actor: str, now: datetime) -> Household:
+    """One household and its people, one by one (imports of many rows use ``casework.importing``)."""
+    household = Household(village_code=village_code, address_key=address_key(sealer, village_code, house_no),
+                          address=sealer.seal_json({"house_no": house_no, "text": address}), source=source,
+                          status=status, created_at=now, updated_at=now)
+    session.add(household)
+    session.flush()
+    for new in people:
+        session.add(Person(
+            household_id=household.id, relation=new.relation, sex=new.sex, birth_date=new.birth_date,
+            citizen_id_hash=sealer.fingerprint(new.citizen_id) if new.citizen_id else None,
+            citizen_id=sealer.seal(new.citizen_id.encode()) if new.citizen_id else None,
+            name=sealer.seal_json({"first": new.first_name, "last": new.last_name}), occupation=new.occupation,
+            income_baht_year=new.income_baht_year, welfare=[], created_at=now, updated_at=now))
+    audit.record(session, sealer, actor=actor, action="household.created", entity="household",
+                 entity_id=household.id, area_code=village_code, now=now,
+                 changes={"status": [None, status], "members": [None, len(people)]})
+    session.flush()
+    return household
+
+
 def address_key(sealer: Sealer, village_code: str, house_no: str) -> str:
     return sealer.fingerprint(f"{village_code}|{' '.join(house_no.split()).lower()}")
 

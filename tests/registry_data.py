@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from casework import accounts
+from casework import accounts, registry
 from casework.citizen_id import with_check_digit
-from casework.models import Household, Person, Village
-from casework.registry import address_key
+from casework.models import Village
 
 
 def village(services, code: str = "46010105", name: str = "บ้านโนนสวรรค์") -> str:
@@ -21,19 +20,13 @@ def village(services, code: str = "46010105", name: str = "บ้านโนน
 def household(services, village_code: str = "46010105", house_no: str = "12", *, head: str = "สมชาย ใจดี",
               citizen: str = "110170012345", status: str = "listed") -> int:
     village(services, village_code)
-    sealer, now = services.sealer, services.clock()
-    digits = with_check_digit(citizen)
     first, last = head.split(" ", 1)
+    head_person = registry.NewPerson(first_name=first, last_name=last, relation="head", sex="M",
+                                     birth_date=date(1961, 3, 12), citizen_id=with_check_digit(citizen))
     with services.uow() as uow:
-        home = Household(village_code=village_code, address_key=address_key(sealer, village_code, house_no),
-                         address=sealer.seal_json({"house_no": house_no, "text": "ถนนมิตรภาพ"}), source="imported",
-                         status=status, created_at=now, updated_at=now)
-        uow.session.add(home)
-        uow.session.flush()
-        uow.session.add(Person(household_id=home.id, relation="head", sex="M", birth_date=date(1961, 3, 12),
-                               citizen_id_hash=sealer.fingerprint(digits), citizen_id=sealer.seal(digits.encode()),
-                               name=sealer.seal_json({"first": first, "last": last}), welfare=[],
-                               created_at=now, updated_at=now))
+        home = registry.add_household(uow.session, uow.sealer, village_code=village_code, house_no=house_no,
+                                      address="ถนนมิตรภาพ", people=[head_person], source="imported",
+                                      status=status, actor="test", now=services.clock())
         uow.commit()
         return home.id
 

@@ -14,6 +14,8 @@ class Person:
     line_user_id: str
     name: str
     role: str
+    scope: str | None = None
+    agency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class Cast:
     area: dict[str, str]
     people: tuple[Person, ...]
     groups: tuple[Group, ...]
+    agencies: tuple[dict, ...] = ()
+    villages: tuple[dict, ...] = ()
+    households: tuple[dict, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -38,4 +43,7 @@ def load() -> Cast:
         area={key: str(value) for key, value in data["area"].items()},
         people=tuple(Person(**person) for person in data["people"]),
         groups=tuple(Group(**group) for group in data.get("groups", [])),
+        agencies=tuple(data.get("agencies", [])),
+        villages=tuple(data.get("villages", [])),
+        households=tuple(data.get("households", [])),
     )

@@ -12,6 +12,7 @@ from bot.app import create_app
 from bot.bootstrap import bootstrap
 from bot.config import from_env
 from bot.demo.cast import load
+from bot.demo.seed import seed
 from bot.standin.server import serve as serve_standin
 from bot.worker import start_threads
 from casework import migrate
@@ -33,6 +34,7 @@ def run_demo(*, port: int, database_url: str) -> None:
         {"DATABASE_URL": database_url, "KAEJON_STANDIN_URL": standin.url, "PORT": str(port)}, demo=True
     )
     services = bootstrap(settings, pool_size=settings.send_threads + 4)
+    seed(services, load())
     app = create_app(services=services)
     stop = threading.Event()
     workers = start_threads(services, stop)

@@ -111,7 +111,7 @@ def test_a_leader_verifies_and_another_confirms(kanya, lek, services):
         assert assessment.status == "confirmed"
         steps = [c.action for c in audit.history(uow.session, uow.sealer, entity="household",
                                                    entity_id=household_id)]
-    assert steps == ["household.confirm", "household.submit"]
+    assert steps == ["household.confirm", "household.submit", "household.created"]
 
 
 def test_a_reviewer_can_return_with_a_note_and_the_assessor_hears_it(kanya, lek, services):
