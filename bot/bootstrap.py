@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import line_api
 from bot.config import Settings
-from bot.transports import LineTransport, Transport
+from bot.transports import LineRichMenuTransport, LineTransport, Transport
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
 from casework.unit_of_work import UnitOfWork
@@ -53,6 +53,7 @@ def bootstrap(
     if transports is None:
         transports = {
             "line": LineTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
+            "line-richmenu": LineRichMenuTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
         }
     return Services(
         settings=settings,

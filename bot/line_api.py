@@ -1,7 +1,7 @@
 """The LINE SDK client, pointed at LINE or at a stand-in, with timeouts and no hidden retries."""
 from __future__ import annotations
 
-from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
+from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, MessagingApiBlob
 
 from bot.config import Settings
 
@@ -22,6 +22,12 @@ def _configuration(settings: Settings, default_host: str) -> Configuration:
 
 def messaging_api(settings: Settings) -> MessagingApi:
     return MessagingApi(ApiClient(_configuration(settings, LINE_API)))
+
+
+def messaging_blob_api(settings: Settings) -> MessagingApiBlob:
+    """Uploads and downloads (rich menu images, message content): LINE serves them
+    from api-data.line.me, which ``LINE_API_ENDPOINT`` also stands in for."""
+    return MessagingApiBlob(ApiClient(_configuration(settings, "https://api-data.line.me")))
 
 
 def timeout(settings: Settings) -> tuple[float, float]:

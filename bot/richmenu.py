@@ -1,9 +1,320 @@
-"""``kaejon richmenu sync``: one LINE rich menu per role (being built)."""
+"""``kaejon richmenu sync``: one LINE rich menu per role, kept in step with the code.
+
+A rich menu is the panel of big buttons under the chat. Each role gets its own
+(household, leader, coordinator, agency); the household's is the channel's
+default, so anyone who has not been given a role sees it. Each button sends a
+postback (``a=rights``) that ``bot.postbacks`` routes like any other button,
+with its label as the text shown in the chat.
+
+LINE cannot change a rich menu or its picture: a new menu is created whenever
+the definition or the picture changes, users linked to the old one are moved to
+the new one in one batch, and the old one is deleted. The menu's name carries a
+hash of its definition and picture, so a sync that finds the stored menu on
+LINE under the expected name does nothing.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 import click
+from sqlalchemy.orm import Session
+
+from casework.models import RichMenu
+from messages import line, postback
+from messages.i18n import DEFAULT_LANGUAGE, N_, translator
+
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
+    from linebot.v3.messaging import MessagingApi, MessagingApiBlob
+
+    from bot.bootstrap import Services
+
+ROLES = ("household", "leader", "coordinator", "agency")
+DEFAULT_ROLE = "household"
+NAME_PREFIX = "kaejon-"
+WIDTH = 2500
+CONTENT_TYPE = "image/png"
+BATCH_WAIT_SECONDS = 60.0
+
+# White text on these is at least 7:1 (WCAG AAA), for elderly eyes in sunlight.
+BLUE, RED, GREEN, PURPLE = "#0D47A1", "#A61B1B", "#1B5E20", "#5B2A86"
+TEAL, BROWN, GREY = "#00595C", "#7A3E00", "#37474F"
+
+
+@dataclass(frozen=True)
+class Button:
+    """One area of a menu: the postback action it sends, its label (an English msgid), its colour."""
+
+    action: str
+    label: str
+    colour: str
+
+
+MENU_BUTTON = Button("menu", N_("Menu"), GREY)
+
+# Rows of buttons, top to bottom; a row's buttons share its width equally. Three
+# rows make LINE's large menu (2500x1686), one row the compact one (2500x843).
+LAYOUTS: dict[str, list[list[Button]]] = {
+    "household": [
+        [Button("rights", N_("My rights"), BLUE), Button("help_request", N_("Ask for help"), RED)],
+        [Button("my_requests", N_("My requests"), GREEN), Button("my_data", N_("My data"), PURPLE)],
+        [MENU_BUTTON],
+    ],
+    "leader": [
+        [Button("pending", N_("Households to verify"), BROWN), Button("review", N_("To confirm"), TEAL)],
+        [Button("find", N_("Find a household"), BLUE), Button("register", N_("Register a household"), GREEN)],
+        [MENU_BUTTON],
+    ],
+    "coordinator": [
+        [Button("area", N_("My area"), BLUE), Button("review", N_("To confirm"), TEAL)],
+        [Button("tasks", N_("Requests to handle"), RED), Button("audit", N_("Changes log"), PURPLE)],
+        [MENU_BUTTON],
+    ],
+    "agency": [
+        [Button("referrals", N_("Referrals"), TEAL), Button("cases", N_("Cases"), BLUE), MENU_BUTTON],
+    ],
+}
+ROW_HEIGHTS = {1: 843, 3: 562}
+
+
+@dataclass(frozen=True)
+class BuiltMenu:
+    """A role's menu as LINE wants it: the rich menu object and its picture."""
+
+    role: str
+    definition: dict[str, Any]
+    image: bytes
+    image_sha256: str
+
+    @property
+    def name(self) -> str:
+        return str(self.definition["name"])
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    role: str
+    status: str  # "unchanged" or "created"
+    rich_menu_id: str
+
+
+def build(role: str, tr: NullTranslations | None = None, *, raqm: bool | None = None) -> BuiltMenu:
+    """The rich menu object and PNG for ``role``, labelled in Thai unless ``tr`` says otherwise."""
+    from bot.richmenu_images import Tile, render
+
+    tr = translator(DEFAULT_LANGUAGE) if tr is None else tr
+    rows = LAYOUTS[role]
+    row_height = ROW_HEIGHTS[len(rows)]
+    tiles: list[Tile] = []
+    areas: list[dict[str, Any]] = []
+    for row_index, row in enumerate(rows):
+        edges = [WIDTH * i // len(row) for i in range(len(row) + 1)]
+        for column, button in enumerate(row):
+            label = tr.gettext(button.label)
+            bounds = {"x": edges[column], "y": row_index * row_height,
+                      "width": edges[column + 1] - edges[column], "height": row_height}
+            tiles.append(Tile(bounds["x"], bounds["y"], bounds["width"], bounds["height"], label, button.colour))
+            action = line.postback_action(label, postback.encode(button.action), display_text=label)
+            areas.append({"bounds": bounds, "action": action})
+    size = (WIDTH, row_height * len(rows))
+    image = render(size, tiles, raqm=raqm)
+    image_sha256 = hashlib.sha256(image).hexdigest()
+    definition: dict[str, Any] = {
+        "size": {"width": size[0], "height": size[1]},
+        "selected": True,
+        "chatBarText": line.shorten(tr.gettext(MENU_BUTTON.label), 14),
+        "areas": areas,
+    }
+    fingerprint = hashlib.sha256(
+        json.dumps(definition, sort_keys=True, ensure_ascii=False).encode() + image_sha256.encode()
+    ).hexdigest()
+    definition = {"name": f"{NAME_PREFIX}{role}-{fingerprint[:20]}", **definition}
+    return BuiltMenu(role, definition, image, image_sha256)
+
+
+def role_of(name: str) -> str | None:
+    """The role a menu made by ``build`` is for, from its name; None if it is not ours."""
+    if not name.startswith(NAME_PREFIX):
+        return None
+    role, _, _ = name.removeprefix(NAME_PREFIX).rpartition("-")
+    return role if role in LAYOUTS else None
+
+
+def menu_link_messages(session: Session, role: str) -> list[dict[str, Any]] | None:
+    """The ``line-richmenu`` outbox messages that give a user ``role``'s menu; None before a sync.
+
+    Enqueue them when a role is granted:
+    ``outbox.enqueue(session, sealer, channel="line-richmenu", recipient=user_id, messages=...)``.
+    """
+    row = session.get(RichMenu, role)
+    return None if row is None else [{"richMenuId": row.line_rich_menu_id}]
+
+
+def menu_unlink_messages() -> list[dict[str, Any]]:
+    """The ``line-richmenu`` outbox messages that take a user back to the default (household) menu."""
+    return [{"richMenuId": None}]
+
+
+class RichMenuSync:
+    """Creates, replaces and retires Kaejon's rich menus through the LINE SDK."""
+
+    def __init__(
+        self,
+        services: Services,
+        api: MessagingApi,
+        blob: MessagingApiBlob,
+        timeout: tuple[float, float],
+        *,
+        raqm: bool | None = None,
+        batch_wait: float = BATCH_WAIT_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.services = services
+        self.api = api
+        self.blob = blob
+        self.timeout = timeout
+        self.raqm = raqm
+        self.batch_wait = batch_wait
+        self.sleep = sleep
+
+    def run(self) -> list[SyncResult]:
+        tr = translator(DEFAULT_LANGUAGE)
+        results = [self.sync_role(build(role, tr, raqm=self.raqm)) for role in ROLES]
+        self.retire_stale({result.role: result.rich_menu_id for result in results})
+        return results
+
+    def sync_role(self, built: BuiltMenu) -> SyncResult:
+        with self.services.uow() as uow:
+            row = uow.session.get(RichMenu, built.role)
+            stored = (row.line_rich_menu_id, row.image_sha256) if row is not None else None
+        if stored is not None and stored[1] == built.image_sha256 and self._name_on_line(stored[0]) == built.name:
+            return SyncResult(built.role, "unchanged", stored[0])
+        menu_id = self._create(built)
+        if built.role == DEFAULT_ROLE:
+            self.api.set_default_rich_menu(menu_id, _request_timeout=self.timeout)
+        with self.services.uow() as uow:
+            row = uow.session.get(RichMenu, built.role) or RichMenu(role=built.role)
+            row.line_rich_menu_id = menu_id
+            row.image_sha256 = built.image_sha256
+            row.synced_at = self.services.clock()
+            uow.session.add(row)
+            uow.commit()
+        return SyncResult(built.role, "created", menu_id)
+
+    def _name_on_line(self, menu_id: str) -> str | None:
+        """The name LINE has for the menu, or None if LINE no longer has it."""
+        from linebot.v3.messaging.exceptions import ApiException
+
+        try:
+            return self.api.get_rich_menu(menu_id, _request_timeout=self.timeout).name
+        except ApiException as error:
+            if error.status == 404:
+                return None
+            raise
+
+    def _create(self, built: BuiltMenu) -> str:
+        from linebot.v3.messaging import RichMenuRequest
+
+        request = RichMenuRequest.from_dict(built.definition)
+        menu_id: str = self.api.create_rich_menu(request, _request_timeout=self.timeout).rich_menu_id
+        try:
+            # The SDK sends no Content-Type for a blob unless told; LINE needs one.
+            self.blob.set_rich_menu_image(
+                menu_id, built.image, _headers={"Content-Type": CONTENT_TYPE}, _request_timeout=self.timeout
+            )
+        except Exception:
+            self._delete_quietly(menu_id)
+            raise
+        return menu_id
+
+    def retire_stale(self, current: dict[str, str]) -> list[str]:
+        """Move users off Kaejon's menus that are no longer current, then delete those menus.
+
+        Includes menus left behind by a sync that failed half-way. Users linked
+        to an old menu get the current one of the same role, in one batch
+        (LINE allows few batch requests an hour); a menu is deleted only once
+        the batch has succeeded, so nobody is ever left with a deleted menu.
+        """
+        from linebot.v3.messaging import RichMenuBatchRequest
+
+        menus = self.api.get_rich_menu_list(_request_timeout=self.timeout).richmenus
+        stale = [m for m in menus if m.name.startswith(NAME_PREFIX) and m.rich_menu_id not in current.values()]
+        if not stale:
+            return []
+        operations = []
+        for menu in stale:
+            replacement = current.get(role_of(menu.name) or "")
+            if replacement is not None:
+                operations.append({"type": "link", "from": menu.rich_menu_id, "to": replacement})
+            else:
+                operations.append({"type": "unlink", "from": menu.rich_menu_id})
+        response = self.api.rich_menu_batch_with_http_info(
+            RichMenuBatchRequest.from_dict({"operations": operations}), _request_timeout=self.timeout
+        )
+        request_id = {key.lower(): value for key, value in (response.headers or {}).items()}["x-line-request-id"]
+        if not self._batch_succeeded(request_id):
+            from bot.logs import log
+
+            log("rich menu batch not finished; old menus kept until the next sync", menus=len(stale))
+            return []
+        for menu in stale:
+            self._delete_quietly(menu.rich_menu_id)
+        return [menu.rich_menu_id for menu in stale]
+
+    def _batch_succeeded(self, request_id: str) -> bool:
+        deadline = time.monotonic() + self.batch_wait
+        while True:
+            progress = self.api.get_rich_menu_batch_progress(request_id, _request_timeout=self.timeout)
+            if progress.phase != "ongoing":
+                return bool(progress.phase == "succeeded")
+            if time.monotonic() >= deadline:
+                return False
+            self.sleep(1.0)
+
+    def _delete_quietly(self, menu_id: str) -> None:
+        """Delete a menu we no longer want; a failure only leaves it for the next sync."""
+        from linebot.v3.messaging.exceptions import ApiException
+        from urllib3.exceptions import HTTPError
+
+        try:
+            self.api.delete_rich_menu(menu_id, _request_timeout=self.timeout)
+        except (ApiException, HTTPError):
+            pass
 
 
 @click.group("richmenu")
 def richmenu_group() -> None:
     """LINE rich menus, one per role."""
+
+
+@richmenu_group.command("sync")
+def sync_command() -> None:
+    """Create or replace the rich menu of every role on LINE; unchanged menus are left alone."""
+    from linebot.v3.messaging.exceptions import ApiException
+    from urllib3.exceptions import HTTPError
+
+    from bot import line_api, logs
+    from bot.bootstrap import bootstrap
+    from bot.config import from_env
+
+    logs.configure()
+    settings = from_env()
+    services = bootstrap(settings, transports={})
+    sync = RichMenuSync(
+        services, line_api.messaging_api(settings), line_api.messaging_blob_api(settings), line_api.timeout(settings)
+    )
+    try:
+        results = sync.run()
+    except ApiException as error:
+        raise click.ClickException(f"LINE answered {error.status}: {error.body or error.reason}") from None
+    except HTTPError as error:
+        raise click.ClickException(f"LINE could not be reached: {type(error).__name__}") from None
+    finally:
+        services.engine.dispose()
+    for result in results:
+        click.echo(f"{result.role}: {result.status} ({result.rich_menu_id})")

@@ -56,13 +56,21 @@ class LineTransport:
             return Sent(status=409, note="retry key already accepted")
         if status == 400 and delivery.method == "reply" and "reply token" in message.lower():
             return ReplyTokenRejected(status=400)
-        if status == 429:
-            return Failed(error=f"429 {message}", status=429, retry_after=_retry_after(error))
-        if status >= 500:
-            return Failed(error=f"{status} {message}", status=status, uncertain=True)
-        if status == 401:
-            return Failed(error=f"401 {message}", status=401)
-        return Failed(error=f"{status} {message}", status=status, permanent=True)
+        return classify_line_error(error)
+
+
+def classify_line_error(error: ApiException) -> Failed:
+    """What any LINE API error means for retrying: back off on 429, maybe done on 5xx,
+    retry on 401 (a token being rotated), give up on any other refusal."""
+    status = error.status or 0
+    message = _error_message(error)
+    if status == 429:
+        return Failed(error=f"429 {message}", status=429, retry_after=_retry_after(error))
+    if status >= 500:
+        return Failed(error=f"{status} {message}", status=status, uncertain=True)
+    if status == 401:
+        return Failed(error=f"401 {message}", status=401)
+    return Failed(error=f"{status} {message}", status=status, permanent=True)
 
 
 def _network_failure(error: HTTPError) -> Failed:
@@ -85,3 +93,39 @@ def _retry_after(error: ApiException) -> float | None:
         return float(headers["retry-after"])
     except (KeyError, ValueError):
         return None
+
+
+class LineRichMenuTransport:
+    """The ``line-richmenu`` channel: link a user to a role's rich menu, or unlink them.
+
+    Each message of a row is ``{"richMenuId": "richmenu-..."}`` (link) or
+    ``{"richMenuId": None}`` (unlink, so the user sees the default menu again);
+    they are applied in order. Both calls are idempotent, so a retry after an
+    uncertain failure is safe.
+    """
+
+    def __init__(self, api: MessagingApi, timeout: tuple[float, float]) -> None:
+        self.api = api
+        self.timeout = timeout
+
+    def send(self, delivery: Delivery) -> Outcome:
+        try:
+            for message in delivery.messages:
+                if not isinstance(message, dict) or set(message) != {"richMenuId"}:
+                    return Failed(error="invalid rich menu message", permanent=True)
+                menu_id = message["richMenuId"]
+                if menu_id is None:
+                    self.api.unlink_rich_menu_id_from_user_with_http_info(
+                        delivery.recipient, _request_timeout=self.timeout
+                    )
+                else:
+                    self.api.link_rich_menu_id_to_user_with_http_info(
+                        delivery.recipient, menu_id, _request_timeout=self.timeout
+                    )
+        except ApiException as error:
+            return classify_line_error(error)
+        except HTTPError as error:
+            return _network_failure(error)
+        except ValueError as error:  # the SDK refused an argument (not a string id)
+            return Failed(error=f"invalid rich menu message: {type(error).__name__}", permanent=True)
+        return Sent(status=200)

@@ -57,7 +57,23 @@ LINE_LIMITS: dict[str, dict[str, Any]] = {
         "required": ["label"],
         "properties": {"label": {"minLength": 1, "x-graphemeMaxLength": 40}},
     },
+    "PostbackAction/allOf/1": {"required": ["data"]},
+    "PostbackAction/allOf/1/properties/displayText": {"minLength": 1, "maxLength": 300},
+    # /docs/messaging-api/.../#rich-menu-object: every property is required, the
+    # picture is 800-2500 pixels wide and at least 250 high, at most 20 areas.
+    "RichMenuRequest": {"required": ["size", "selected", "name", "chatBarText", "areas"]},
+    "RichMenuRequest/properties/size": {
+        "required": ["width", "height"],
+        "properties": {"width": {"minimum": 800, "maximum": 2500}, "height": {"minimum": 250}},
+    },
+    "RichMenuRequest/properties/areas": {"maxItems": 20},
+    "RichMenuArea": {"required": ["bounds", "action"]},
+    "RichMenuArea/properties/action": {"properties": {"label": {"x-graphemeMaxLength": 20}}},
+    "RichMenuBounds": {"required": ["x", "y", "width", "height"]},
 }
+
+# Rich menu rules JSON schema cannot say (aspect ratio, areas inside the picture).
+MIN_RICH_MENU_ASPECT_RATIO = 1.45
 
 
 @dataclass(frozen=True)
@@ -447,6 +463,23 @@ def _describe(error: ValidationError) -> str:
     return message if len(message) <= _MAX_MESSAGE_CHARS else message[: _MAX_MESSAGE_CHARS - 3] + "..."
 
 
+def _rich_menu_problems(body: Mapping[str, Any]) -> Iterator[Problem]:
+    """LINE's rules for a rich menu that span several values; run on a schema-valid body."""
+    width, height = body["size"]["width"], body["size"]["height"]
+    if width / height < MIN_RICH_MENU_ASPECT_RATIO:
+        yield Problem("size", f"width / height is {width / height:.2f}, at least 1.45 required")
+    for index, area in enumerate(body["areas"]):
+        bounds = area["bounds"]
+        if bounds["x"] + bounds["width"] > width or bounds["y"] + bounds["height"] > height:
+            yield Problem(f"areas[{index}].bounds", f"lies outside the {width}x{height} rich menu")
+
+
+_CROSS_CHECKS = {
+    "/v2/bot/richmenu": _rich_menu_problems,
+    "/v2/bot/richmenu/validate": _rich_menu_problems,
+}
+
+
 class RequestChecker:
     """Checks Messaging API request bodies; safe to share between threads."""
 
@@ -474,10 +507,14 @@ class RequestChecker:
         if body is None:
             return [Problem("", "The request body is required")] if operation.body_required else []
         validator = self._validator(operation.body_pointer)
-        return [
+        problems = [
             Problem(json_path(error.absolute_path), _describe(error))
             for error in validator.iter_errors(body)
         ]
+        cross_check = _CROSS_CHECKS.get(operation.template)
+        if not problems and cross_check is not None:
+            problems.extend(cross_check(body))
+        return problems
 
     def check(self, method: str, path: str, body: Any) -> list[str]:
         """Human-readable errors, each naming its JSON path; empty when LINE would accept `body`."""

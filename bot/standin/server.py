@@ -2,10 +2,12 @@
 
 It answers the bot's real LINE SDK (`Configuration(host=standin.url)`) on LINE's
 own paths, with LINE's bodies, status codes and error shapes, and checks every
-request body against LINE's OpenAPI document. Endpoints under `/_standin/` are
-not LINE's: they issue reply tokens (standing in for webhook events), show what
-was sent and received, register profiles and inject faults (errors, 429s, slow
-answers). Everything lives in memory: it is a test double.
+request body against LINE's OpenAPI document. It keeps rich menus (with their
+images and the users linked to them) and serves the content of messages users
+sent. Endpoints under `/_standin/` are not LINE's: they issue reply tokens
+(standing in for webhook events), show what was sent and received, register
+profiles and message content, show the rich menus and inject faults (errors,
+429s, slow answers). Everything lives in memory: it is a test double.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import fnmatch
+import hashlib
+import io
 import re
 import secrets
 import signal
@@ -33,6 +37,10 @@ from bot.standin.openapi_check import RequestChecker
 CONTROL_PREFIX = "/_standin/"
 _EXTENSION = "kaejon_standin"
 _RETRY_KEY = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
+_RICH_MENU_IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
+MAX_RICH_MENU_IMAGE_BYTES = 1024 * 1024
+MAX_RICH_MENUS = 1000
 _QUOTABLE_TYPES = frozenset({"text", "textV2", "sticker", "image", "video"})
 _FAULT_MESSAGES = {
     429: "The API rate limit has been exceeded. Try again later.",
@@ -85,6 +93,32 @@ class _ReplyToken:
     used: bool = False
 
 
+@dataclass
+class RichMenu:
+    """A rich menu as created, and the image uploaded to it (LINE allows one, ever)."""
+
+    id: str
+    definition: dict[str, Any]
+    image: bytes | None = None
+    content_type: str | None = None
+    image_size: tuple[int, int] | None = None
+
+    def as_line_json(self) -> dict[str, Any]:
+        return {"richMenuId": self.id, **self.definition}
+
+    def as_json(self) -> dict[str, Any]:
+        image = None
+        if self.image is not None and self.image_size is not None:
+            image = {
+                "contentType": self.content_type,
+                "width": self.image_size[0],
+                "height": self.image_size[1],
+                "bytes": len(self.image),
+                "sha256": hashlib.sha256(self.image).hexdigest(),
+            }
+        return {"richMenuId": self.id, "definition": self.definition, "image": image}
+
+
 class StandInState:
     """What the stand-in has issued, sent and been asked; every method holds the lock."""
 
@@ -101,6 +135,11 @@ class StandInState:
             self._accepted_retry_keys: dict[str, SendResult] = {}
             self._faults: list[Fault] = []
             self._profiles: dict[str, dict[str, Any]] = {}
+            self._rich_menus: dict[str, RichMenu] = {}
+            self._user_rich_menus: dict[str, str] = {}
+            self._default_rich_menu: str | None = None
+            self._rich_menu_batches: dict[str, dict[str, Any]] = {}
+            self._contents: dict[str, tuple[bytes, str]] = {}
             self._seq = 0
             self._next_message_id = 10**17
             self._next_fault_id = 1
@@ -217,6 +256,129 @@ class StandInState:
     def profile(self, user_id: str) -> dict[str, Any] | None:
         with self.lock:
             return self._profiles.get(user_id)
+
+    def create_rich_menu(self, definition: dict[str, Any]) -> str | None:
+        """The new menu's id, or None when the channel already has LINE's maximum."""
+        with self.lock:
+            if len(self._rich_menus) >= MAX_RICH_MENUS:
+                return None
+            menu = RichMenu("richmenu-" + secrets.token_hex(16), definition)
+            self._rich_menus[menu.id] = menu
+            return menu.id
+
+    def rich_menu(self, menu_id: str) -> RichMenu | None:
+        with self.lock:
+            menu = self._rich_menus.get(menu_id)
+            return dataclasses.replace(menu) if menu is not None else None
+
+    def rich_menus(self) -> list[RichMenu]:
+        with self.lock:
+            return [dataclasses.replace(menu) for menu in self._rich_menus.values()]
+
+    def delete_rich_menu(self, menu_id: str) -> bool:
+        """Delete a menu; its users (and the channel, if it was the default) lose it."""
+        with self.lock:
+            if self._rich_menus.pop(menu_id, None) is None:
+                return False
+            self._user_rich_menus = {
+                user: linked for user, linked in self._user_rich_menus.items() if linked != menu_id
+            }
+            if self._default_rich_menu == menu_id:
+                self._default_rich_menu = None
+            return True
+
+    def set_rich_menu_image(
+        self, menu_id: str, image: bytes, content_type: str, size: tuple[int, int]
+    ) -> str | None:
+        """None when set, else why not: `not-found` or `already-uploaded`."""
+        with self.lock:
+            menu = self._rich_menus.get(menu_id)
+            if menu is None:
+                return "not-found"
+            if menu.image is not None:
+                return "already-uploaded"
+            menu.image, menu.content_type, menu.image_size = image, content_type, size
+            return None
+
+    def _applicable(self, menu_id: str) -> str | None:
+        menu = self._rich_menus.get(menu_id)
+        if menu is None:
+            return "not-found"
+        return "no-image" if menu.image is None else None
+
+    def link_rich_menu(self, user_id: str, menu_id: str) -> str | None:
+        """None when linked, else why not: `not-found` or `no-image`."""
+        with self.lock:
+            problem = self._applicable(menu_id)
+            if problem is None:
+                self._user_rich_menus[user_id] = menu_id
+            return problem
+
+    def unlink_rich_menu(self, user_id: str) -> None:
+        with self.lock:
+            self._user_rich_menus.pop(user_id, None)
+
+    def linked_rich_menu(self, user_id: str) -> str | None:
+        """The menu linked to this user (not the default, as LINE answers)."""
+        with self.lock:
+            return self._user_rich_menus.get(user_id)
+
+    def set_default_rich_menu(self, menu_id: str) -> str | None:
+        with self.lock:
+            problem = self._applicable(menu_id)
+            if problem is None:
+                self._default_rich_menu = menu_id
+            return problem
+
+    def default_rich_menu(self) -> str | None:
+        with self.lock:
+            return self._default_rich_menu
+
+    def clear_default_rich_menu(self) -> None:
+        with self.lock:
+            self._default_rich_menu = None
+
+    def rich_menu_batch(self, operations: list[dict[str, Any]], request_id: str) -> str | None:
+        """Apply a batch at once (LINE does it within seconds); None, or why it is refused."""
+        with self.lock:
+            for operation in operations:
+                if operation["type"] == "link" and (problem := self._applicable(operation["to"])):
+                    return problem
+            for operation in operations:
+                kind, source = operation["type"], operation.get("from")
+                for user, linked in list(self._user_rich_menus.items()):
+                    if kind == "link" and linked == source:
+                        self._user_rich_menus[user] = operation["to"]
+                    elif kind == "unlinkAll" or (kind == "unlink" and linked == source):
+                        del self._user_rich_menus[user]
+            accepted = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+            self._rich_menu_batches[request_id] = {
+                "phase": "succeeded",
+                "acceptedTime": accepted,
+                "completedTime": accepted,
+            }
+            return None
+
+    def rich_menu_batch_progress(self, request_id: str) -> dict[str, Any] | None:
+        with self.lock:
+            progress = self._rich_menu_batches.get(request_id)
+            return dict(progress) if progress is not None else None
+
+    def rich_menu_snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "richmenus": [menu.as_json() for menu in self._rich_menus.values()],
+                "links": dict(self._user_rich_menus),
+                "default": self._default_rich_menu,
+            }
+
+    def put_content(self, message_id: str, content: bytes, content_type: str) -> None:
+        with self.lock:
+            self._contents[message_id] = (content, content_type)
+
+    def content(self, message_id: str) -> tuple[bytes, str] | None:
+        with self.lock:
+            return self._contents.get(message_id)
 
 
 def standin_state(app: Flask) -> StandInState:
@@ -413,6 +575,188 @@ def bot_info() -> dict[str, Any]:
     return dict(_BOT_INFO)
 
 
+_RICH_MENU_PROBLEMS = {
+    "not-found": (404, "Not found"),
+    "no-image": (400, "must upload richmenu image before applying it to user"),
+}
+
+
+def _rich_menu_refusal(problem: str) -> Response:
+    status, message = _RICH_MENU_PROBLEMS[problem]
+    return line_error(status, message, reason=f"rich-menu-{problem}")
+
+
+def _checked_user_id(user_id: str) -> Response | None:
+    if not _USER_ID.match(user_id):
+        return line_error(400, "The value for the 'userId' parameter is invalid", reason="invalid-user-id")
+    return None
+
+
+@line_api.post("/v2/bot/richmenu")
+def create_rich_menu() -> Response | dict[str, Any]:
+    body = _checked_body()
+    if isinstance(body, Response):
+        return body
+    menu_id = _state().create_rich_menu(body)
+    if menu_id is None:
+        return line_error(400, "The number of rich menus exceeds the limit", reason="too-many-rich-menus")
+    return {"richMenuId": menu_id}
+
+
+@line_api.post("/v2/bot/richmenu/validate")
+def validate_rich_menu() -> Response | dict[str, Any]:
+    body = _checked_body()
+    return body if isinstance(body, Response) else {}
+
+
+@line_api.get("/v2/bot/richmenu/list")
+def list_rich_menus() -> dict[str, Any]:
+    return {"richmenus": [menu.as_line_json() for menu in _state().rich_menus()]}
+
+
+@line_api.get("/v2/bot/richmenu/<menu_id>")
+def get_rich_menu(menu_id: str) -> Response | dict[str, Any]:
+    menu = _state().rich_menu(menu_id)
+    return menu.as_line_json() if menu is not None else _rich_menu_refusal("not-found")
+
+
+@line_api.delete("/v2/bot/richmenu/<menu_id>")
+def delete_rich_menu(menu_id: str) -> Response | dict[str, Any]:
+    return {} if _state().delete_rich_menu(menu_id) else _rich_menu_refusal("not-found")
+
+
+def _refused_image(message: str, reason: str, status: int = 400) -> Response:
+    g.standin_errors = [message]
+    return line_error(status, message, reason=reason)
+
+
+@line_api.post("/v2/bot/richmenu/<menu_id>/content")
+def upload_rich_menu_image(menu_id: str) -> Response | dict[str, Any]:
+    """LINE's api-data host: a PNG or JPEG of at most 1 MB, exactly the menu's size, once."""
+    content_type = request.mimetype
+    if content_type not in _RICH_MENU_IMAGE_TYPES:
+        return _refused_image("Unsupported Media Type", "unsupported-media-type", 415)
+    menu = _state().rich_menu(menu_id)
+    if menu is None:
+        return _rich_menu_refusal("not-found")
+    image = request.get_data()
+    if len(image) > MAX_RICH_MENU_IMAGE_BYTES:
+        return _refused_image(f"The image is {len(image)} bytes; at most 1 MB is allowed", "image-too-large")
+    size = _image_size(image, _RICH_MENU_IMAGE_TYPES[content_type])
+    if size is None:
+        return _refused_image(f"The image is not a valid {content_type} image", "invalid-image")
+    expected = (menu.definition["size"]["width"], menu.definition["size"]["height"])
+    if size != expected:
+        g.standin_errors = [f"the image is {size[0]}x{size[1]}, the rich menu {expected[0]}x{expected[1]}"]
+        return line_error(400, "The image size is not allowed for richmenu", reason="image-size")
+    problem = _state().set_rich_menu_image(menu_id, image, content_type, size)
+    if problem == "already-uploaded":
+        return line_error(400, "An image has already been uploaded to the richmenu", reason="image-already-set")
+    return _rich_menu_refusal(problem) if problem else {}
+
+
+def _image_size(image: bytes, expected_format: str) -> tuple[int, int] | None:
+    """The picture's size if it really is a picture of the declared format."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(image)) as picture:
+            if picture.format != expected_format:
+                return None
+            picture.verify()
+            return picture.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+
+
+@line_api.get("/v2/bot/richmenu/<menu_id>/content")
+def download_rich_menu_image(menu_id: str) -> Response:
+    menu = _state().rich_menu(menu_id)
+    if menu is None or menu.image is None:
+        return _rich_menu_refusal("not-found")
+    return Response(menu.image, mimetype=menu.content_type)
+
+
+@line_api.post("/v2/bot/user/<user_id>/richmenu/<menu_id>")
+def link_rich_menu(user_id: str, menu_id: str) -> Response | dict[str, Any]:
+    if (error := _checked_user_id(user_id)) is not None:
+        return error
+    problem = _state().link_rich_menu(user_id, menu_id)
+    return _rich_menu_refusal(problem) if problem else {}
+
+
+@line_api.delete("/v2/bot/user/<user_id>/richmenu")
+def unlink_rich_menu(user_id: str) -> Response | dict[str, Any]:
+    if (error := _checked_user_id(user_id)) is not None:
+        return error
+    _state().unlink_rich_menu(user_id)
+    return {}
+
+
+@line_api.get("/v2/bot/user/<user_id>/richmenu")
+def linked_rich_menu(user_id: str) -> Response | dict[str, Any]:
+    if (error := _checked_user_id(user_id)) is not None:
+        return error
+    menu_id = _state().linked_rich_menu(user_id)
+    if menu_id is None:
+        return line_error(404, "the user has no richmenu", reason="no-rich-menu", details=[])
+    return {"richMenuId": menu_id}
+
+
+@line_api.post("/v2/bot/user/all/richmenu/<menu_id>")
+def set_default_rich_menu(menu_id: str) -> Response | dict[str, Any]:
+    problem = _state().set_default_rich_menu(menu_id)
+    return _rich_menu_refusal(problem) if problem else {}
+
+
+@line_api.get("/v2/bot/user/all/richmenu")
+def default_rich_menu() -> Response | dict[str, Any]:
+    menu_id = _state().default_rich_menu()
+    if menu_id is None:
+        return line_error(404, "no default richmenu", reason="no-rich-menu", details=[])
+    return {"richMenuId": menu_id}
+
+
+@line_api.delete("/v2/bot/user/all/richmenu")
+def cancel_default_rich_menu() -> dict[str, Any]:
+    _state().clear_default_rich_menu()
+    return {}
+
+
+@line_api.post("/v2/bot/richmenu/batch")
+def rich_menu_batch() -> Response | tuple[dict[str, Any], int]:
+    """Replace or unlink the menus of every user linked to a menu; progress by request id."""
+    body = _checked_body()
+    if isinstance(body, Response):
+        return body
+    problem = _state().rich_menu_batch(body["operations"], g.standin_request_id)
+    if problem is not None:
+        return line_error(400, "richmenu not found", reason=f"rich-menu-{problem}", details=[])
+    return {}, 202
+
+
+@line_api.post("/v2/bot/richmenu/validate/batch")
+def validate_rich_menu_batch() -> Response | dict[str, Any]:
+    body = _checked_body()
+    return body if isinstance(body, Response) else {}
+
+
+@line_api.get("/v2/bot/richmenu/progress/batch")
+def rich_menu_batch_progress() -> Response | dict[str, Any]:
+    progress = _state().rich_menu_batch_progress(request.args.get("requestId", ""))
+    return progress if progress is not None else line_error(404, "Not found", reason="not-found")
+
+
+@line_api.get("/v2/bot/message/<message_id>/content")
+def message_content(message_id: str) -> Response:
+    """LINE's api-data host: what a user sent, as registered with `POST /_standin/content/<id>`."""
+    found = _state().content(message_id)
+    if found is None:
+        return line_error(404, "Not found", reason="not-found")
+    content, content_type = found
+    return Response(content, content_type=content_type)
+
+
 control = Blueprint("standin_control", __name__, url_prefix="/_standin")
 
 
@@ -497,6 +841,22 @@ def add_profile() -> tuple[dict[str, Any], int]:
     profile = {name: body[name] for name in fields if body.get(name) is not None}
     _state().set_profile(profile)
     return profile, 200
+
+
+@control.post("/content/<message_id>")
+def add_content(message_id: str) -> tuple[dict[str, Any], int]:
+    """What `GET /v2/bot/message/<id>/content` serves: the raw body, with its Content-Type."""
+    content = request.get_data()
+    if not content or not request.content_type:
+        return _control_error("a body and its Content-Type are required")
+    _state().put_content(message_id, content, request.content_type)
+    return {"messageId": message_id, "bytes": len(content)}, 200
+
+
+@control.get("/richmenus")
+def rich_menus() -> dict[str, Any]:
+    """Every rich menu with its image's size and sha256, the user links and the default."""
+    return _state().rich_menu_snapshot()
 
 
 @control.post("/reset")

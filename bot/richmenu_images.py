@@ -1,0 +1,229 @@
+"""Rich menu pictures: flat coloured tiles, each with one big Thai label.
+
+Drawn with Pillow and the vendored Noto Sans Thai Bold (``bot/fonts``, SIL OFL
+1.1), so the same labels give the same picture on every machine with the same
+Pillow. Thai needs complex text layout: a tone mark over an upper vowel
+(ที่, พื้น) must sit above the vowel, not on it. Pillow does that with libraqm
+when it is available. Without it Pillow's basic layout draws both marks at the
+same height and ที่ reads as ที, so this module then lifts those tone marks
+itself (``_placed_marks``) rather than upload a menu that reads wrong.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, features
+
+FONT_PATH = Path(__file__).with_name("fonts") / "NotoSansThai-Bold.ttf"
+MAX_BYTES = 1024 * 1024
+BACKGROUND = "#FFFFFF"
+TEXT = "#FFFFFF"
+GUTTER = 12  # white space around every tile, so neighbouring tiles read as separate buttons
+MAX_FONT_SIZE = 150
+MIN_FONT_SIZE = 84
+SIDE_MARGIN = 0.08  # of a tile's width, kept free of text on each side
+LINE_SPACING = 1.3
+
+# For Pillow's basic layout (see _placed_marks): Thai vowels written above the
+# consonant, tone marks, everything above, consonants with a tall stem, and how
+# far (of the font size) Noto Sans Thai moves a mark to stack it or clear a stem.
+_UPPER_VOWELS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e47")
+_TONE_MARKS = frozenset("\u0e48\u0e49\u0e4a\u0e4b\u0e4c")
+_ABOVE = _UPPER_VOWELS | _TONE_MARKS | frozenset("\u0e4d\u0e4e")
+_TALL = frozenset("\u0e1b\u0e1d\u0e1f\u0e2c")
+_SARA_AM = "\u0e33"
+_SHIFT = 0.19
+
+
+# What NotoSansThai-Bold.ttf has glyphs for (fc-query): Thai, spaces, hyphens,
+# the dotted circle. No Latin letters or digits: a label left in English would
+# be drawn as empty boxes, so ``render`` refuses it.
+_COVERED = frozenset(
+    "\u0020\u002d\u00a0\u02bc\u02d7\u0303\u0331\u2010\u25cc\u200b\u200c\u200d"
+    + "".join(map(chr, range(0x0E01, 0x0E3B)))
+    + "".join(map(chr, range(0x0E3F, 0x0E5C)))
+)
+
+
+class LabelTooLong(ValueError):
+    """A label cannot fit its tile even at the smallest size we allow for elderly readers."""
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One tappable area of the picture: where it is, what it says, its colour."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    label: str
+    colour: str
+
+
+def complex_layout_available() -> bool:
+    """Whether Pillow can shape Thai itself (libraqm with FriBiDi and HarfBuzz)."""
+    return bool(features.check("raqm"))
+
+
+def render(size: tuple[int, int], tiles: Sequence[Tile], *, raqm: bool | None = None) -> bytes:
+    """The menu picture as PNG bytes; one font size for every label of the menu.
+
+    ``raqm=False`` forces Pillow's basic layout (with the tone-mark fix), which is
+    what a machine without libraqm gets.
+    """
+    for tile in tiles:
+        if missing := sorted(set(tile.label) - _COVERED):
+            raise ValueError(f"the Thai font has no glyph for {missing} in label {tile.label!r}")
+    use_raqm = complex_layout_available() if raqm is None else raqm
+    if use_raqm and not complex_layout_available():
+        raise RuntimeError("Pillow has no libraqm here; Thai needs it or raqm=False")
+    image = Image.new("RGB", size, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    font_size, lines = _fit(tiles, use_raqm)
+    font = _font(font_size, use_raqm)
+    for tile, tile_lines in zip(tiles, lines):
+        box = (
+            tile.x + GUTTER,
+            tile.y + GUTTER,
+            tile.x + tile.width - GUTTER - 1,
+            tile.y + tile.height - GUTTER - 1,
+        )
+        draw.rounded_rectangle(box, radius=24, fill=tile.colour)
+        _draw_lines(draw, tile, tile_lines, font, use_raqm)
+    data = _png(image)
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"rich menu picture is {len(data)} bytes; LINE allows {MAX_BYTES}")
+    return data
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two ``#RRGGBB`` colours (7 or more is level AAA)."""
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _font(size: int, raqm: bool) -> ImageFont.FreeTypeFont:
+    engine = ImageFont.Layout.RAQM if raqm else ImageFont.Layout.BASIC
+    return ImageFont.truetype(str(FONT_PATH), size, layout_engine=engine)
+
+
+def _length(font: ImageFont.FreeTypeFont, text: str, raqm: bool) -> float:
+    return font.getlength(text, language="th") if raqm else font.getlength(text)
+
+
+def _fit(tiles: Sequence[Tile], raqm: bool) -> tuple[int, list[list[str]]]:
+    """The largest font size at which every label fits its tile, and each label's lines.
+
+    A label is kept on one line if it fits at the smallest allowed size; only
+    then is it broken at its spaces. Thai writes words without spaces, so a
+    translation that needs two lines says where with a space.
+    """
+    for size in range(MAX_FONT_SIZE, MIN_FONT_SIZE - 1, -2):
+        font = _font(size, raqm)
+        if all(_fits(font, tile, [tile.label], raqm) for tile in tiles):
+            return size, [[tile.label] for tile in tiles]
+    for size in range(MAX_FONT_SIZE, MIN_FONT_SIZE - 1, -2):
+        font = _font(size, raqm)
+        lines = [_wrapped(font, tile, raqm) for tile in tiles]
+        if all(tile_lines is not None for tile_lines in lines):
+            return size, [tile_lines for tile_lines in lines if tile_lines is not None]
+    longest = max(tiles, key=lambda tile: len(tile.label))
+    raise LabelTooLong(f"label {longest.label!r} does not fit its tile at {MIN_FONT_SIZE}px")
+
+
+def _usable(tile: Tile) -> tuple[float, float]:
+    width = tile.width - 2 * GUTTER
+    return width * (1 - 2 * SIDE_MARGIN), tile.height - 2 * GUTTER
+
+
+def _fits(font: ImageFont.FreeTypeFont, tile: Tile, lines: list[str], raqm: bool) -> bool:
+    width, height = _usable(tile)
+    return (
+        all(_length(font, line, raqm) <= width for line in lines)
+        and len(lines) * font.size * LINE_SPACING <= height * 0.8
+    )
+
+
+def _wrapped(font: ImageFont.FreeTypeFont, tile: Tile, raqm: bool) -> list[str] | None:
+    """The label broken greedily at its spaces into lines that fit, or None."""
+    lines: list[str] = []
+    for word in tile.label.split():
+        if lines and _fits(font, tile, [f"{lines[-1]} {word}"], raqm):
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines if _fits(font, tile, lines, raqm) else None
+
+
+def _draw_lines(
+    draw: ImageDraw.ImageDraw, tile: Tile, lines: list[str], font: ImageFont.FreeTypeFont, raqm: bool
+) -> None:
+    """Centre the lines in the tile; ``mm`` anchors on the font's ascender and descender,
+    so labels with and without marks above sit at the same height in every tile."""
+    centre_x = tile.x + tile.width / 2
+    centre_y = tile.y + tile.height / 2
+    step = font.size * LINE_SPACING
+    first_y = centre_y - step * (len(lines) - 1) / 2
+    for index, line in enumerate(lines):
+        y = first_y + index * step
+        if raqm:
+            draw.text((centre_x, y), line, font=font, fill=TEXT, anchor="mm", language="th")
+        else:
+            _draw_basic(draw, (centre_x, y), line, font)
+
+
+def _placed_marks(text: str) -> tuple[str, list[tuple[int, str, float, float]]]:
+    """Split off the marks that basic layout would draw in the wrong place.
+
+    Returns the text without them, and each of them with the index (in that
+    text) it follows and its shift (x, y) in font sizes, as HarfBuzz would
+    place it with Noto Sans Thai's own positioning rules:
+    a tone mark after an upper vowel (ที่), or before SARA AM whose circle takes
+    the place above the consonant (น้ำ), goes up; a mark above a consonant with
+    a tall stem (ปี, ฟั่น) goes left, clear of the stem.
+    """
+    kept: list[str] = []
+    placed: list[tuple[int, str, float, float]] = []
+    base = ""
+    for index, char in enumerate(text):
+        previous = text[index - 1] if index else ""
+        following = text[index + 1] if index + 1 < len(text) else ""
+        dx = -_SHIFT if char in _ABOVE and base in _TALL else 0.0
+        dy = -_SHIFT if char in _TONE_MARKS and (previous in _UPPER_VOWELS or following == _SARA_AM) else 0.0
+        if dx or dy:
+            placed.append((len(kept), char, dx, dy))
+            continue
+        kept.append(char)
+        if char not in _ABOVE:
+            base = char
+    return "".join(kept), placed
+
+
+def _draw_basic(
+    draw: ImageDraw.ImageDraw, centre: tuple[float, float], text: str, font: ImageFont.FreeTypeFont
+) -> None:
+    kept, placed = _placed_marks(text)
+    left = centre[0] - font.getlength(kept) / 2
+    draw.text((left, centre[1]), kept, font=font, fill=TEXT, anchor="lm")
+    for position, mark, dx, dy in placed:
+        # A mark has no advance and draws to the left of the pen, over the
+        # preceding consonant (where SARA AM's circle also overhangs).
+        pen = left + font.getlength(kept[:position])
+        draw.text((pen + dx * font.size, centre[1] + dy * font.size), mark, font=font, fill=TEXT, anchor="lm")
+
+
+def _png(image: Image.Image) -> bytes:
+    """Flat colours compress well: under 100 KB, far below LINE's 1 MB."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
