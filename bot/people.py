@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot import richmenu
 from bot.context import EventContext
 from bot.logs import log
-from casework import accounts, audit, authorization, consent, registry
+from casework import accounts, audit, authorization, consent, outbox, registry
 from casework.models import AuditEntry, Household, Task
 from casework.questionnaire import default as questionnaire
 from messages import consent as consent_messages
@@ -70,8 +71,17 @@ def redeem_invite(ctx: EventContext, code: str) -> str:
                  entity="account", entity_id=account.id, area_code=invite.area_code, now=ctx.now,
                  changes={"role": [None, invite.role], "area": [None, invite.area_code]})
     ctx.forget_actor()
+    _give_menu(ctx, account.line_user_id, invite.role)
     ctx.answer(staff.role_granted(ctx.tr, ctx.language, invite.role, invite.area_code, ctx.quick()))
     return "role_granted"
+
+
+def _give_menu(ctx: EventContext, line_user_id: str, role: str) -> None:
+    """The role's rich menu, linked through the outbox (nothing to link before a sync)."""
+    messages = richmenu.menu_link_messages(ctx.uow.session, role)
+    if messages:
+        outbox.enqueue(ctx.uow.session, ctx.uow.sealer, channel="line-richmenu", recipient=line_user_id,
+                       messages=messages, now=ctx.now, source_event_id=ctx.inbox_id)
 
 
 def redeem_link(ctx: EventContext, code: str) -> str:

@@ -2,6 +2,7 @@
 a second person confirms, a leader of another area is refused, the audit log shows
 each step, and a household links its LINE only through a leader."""
 import pytest
+import requests
 from sqlalchemy import select
 
 from casework import audit
@@ -227,3 +228,18 @@ def test_coordinators_read_the_changes_log_and_requests(prasert, kanya, lek, ser
     assert "household.submit" in log["text"]
     kanya.taps("a=audit")
     assert kanya.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
+
+
+def test_an_invite_gives_the_role_its_rich_menu(client, services, standin):
+    from bot import line_api
+    from bot import richmenu as rm
+
+    rm.RichMenuSync(services, line_api.messaging_api(services.settings),
+                    line_api.messaging_blob_api(services.settings), line_api.timeout(services.settings)).run()
+    user = LineUser("U" + "6" * 32, client, services, standin)
+    user.says(registry_data.invite(services, "leader", "460101"))
+    user.received()
+    menus = requests.get(f"{standin.url}/_standin/richmenus", timeout=5).json()
+    with services.uow() as uow:
+        leader_menu = rm.menu_link_messages(uow.session, "leader")[0]["richMenuId"]
+    assert menus["links"][user.user_id] == leader_menu
