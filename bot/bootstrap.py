@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import line_api
 from bot.config import Settings
+from bot.line_content import ContentSource, LineContent
 from bot.transports import LineRichMenuTransport, LineTransport, Transport
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
@@ -30,6 +31,7 @@ class Services:
     sealer: Sealer
     clock: Clock
     transports: dict[str, Transport] = field(default_factory=dict)
+    content: ContentSource | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.sealer)
@@ -47,10 +49,12 @@ def bootstrap(
     *,
     clock: Clock = utc_now,
     transports: dict[str, Transport] | None = None,
+    content: ContentSource | None = None,
     pool_size: int = 5,
 ) -> Services:
     engine = make_engine(settings.database_url, pool_size=pool_size)
     if transports is None:
+        content = content or LineContent(line_api.messaging_blob_api(settings), line_api.timeout(settings))
         transports = {
             "line": LineTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
             "line-richmenu": LineRichMenuTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
@@ -62,4 +66,5 @@ def bootstrap(
         sealer=Sealer(settings.secret_key),
         clock=clock,
         transports=transports,
+        content=content,
     )

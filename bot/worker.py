@@ -17,12 +17,14 @@ from bot import events
 from bot.bootstrap import Services
 from bot.context import EventContext
 from bot.logs import log
-from casework import chats, inbox, outbox
+from bot.line_content import ContentError
+from casework import chats, inbox, outbox, photos
 from casework.models import Chat
 from casework.unit_of_work import UnitOfWork
 
 Handler = Callable[[EventContext], str]
 SEND_POLL_SECONDS = 0.5
+PHOTO_POLL_SECONDS = 2.0
 
 
 def handle_events(services: Services, handler: Handler = events.handle, limit: int = 1) -> int:
@@ -104,6 +106,31 @@ def send_one(services: Services) -> bool:
     return True
 
 
+def fetch_one_photo(services: Services) -> bool:
+    """Download one photo a leader sent during a check and keep it sealed."""
+    if services.content is None:
+        return False
+    with services.uow() as uow:
+        photo = photos.claim(uow.session)
+        uow.commit()
+    if photo is None:
+        return False
+    try:
+        content, content_type = services.content.fetch(photo.line_message_id)
+    except ContentError as error:
+        if error.permanent:
+            with services.uow() as uow:
+                photos.mark_failed(uow.session, photo)
+                uow.commit()
+        log("photo", attachment_id=photo.id, outcome="failed", permanent=error.permanent, error=str(error))
+        return True
+    with services.uow() as uow:
+        photos.store(uow.session, uow.sealer, photo, content, content_type)
+        uow.commit()
+    log("photo", attachment_id=photo.id, outcome="stored", bytes=len(content))
+    return True
+
+
 def run_loop(step: Callable[[], bool], stop: threading.Event, idle: float,
              wake: threading.Event | None = None, then_wake: threading.Event | None = None) -> None:
     """Repeat ``step`` until stopped; when it finds nothing, sleep ``idle`` seconds or
@@ -145,6 +172,8 @@ def start_threads(services: Services, stop: threading.Event) -> list[threading.T
         threads.append(threading.Thread(
             target=run_loop, name=f"kaejon-send-{number}", daemon=True,
             args=(lambda: send_one(services), stop, SEND_POLL_SECONDS), kwargs={"wake": sends_waiting}))
+    threads.append(threading.Thread(target=run_loop, name="kaejon-photos", daemon=True,
+                                    args=(lambda: fetch_one_photo(services), stop, PHOTO_POLL_SECONDS)))
     for thread in threads:
         thread.start()
     return threads

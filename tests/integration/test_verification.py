@@ -243,3 +243,54 @@ def test_an_invite_gives_the_role_its_rich_menu(client, services, standin):
     with services.uow() as uow:
         leader_menu = rm.menu_link_messages(uow.session, "leader")[0]["richMenuId"]
     assert menus["links"][user.user_id] == leader_menu
+
+
+def test_photos_and_the_location_sent_during_a_check_are_kept_sealed(kanya, services, standin):
+    from bot import line_events as le
+    from bot import worker
+    from casework.models import Attachment
+
+    household_id = registry_data.household(services)
+    kanya.taps(f"a=check&id={household_id}")
+    kanya.received()
+    picture = b"\x89PNG\r\n\x1a\n" + b"roof" * 100
+    requests.post(f"{standin.url}/_standin/content/555001", data=picture,
+                  headers={"Content-Type": "image/png"}, timeout=5).raise_for_status()
+    kanya.send(le.message(kanya.source(), kanya.reply_token(), {"type": "image", "id": "555001"}))
+    assert kanya.received()[0]["text"] == "บันทึกรูปแล้ว (รวม 1 รูป)"
+    kanya.send(le.message(kanya.source(), kanya.reply_token(),
+                          {"type": "location", "id": "2", "latitude": 16.43, "longitude": 103.5, "address": "x"}))
+    assert kanya.received()[0]["text"] == "บันทึกตำแหน่งแล้ว"
+    assert worker.fetch_one_photo(services)
+    with services.uow() as uow:
+        photo = uow.session.scalars(select(Attachment)).one()
+        assert photo.status == "stored" and photo.size == len(picture)
+        assert b"roof" not in photo.content
+        assert services.sealer.open(photo.content) == picture
+        assert uow.session.get(Household, household_id).location is not None
+
+
+def test_a_photo_outside_a_check_is_not_kept(somchai, services):
+    from bot import line_events as le
+    from casework.models import Attachment
+
+    somchai.send(le.message(somchai.source(), somchai.reply_token(), {"type": "image", "id": "555002"}))
+    assert somchai.received()[0]["text"].startswith("ตอนนี้แก้จนอ่านได้เฉพาะข้อความและปุ่ม")
+    with services.uow() as uow:
+        assert uow.session.scalars(select(Attachment)).all() == []
+
+
+def test_a_photo_line_no_longer_has_is_marked_failed_not_retried_forever(kanya, services):
+    from bot import line_events as le
+    from bot import worker
+    from casework.models import Attachment
+
+    household_id = registry_data.household(services)
+    kanya.taps(f"a=check&id={household_id}")
+    kanya.received()
+    kanya.send(le.message(kanya.source(), kanya.reply_token(), {"type": "image", "id": "555404"}))
+    kanya.received()
+    assert worker.fetch_one_photo(services)
+    assert not worker.fetch_one_photo(services)
+    with services.uow() as uow:
+        assert uow.session.scalars(select(Attachment)).one().status == "failed"
