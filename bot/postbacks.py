@@ -43,7 +43,17 @@ def choose_language(ctx: EventContext, params: dict[str, str]) -> str:
     return "language_set"
 
 
+def not_open_yet(ctx: EventContext, params: dict[str, str]) -> str:
+    """Rich menu buttons for parts still being built answer honestly, not "stale button"."""
+    ctx.answer(greetings.not_open_yet(ctx.tr, ctx.quick()))
+    return "not_open_yet"
+
+
+# Actions the rich menus already carry, for parts of Kaejon still being built.
+COMING = ("rights", "help_request", "my_requests", "find", "register", "area", "referrals", "cases")
+
 ROUTES: dict[str, Route] = {
+    **{action: not_open_yet for action in COMING},
     "menu": show_menu,
     "about": show_about,
     "help": show_help,

@@ -41,3 +41,8 @@ def unsupported_message(tr: NullTranslations, quick: list[Message]) -> list[Mess
 def stale_button(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     return line.text(_("That button is no longer in use. Here is the menu again."), quick=quick)
+
+
+def not_open_yet(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("This part of Kaejon is not open yet. Here is what you can do now."), quick=quick)

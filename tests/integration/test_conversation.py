@@ -166,3 +166,8 @@ def test_two_people_get_their_own_answers(somchai, malai):
     malai.says("อะไรนะ")
     assert somchai.received()[0]["text"].startswith("ยินดีต้อนรับ")
     assert malai.received()[0]["text"].startswith("ขออภัยค่ะ")
+
+
+def test_rich_menu_buttons_for_parts_not_built_yet_say_so(somchai):
+    somchai.taps("a=rights")
+    assert somchai.received()[0]["text"].startswith("ส่วนนี้ของแก้จนยังไม่เปิดใช้งาน")
