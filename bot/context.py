@@ -87,6 +87,8 @@ class EventContext:
         roles = set(self.actor.roles)
         if self.actor.households:
             roles.add("household")
+        if not roles:
+            roles.add("guest")
         return menu_actions(self.tr, roles)
 
     @property

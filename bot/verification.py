@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.context import EventContext
 from casework import authorization, consent, conversations, registry
-from casework.models import Account, Assessment, Household
+from casework.models import Account, Assessment, Household, HouseholdLink
 from casework.questionnaire import default as questionnaire
 from casework.questionnaire import score, valid_answer
 from messages import registry as views
@@ -49,7 +49,9 @@ def open_household(ctx: EventContext, params: dict[str, str]) -> str:
         ctx.tr, ctx.language, view, questionnaire(),
         can_check=household.status in ("listed", "pending_check", "returned", "verified"),
         can_link=authorization.can_link(ctx.actor, household.village_code),
-        has_draft=str(household.id) in _drafts(ctx), quick=ctx.quick()))
+        has_draft=str(household.id) in _drafts(ctx), quick=ctx.quick(),
+        link_requests=[link.id for link in registry.link_requests(ctx.uow.session, household.id)]
+        if authorization.can_link(ctx.actor, household.village_code) else []))
     return "household_opened"
 
 
@@ -274,6 +276,26 @@ def offer_link(ctx: EventContext, params: dict[str, str]) -> str:
     return "link_code_shown"
 
 
+def approve_link(ctx: EventContext, params: dict[str, str]) -> str:
+    """A leader who met the household approves the link its LINE asked for."""
+    link_id = _id(params)
+    link = ctx.uow.session.get(HouseholdLink, link_id) if link_id is not None else None
+    household = ctx.uow.session.get(Household, link.household_id) if link is not None else None
+    if link is None or household is None or ctx.actor.account_id is None \
+            or not authorization.can_link(ctx.actor, household.village_code):
+        return ctx.refuse("approve_link", "scope")
+    try:
+        registry.approve_link(ctx.uow.session, ctx.uow.sealer, link, ctx.actor.account_id, ctx.now)
+    except registry.RegistryError:
+        return ctx.refuse("approve_link", "status")
+    member = ctx.uow.session.get(Account, link.account_id) if link.account_id else None
+    address = registry.address_text(ctx.uow.sealer.open_json(household.address))
+    if member is not None:
+        ctx.push(member.line_user_id, lambda tr: views.linked(tr, address, []))
+    ctx.answer(views.link_approved(ctx.tr, ctx.quick()))
+    return "link_approved"
+
+
 def on_photo(ctx: EventContext, message_id: str) -> str | None:
     """A photo during a check belongs to the household being checked; None if no check is open."""
     household = _open_household(ctx)
@@ -332,4 +354,5 @@ ROUTES = {
     "confirm": confirm,
     "return": ask_return,
     "link": offer_link,
+    "approve": approve_link,
 }

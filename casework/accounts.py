@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
 from casework import areas
@@ -132,3 +132,12 @@ def redeem_invite(session: Session, sealer: Sealer, code: str, account: Account,
 def open_invites(session: Session, now: datetime) -> int:
     return session.scalar(select(func.count()).select_from(Invite).where(
         Invite.used_at.is_(None), Invite.expires_at > now)) or 0
+
+
+def staff_covering(session: Session, area_code: str, role: str, limit: int = 20) -> list[Account]:
+    """Accounts holding ``role`` over an area that contains ``area_code`` (prefix match)."""
+    covering = literal(area_code).startswith(RoleGrant.area_code)
+    return list(session.scalars(
+        select(Account).join(RoleGrant, RoleGrant.account_id == Account.id)
+        .where(RoleGrant.role == role, RoleGrant.revoked_at.is_(None), covering)
+        .order_by(Account.id).distinct().limit(limit)))

@@ -57,3 +57,12 @@ def village_parent(code: str) -> Area | None:
 def lineage(code: str) -> list[Area]:
     """Province, district and sub-district above (and including) ``code``, as geothai knows them."""
     return [area for length in (2, 4, 6) if len(code) >= length and (area := official(code[:length]))]
+
+
+def find_subdistricts(name: str, limit: int = 10) -> list[Area]:
+    """Sub-districts whose name matches what someone typed, best first."""
+    found = []
+    for result in geothai.search(name.strip(), limit=limit * 3):
+        if result.level == "subdistrict" and (area := official(result.area.code)) is not None:
+            found.append(area)
+    return found[:limit]

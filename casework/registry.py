@@ -242,6 +242,44 @@ def redeem_link_code(session: Session, sealer: Sealer, code: str, account_id: in
     return household
 
 
+def find_by_address(session: Session, sealer: Sealer, village_code: str, house_no: str) -> Household | None:
+    return session.scalar(select(Household).where(Household.address_key == address_key(sealer, village_code,
+                                                                                            house_no)))
+
+
+def request_link(session: Session, sealer: Sealer, household: Household, account_id: int, now: datetime
+                 ) -> HouseholdLink:
+    """The household asks for its LINE to be linked; a leader of the area approves on site."""
+    existing = session.scalar(select(HouseholdLink).where(
+        HouseholdLink.household_id == household.id, HouseholdLink.account_id == account_id,
+        HouseholdLink.status.in_(("requested", "linked"))))
+    if existing is not None:
+        return existing
+    link = HouseholdLink(household_id=household.id, account_id=account_id, status="requested", created_at=now)
+    session.add(link)
+    session.flush()
+    audit.record(session, sealer, actor=f"account:{account_id}", action="household.link_requested",
+                 entity="household", entity_id=household.id, area_code=household.village_code, now=now)
+    return link
+
+
+def link_requests(session: Session, household_id: int) -> list[HouseholdLink]:
+    return list(session.scalars(select(HouseholdLink).where(
+        HouseholdLink.household_id == household_id, HouseholdLink.status == "requested").order_by(HouseholdLink.id)))
+
+
+def approve_link(session: Session, sealer: Sealer, link: HouseholdLink, leader_id: int, now: datetime) -> Household:
+    if link.status != "requested":
+        raise RegistryError("not_requested")
+    link.status, link.decided_at, link.created_by = "linked", now, leader_id
+    household = session.get(Household, link.household_id)
+    assert household is not None
+    audit.record(session, sealer, actor=f"account:{leader_id}", action="household.link", entity="household",
+                 entity_id=household.id, area_code=household.village_code, now=now,
+                 changes={"linked_account": [None, link.account_id]})
+    return household
+
+
 def linked_households(session: Session, account_id: int) -> tuple[int, ...]:
     return tuple(session.scalars(select(HouseholdLink.household_id).where(
         HouseholdLink.account_id == account_id, HouseholdLink.status == "linked").order_by(HouseholdLink.id)))

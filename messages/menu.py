@@ -30,6 +30,7 @@ MAIN_MENU: list[MenuEntry] = [
     MenuEntry("about", N_("About Kaejon")),
     MenuEntry("help", N_("How to use")),
     MenuEntry("language", N_("Language")),
+    MenuEntry("register_self", N_("Register household"), frozenset({"guest"})),
 ]
 
 

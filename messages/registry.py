@@ -68,7 +68,8 @@ def household_list(tr: NullTranslations, language: str, total: int, households: 
 
 
 def household_card(tr: NullTranslations, language: str, view: HouseholdView, questionnaire: Questionnaire, *,
-                   can_check: bool, can_link: bool, has_draft: bool, quick: list[Message]) -> list[Message]:
+                   can_check: bool, can_link: bool, has_draft: bool, quick: list[Message],
+                   link_requests: list[int] | None = None) -> list[Message]:
     _ = tr.gettext
     lines = [_("Status: %(status)s") % {"status": _(STATUS.get(view.status, view.status))}]
     if view.poverty_group:
@@ -86,6 +87,9 @@ def household_card(tr: NullTranslations, language: str, view: HouseholdView, que
     if can_check:
         label = _("Continue the check") if has_draft else _("Start the check")
         buttons.append(line.postback_action(label, postback.encode("check", id=view.id), display_text=label))
+    for link_id in (link_requests or [])[:1]:
+        buttons.append(line.postback_action(_("Approve their LINE"), postback.encode("approve", id=link_id),
+                                            display_text=_("Approve their LINE")))
     if can_link:
         buttons.append(line.postback_action(_("Link their LINE"), postback.encode("link", id=view.id),
                                             display_text=_("Link their LINE")))
@@ -197,6 +201,11 @@ def linked(tr: NullTranslations, address: str, quick: list[Message]) -> list[Mes
     _ = tr.gettext
     return line.text(_("Your LINE is now linked to your household record: %(address)s") % {"address": address},
                      quick=quick)
+
+
+def link_approved(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Approved. The household's LINE is now linked to its record."), quick=quick)
 
 
 def bad_link_code(tr: NullTranslations, quick: list[Message]) -> list[Message]:

@@ -294,3 +294,52 @@ def test_a_photo_line_no_longer_has_is_marked_failed_not_retried_forever(kanya, 
     assert not worker.fetch_one_photo(services)
     with services.uow() as uow:
         assert uow.session.scalars(select(Attachment)).one().status == "failed"
+
+
+def test_a_household_registers_itself_and_its_leader_approves_the_link(kanya, somchai, services):
+    registry_data.village(services, "46010105")
+    somchai.follow()
+    somchai.received()
+    somchai.taps("a=consent&v=yes")
+    somchai.received()
+    somchai.taps("a=register_self")
+    assert "ตำบล" in somchai.received()[0]["text"]
+    somchai.says("กาฬสินธุ์")
+    (choices,) = somchai.received()
+    choose = next(b["footer"]["contents"][0]["action"]["data"] for b in choices["contents"]["contents"]
+                  if "a=reg&sd=460101" == b["footer"]["contents"][0]["action"]["data"])
+    somchai.taps(choose)
+    (village_question,) = somchai.received()
+    assert [i["action"]["data"] for i in village_question["quickReply"]["items"]] == ["a=reg&v=46010105"]
+    somchai.says("๕")  # Thai digit, typed
+    assert somchai.received()[0]["text"] == "บ้านเลขที่เท่าไร"
+    somchai.says("ไม่รู้")
+    assert somchai.received()[0]["text"] == "ข้อมูลดูไม่ถูกต้อง กรุณาลองอีกครั้ง"
+    somchai.says("99/1")
+    somchai.received()
+    somchai.says("สมชาย ใจดี")
+    (confirm,) = somchai.received()
+    assert "46010105" not in str(confirm) and "99/1" in str(confirm)
+    somchai.taps("a=reg&ok=1")
+    assert somchai.received()[0]["text"].startswith("ลงทะเบียนแล้ว")
+    (notice,) = kanya.received()
+    assert "ลงทะเบียนเอง" in notice["text"]
+
+    with services.uow() as uow:
+        household = uow.session.scalars(select(Household).where(Household.source == "self_registered")).one()
+        assert household.status == "pending_check"
+        household_id = household.id
+    kanya.taps(f"a=hh&id={household_id}")
+    (card,) = kanya.received()
+    approve = next(b["action"]["data"] for b in card["contents"]["footer"]["contents"]
+                   if b["action"]["data"].startswith("a=approve"))
+    kanya.taps(approve)
+    assert kanya.received()[0]["text"].startswith("อนุมัติแล้ว")
+    assert somchai.received()[0]["text"].startswith("เชื่อม LINE ของคุณกับข้อมูลครัวเรือนแล้ว")
+    somchai.taps("a=my_data")
+    assert "สมชาย ใจดี" in str(somchai.received())
+
+
+def test_without_consent_nothing_is_registered(somchai, services):
+    somchai.taps("a=register_self")
+    assert somchai.received()[0]["text"] == "ส่วนนี้ต้องได้รับความยินยอมให้เก็บข้อมูลของคุณก่อน"
