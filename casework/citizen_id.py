@@ -5,12 +5,12 @@ import re
 
 from casework.thai_input import InputError, ascii_digits
 
-_SEPARATORS = re.compile(r"[\s\-.]")
+SEPARATORS = re.compile(r"[\s\-.]")
 
 
 def normalize(text: str) -> str:
     """Digits only (Thai digits read as such); raises ``InputError`` unless 13 valid digits."""
-    digits = _SEPARATORS.sub("", ascii_digits(str(text)))
+    digits = SEPARATORS.sub("", ascii_digits(str(text)))
     if not digits.isdigit() or len(digits) != 13:
         raise InputError("citizen_id_format")
     if not has_valid_check_digit(digits):
