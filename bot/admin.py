@@ -57,7 +57,7 @@ INVITE_ERRORS = {
 
 @click.group("village")
 def village() -> None:
-    """Villages (หมู่บ้าน) under the sub-districts geothai knows."""
+    """Villages (muban) under the sub-districts geothai knows."""
 
 
 @village.command("add")

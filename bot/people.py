@@ -85,12 +85,10 @@ def _give_menu(ctx: EventContext, line_user_id: str, role: str) -> None:
 
 
 def redeem_link(ctx: EventContext, code: str) -> str:
-    if needs_consent(ctx) or not consent.given(ctx.uow.session, scope="personal",
-                                               account_id=ctx.account().id):  # type: ignore[union-attr]
+    account = ctx.account()
+    if account is None or not consent.given(ctx.uow.session, scope="personal", account_id=account.id):
         ctx.answer(consent_messages.needed(ctx.tr))
         return "link_needs_consent"
-    account = ctx.account()
-    assert account is not None
     try:
         household = registry.redeem_link_code(ctx.uow.session, ctx.uow.sealer, code, account.id, ctx.now)
     except registry.RegistryError:

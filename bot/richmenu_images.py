@@ -3,9 +3,9 @@
 Drawn with Pillow and the vendored Noto Sans Thai Bold (``bot/fonts``, SIL OFL
 1.1), so the same labels give the same picture on every machine with the same
 Pillow. Thai needs complex text layout: a tone mark over an upper vowel
-(ที่, พื้น) must sit above the vowel, not on it. Pillow does that with libraqm
-when it is available. Without it Pillow's basic layout draws both marks at the
-same height and ที่ reads as ที, so this module then lifts those tone marks
+(e.g. MAI EK after SARA I) must sit above the vowel, not on it. Pillow does that
+with libraqm when it is available. Without it Pillow's basic layout draws both
+marks at the same height and the tone mark vanishes, so this module then lifts those tone marks
 itself (``_placed_marks``) rather than upload a menu that reads wrong.
 """
 from __future__ import annotations
@@ -188,9 +188,9 @@ def _placed_marks(text: str) -> tuple[str, list[tuple[int, str, float, float]]]:
     Returns the text without them, and each of them with the index (in that
     text) it follows and its shift (x, y) in font sizes, as HarfBuzz would
     place it with Noto Sans Thai's own positioning rules:
-    a tone mark after an upper vowel (ที่), or before SARA AM whose circle takes
-    the place above the consonant (น้ำ), goes up; a mark above a consonant with
-    a tall stem (ปี, ฟั่น) goes left, clear of the stem.
+    a tone mark after an upper vowel, or before SARA AM whose circle takes the
+    place above the consonant, goes up; a mark above a consonant with a tall
+    stem (PO PLA, FO FA) goes left, clear of the stem.
     """
     kept: list[str] = []
     placed: list[tuple[int, str, float, float]] = []

@@ -1,4 +1,4 @@
-"""Villages (หมู่บ้าน, 8-digit codes). Provinces, districts and sub-districts come from geothai."""
+"""Villages (muban, 8-digit codes). Provinces, districts and sub-districts come from geothai."""
 from __future__ import annotations
 
 from datetime import datetime
