@@ -43,8 +43,15 @@ def changes_log(tr: NullTranslations, language: str, changes: list[Change], quic
     if not changes:
         return line.text(_("No changes recorded in your area yet."), quick=quick)
     rows = [f"{format_date(change.at, language, short=True)} {change.at:%H:%M} · {change.action} · "
-            f"{change.entity} {change.entity_id} · {change.actor}" for change in changes]
+            f"{change.entity} {change.entity_id} · {change.actor}{_values(change)}" for change in changes]
     return line.text(_("Latest changes in your area:") + "\n" + "\n".join(rows), quick=quick)
+
+
+def _values(change: Change) -> str:
+    """What changed, old → new, as far as a short line allows."""
+    parts = [f"{field}: {old if old is not None else '-'} → {new if new is not None else '-'}"
+             for field, (old, new) in list(change.changes.items())[:3]]
+    return line.shorten(" · " + ", ".join(parts), 160) if parts else ""
 
 
 def task_list(tr: NullTranslations, language: str, tasks: list[tuple[str, str, object]],

@@ -226,6 +226,7 @@ def test_coordinators_read_the_changes_log_and_requests(prasert, kanya, lek, ser
     prasert.taps("a=audit")
     (log,) = prasert.received()
     assert "household.submit" in log["text"]
+    assert "status: listed → awaiting_review" in log["text"]
     kanya.taps("a=audit")
     assert kanya.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
 
