@@ -38,6 +38,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from casework import areas, audit, citizen_id, household_status
+from casework.conditions import CHOICES
 from casework.crypto import Sealer
 from casework.models import AuditEntry, Household, Person, Village
 from casework.questionnaire import default as default_questionnaire
@@ -246,13 +247,6 @@ WELFARE = ("old_age", "disability", "child_support", "welfare_card", "gold_card"
            "housing_repair", "emergency_aid")
 SENSITIVE_WELFARE = frozenset({"disability"})
 
-# Household answers, stored as codes; a file may give the code, the score 1-4 or the
-# label of the five-capital questionnaire's question with the same meaning.
-CHOICES: dict[str, tuple[str, tuple[str, str, str, str]]] = {
-    "housing_condition": ("housing", ("near_collapse", "run_down", "fair", "sound")),
-    "land": ("land", ("none", "rented", "own_not_enough", "own_enough")),
-    "water": ("farm_water", ("none", "rain_only", "some_seasons", "all_year")),
-}
 
 REASONS = {
     "missing": "is empty",

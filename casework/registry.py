@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from casework import audit, household_status
+from casework import audit, conditions, household_status
 from casework.citizen_id import mask
 from casework.crypto import Sealer
 from casework.models import Assessment, Attachment, Household, HouseholdLink, Person, Task
@@ -162,8 +162,13 @@ def submit_assessment(session: Session, sealer: Sealer, *, household: Household,
                             status="submitted", assessed_by=assessor_id, submitted_at=now, created_at=now)
     session.add(assessment)
     session.flush()
+    changed = {}
+    for field, code in conditions.from_answers(answers).items():
+        if getattr(household, field) != code:
+            changed[field] = [getattr(household, field), code]
+            setattr(household, field, code)
     _move(session, sealer, household, "submit", f"account:{assessor_id}", now,
-          assessment=[None, assessment.id], group=[None, result.group])
+          assessment=[None, assessment.id], group=[None, result.group], **changed)
     return assessment
 
 
