@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import people, postbacks, registration, verification
+from bot import corrections, people, postbacks, registration, verification
 from bot.context import EventContext
 from casework import accounts, chats, conversations
 from messages import consent as consent_messages
@@ -13,7 +13,8 @@ from messages.menu import MAIN_MENU
 Handler = Callable[[EventContext], str]
 Route = Callable[[EventContext, dict[str, str]], str]
 
-ROUTES: dict[str, Route] = {**postbacks.ROUTES, **verification.ROUTES, **people.ROUTES, **registration.ROUTES}
+ROUTES: dict[str, Route] = {**postbacks.ROUTES, **verification.ROUTES, **people.ROUTES, **registration.ROUTES,
+                            **corrections.ROUTES}
 
 
 def on_follow(ctx: EventContext) -> str:
@@ -67,10 +68,11 @@ def on_text(ctx: EventContext, text: str) -> str:
     if pending is not None and pending[0] == verification.RETURN_NOTE and text.strip():
         return verification.return_with_note(ctx, pending[1], text)
     action = _typed_action(ctx, text)
-    if pending is not None and pending[0] == registration.FLOW:
+    flows = {registration.FLOW: registration.on_text, corrections.FLOW: corrections.on_text}
+    if pending is not None and pending[0] in flows:
         if action is None:
-            return registration.on_text(ctx, pending[1], text)
-        conversations.clear(ctx.uow.session, ctx.chat.line_id)  # a menu word leaves the registration
+            return flows[pending[0]](ctx, pending[1], text)
+        conversations.resume(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, ctx.now)  # a menu word leaves
     if accounts.looks_like_invite(text):
         return people.redeem_invite(ctx, text)
     if people.LINK_CODE.match(text.strip()):

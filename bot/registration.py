@@ -40,7 +40,7 @@ def _begin(ctx: EventContext, *, by_leader: bool) -> str:
 
 def _save(ctx: EventContext, state: dict[str, Any]) -> None:
     assert ctx.chat is not None
-    conversations.save(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, FLOW, state, ctx.now)
+    conversations.interrupt(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, FLOW, state, ctx.now)
 
 
 def on_text(ctx: EventContext, state: dict[str, Any], text: str) -> str:
@@ -68,8 +68,8 @@ def on_postback(ctx: EventContext, params: dict[str, str]) -> str:
     saved = conversations.load(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id) if ctx.chat else None
     state = saved[1] if saved is not None and saved[0] == FLOW else None
     if state is None or "cancel" in params:
-        if ctx.chat is not None:
-            conversations.clear(ctx.uow.session, ctx.chat.line_id)
+        if ctx.chat is not None and state is not None:
+            conversations.resume(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, ctx.now)
         ctx.answer(views.cancelled(ctx.tr, ctx.quick()))
         return "register_cancelled"
     if "sd" in params:
@@ -113,7 +113,7 @@ def _register(ctx: EventContext, state: dict[str, Any]) -> str:
             people=[registry.NewPerson(first_name=first, last_name=last, relation="head")],
             source="found_by_leader" if by_leader else "self_registered", status="pending_check",
             actor=f"account:{ctx.actor.account_id}", now=ctx.now)
-    conversations.clear(session, ctx.chat.line_id)
+    conversations.resume(session, sealer, ctx.chat.line_id, ctx.now)
     if by_leader:
         ctx.answer(views.registered(ctx.tr, ctx.quick()))
         return "registered_by_leader"

@@ -56,8 +56,12 @@ def open_household(ctx: EventContext, params: dict[str, str]) -> str:
 
 
 def _state(ctx: EventContext) -> dict[str, Any]:
+    """The chat's checks in progress, also while a short flow (a note, a correction) interrupts them."""
     saved = conversations.load(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id) if ctx.chat else None
-    if saved is None or saved[0] != ASSESS:
+    while saved is not None and saved[0] != ASSESS:
+        previous = saved[1].get("_previous")
+        saved = (previous[0], previous[1]) if previous else None
+    if saved is None:
         return {"current": None, "drafts": {}}
     return saved[1]
 
@@ -232,8 +236,8 @@ def ask_return(ctx: EventContext, params: dict[str, str]) -> str:
     found = _assessment(ctx, params)
     if found is None or ctx.chat is None:
         return ctx.refuse("return", "scope_or_own")
-    conversations.save(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, RETURN_NOTE,
-                       {"assessment": found[0].id, "previous": _state(ctx)}, ctx.now)
+    conversations.interrupt(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, RETURN_NOTE,
+                            {"assessment": found[0].id}, ctx.now)
     ctx.answer(views.ask_return_note(ctx.tr))
     return "asked_return_note"
 
@@ -242,8 +246,7 @@ def return_with_note(ctx: EventContext, state: dict[str, Any], note: str) -> str
     """The reviewer's note arrived as text: return the household and tell the assessor."""
     assert ctx.chat is not None
     found = _assessment(ctx, {"id": str(state["assessment"])})
-    previous = state.get("previous") or {"current": None, "drafts": {}}
-    conversations.save(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, ASSESS, previous, ctx.now)
+    conversations.resume(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, ctx.now)
     if found is None:
         return ctx.refuse("return", "scope_or_own")
     assessment, household = found

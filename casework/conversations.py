@@ -30,3 +30,26 @@ def clear(session: Session, chat_id: str) -> None:
     row = session.get(Conversation, chat_id)
     if row is not None:
         session.delete(row)
+
+
+def interrupt(session: Session, sealer: Sealer, chat_id: str, flow: str, state: dict[str, Any], now: datetime
+              ) -> None:
+    """Start a short flow (a note, a correction) without losing the one it interrupts."""
+    current = load(session, sealer, chat_id)
+    if current is None:
+        previous = None
+    elif current[0] == flow:  # the same short flow again: keep what it interrupted
+        previous = current[1].get("_previous")
+    else:
+        previous = [current[0], current[1]]
+    save(session, sealer, chat_id, flow, {**state, "_previous": previous}, now)
+
+
+def resume(session: Session, sealer: Sealer, chat_id: str, now: datetime) -> None:
+    """End the short flow and go back to the one it interrupted, if any."""
+    current = load(session, sealer, chat_id)
+    previous = current[1].get("_previous") if current is not None else None
+    if previous:
+        save(session, sealer, chat_id, previous[0], previous[1], now)
+    else:
+        clear(session, chat_id)

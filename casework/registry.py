@@ -310,3 +310,31 @@ def open_tasks(session: Session, scopes: tuple[str, ...], limit: int = 20) -> li
         return []
     where = or_(*(Task.area_code.startswith(scope, autoescape=True) for scope in scopes))
     return list(session.scalars(select(Task).where(where, Task.status == "open").order_by(Task.due_at).limit(limit)))
+
+
+AMOUNT_FIELDS = {"debt_baht": 99_999_999, "savings_baht": 99_999_999, "income_baht_year": 9_999_999}
+PERSON_FIELDS = ("income_baht_year", "occupation", "phone", "has_disability_card")
+HOUSEHOLD_FIELDS = ("debt_baht", "savings_baht", "housing_condition", "land", "water")
+SEALED_FIELDS = ("phone",)
+SENSITIVE_FIELDS = ("has_disability_card",)
+
+
+def correct(session: Session, sealer: Sealer, *, household: Household, field: str, value: Any, actor_id: int,
+            now: datetime, person: Person | None = None) -> None:
+    """A leader corrects one field on site; the audit keeps old → new (sealed fields unshown)."""
+    target: Household | Person = person if person is not None else household
+    if person is not None and (field not in PERSON_FIELDS or person.household_id != household.id):
+        raise RegistryError("bad_field")
+    if person is None and field not in HOUSEHOLD_FIELDS:
+        raise RegistryError("bad_field")
+    if field in SEALED_FIELDS:
+        before, after = "(sealed)" if getattr(target, field) else None, "(sealed)"
+        setattr(target, field, sealer.seal_json({"value": value}))
+    else:
+        before, after = getattr(target, field), value
+        setattr(target, field, value)
+    target.updated_at = now
+    household.updated_at = now
+    label = f"person {person.id} {field}" if person is not None else field
+    audit.record(session, sealer, actor=f"account:{actor_id}", action="household.correct", entity="household",
+                 entity_id=household.id, area_code=household.village_code, now=now, changes={label: [before, after]})

@@ -87,6 +87,9 @@ def household_card(tr: NullTranslations, language: str, view: HouseholdView, que
     if can_check:
         label = _("Continue the check") if has_draft else _("Start the check")
         buttons.append(line.postback_action(label, postback.encode("check", id=view.id), display_text=label))
+    if can_check:
+        buttons.append(line.postback_action(_("Correct details"), postback.encode("fix", id=view.id),
+                                            display_text=_("Correct details")))
     for link_id in (link_requests or [])[:1]:
         buttons.append(line.postback_action(_("Approve their LINE"), postback.encode("approve", id=link_id),
                                             display_text=_("Approve their LINE")))

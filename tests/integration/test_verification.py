@@ -344,3 +344,53 @@ def test_a_household_registers_itself_and_its_leader_approves_the_link(kanya, so
 def test_without_consent_nothing_is_registered(somchai, services):
     somchai.taps("a=register_self")
     assert somchai.received()[0]["text"] == "ส่วนนี้ต้องได้รับความยินยอมให้เก็บข้อมูลของคุณก่อน"
+
+
+def test_a_leader_corrects_details_and_bad_amounts_are_asked_again(kanya, services):
+    household_id = registry_data.household(services)
+    kanya.taps(f"a=check&id={household_id}")
+    kanya.received()
+    kanya.taps(f"a=sens&id={household_id}&v=no")
+    kanya.received()
+    kanya.taps(f"a=ans&id={household_id}&q=education&v=3")
+    kanya.received()  # a check is under way
+
+    kanya.taps(f"a=fix&id={household_id}")
+    assert kanya.received()[0]["text"] == "ต้องแก้ไขข้อมูลใด"
+    kanya.taps(f"a=fixf&id={household_id}&f=debt_baht")
+    assert kanya.received()[0]["text"] == "พิมพ์จำนวนเงินเป็นบาท"
+    for bad, reason in (("-500", "ติดลบไม่ได้"), ("ห้าพัน", "กรุณาพิมพ์ตัวเลข")):
+        kanya.says(bad)
+        problem, again = kanya.received()
+        assert reason in problem["text"] and again["text"] == "พิมพ์จำนวนเงินเป็นบาท"
+    kanya.says("๑๒,๕๐๐")
+    saved, card = kanya.received()
+    assert saved["text"] == "บันทึกแล้ว"
+
+    kanya.taps(f"a=fixf&id={household_id}&f=housing_condition")
+    (options,) = kanya.received()
+    kanya.taps(options["quickReply"]["items"][2]["action"]["data"])
+    kanya.received()
+    kanya.taps(f"a=fixf&id={household_id}&f=has_disability_card")
+    (whose,) = kanya.received()
+    kanya.taps(whose["quickReply"]["items"][0]["action"]["data"])
+    assert "ยินยอมโดยชัดแจ้ง" in kanya.received()[0]["text"]  # no sensitive consent was given
+
+    with services.uow() as uow:
+        household = uow.session.get(Household, household_id)
+        assert (household.debt_baht, household.housing_condition) == (12500, "fair")
+        changes = [c.changes for c in audit.history(uow.session, uow.sealer, entity="household",
+                                                     entity_id=household_id) if c.action == "household.correct"]
+    assert {"debt_baht": [None, 12500]} in changes
+
+    kanya.taps(f"a=check&id={household_id}")  # the check goes on where it was
+    (question,) = kanya.received()
+    assert question["text"].startswith("ข้อ 2 จาก 13")
+
+
+def test_another_areas_leader_cannot_correct(dao, services):
+    household_id = registry_data.household(services)
+    for data in (f"a=fix&id={household_id}", f"a=fixf&id={household_id}&f=debt_baht",
+                 f"a=fixv&id={household_id}&f=land&v=none"):
+        dao.taps(data)
+        assert dao.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"

@@ -1,0 +1,86 @@
+"""Correcting a household's details on site, one field at a time."""
+from __future__ import annotations
+
+from babel.support import NullTranslations
+
+from casework.conditions import CHOICES
+from casework.questionnaire import Questionnaire, text_in
+from casework.registry import HouseholdView
+from messages import line, postback
+from messages.i18n import N_
+from messages.line import Message
+
+FIELDS = {
+    "debt_baht": N_("Debts"), "savings_baht": N_("Savings"), "housing_condition": N_("House condition"),
+    "land": N_("Land"), "water": N_("Farm water"), "income_baht_year": N_("Member's income"),
+    "occupation": N_("Member's occupation"), "phone": N_("Member's phone"),
+    "has_disability_card": N_("Disability card"),
+}
+PROBLEMS = {
+    "not_a_number": N_("Please type a number, e.g. 12,000."),
+    "negative": N_("An amount cannot be negative."),
+    "too_large": N_("That amount is too large. Please check it."),
+    "bad_text": N_("Please type a short answer."),
+    "bad_phone": N_("A phone number has 9 or 10 digits."),
+}
+
+
+def choose_field(tr: NullTranslations, household_id: int, fields: list[str]) -> list[Message]:
+    _ = tr.gettext
+    choices = [line.postback_action(_(FIELDS[field]), postback.encode("fixf", id=household_id, f=field),
+                                    display_text=_(FIELDS[field])) for field in fields]
+    choices.append(line.postback_action(_("Done"), postback.encode("hh", id=household_id), display_text=_("Done")))
+    return line.text(_("What needs correcting?"), quick=choices)
+
+
+def choose_member(tr: NullTranslations, view: HouseholdView, field: str) -> list[Message]:
+    _ = tr.gettext
+    choices = [line.postback_action(member.name or str(member.person_id),
+                                    postback.encode("fixf", id=view.id, f=field, p=member.person_id),
+                                    display_text=member.name) for member in view.members[:12]]
+    return line.text(_("Whose?"), quick=choices)
+
+
+def choose_option(tr: NullTranslations, language: str, questionnaire: Questionnaire, household_id: int,
+                  field: str) -> list[Message]:
+    question = questionnaire.question(CHOICES[field][0])
+    assert question is not None
+    codes = CHOICES[field][1]
+    choices = [line.postback_action(text_in(option.label, language),
+                                    postback.encode("fixv", id=household_id, f=field, v=codes[option.score - 1]),
+                                    display_text=text_in(option.label, language)) for option in question.options]
+    return line.text(text_in(question.text, language), quick=choices)
+
+
+def choose_yes_no(tr: NullTranslations, household_id: int, field: str, person_id: int) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Does this person hold a disability card?"), quick=[
+        line.postback_action(_("Yes"), postback.encode("fixv", id=household_id, f=field, p=person_id, v="yes"),
+                             display_text=_("Yes")),
+        line.postback_action(_("No"), postback.encode("fixv", id=household_id, f=field, p=person_id, v="no"),
+                             display_text=_("No"))])
+
+
+def ask_value(tr: NullTranslations, field: str) -> list[Message]:
+    _ = tr.gettext
+    if field.endswith("_baht") or field == "income_baht_year":
+        return line.text(_("Type the amount in baht."))
+    if field == "phone":
+        return line.text(_("Type the phone number."))
+    return line.text(_("Type the new value."))
+
+
+def problem(tr: NullTranslations, reason: str) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_(PROBLEMS.get(reason, PROBLEMS["bad_text"])))
+
+
+def saved(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Saved."))
+
+
+def needs_sensitive_consent(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Disability data can be recorded only after the household's explicit consent, given during "
+                       "the check."))
