@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.bootstrap import Services, bootstrap
 from bot.config import for_admin
-from casework import accounts, areas, audit
-from casework.models import Agency, Village
+from casework import accounts, areas, audit, registry
+from casework.models import Agency
 
 
 def admin_services() -> Services:
@@ -69,12 +69,8 @@ def village_add(code: str, name: str) -> None:
         raise click.ClickException("a village code is 8 digits: a known sub-district code and a number 01-99")
     services = admin_services()
     with services.uow() as uow:
-        if uow.session.get(Village, code) is None:
-            uow.session.add(Village(code=code, subdistrict_code=code[:6], number=int(code[6:]), name=name,
-                                    created_at=services.clock(), created_by=operator()))
-            audit.record(uow.session, uow.sealer, actor=operator(), action="village.created", entity="village",
-                         entity_id=code, area_code=code, now=services.clock(), changes={"name": [None, name]})
-            uow.commit()
+        registry.add_village(uow.session, uow.sealer, code=code, name=name, actor=operator(), now=services.clock())
+        uow.commit()
     click.echo(f"Village {code} is there.")
 
 

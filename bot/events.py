@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import corrections, people, postbacks, registration, verification
+from bot import coordination, corrections, people, postbacks, registration, verification
 from bot.context import EventContext
 from casework import accounts, chats, conversations
 from messages import consent as consent_messages
@@ -14,7 +14,7 @@ Handler = Callable[[EventContext], str]
 Route = Callable[[EventContext, dict[str, str]], str]
 
 ROUTES: dict[str, Route] = {**postbacks.ROUTES, **verification.ROUTES, **people.ROUTES, **registration.ROUTES,
-                            **corrections.ROUTES}
+                            **corrections.ROUTES, **coordination.ROUTES}
 
 
 def on_follow(ctx: EventContext) -> str:
@@ -68,7 +68,8 @@ def on_text(ctx: EventContext, text: str) -> str:
     if pending is not None and pending[0] == verification.RETURN_NOTE and text.strip():
         return verification.return_with_note(ctx, pending[1], text)
     action = _typed_action(ctx, text)
-    flows = {registration.FLOW: registration.on_text, corrections.FLOW: corrections.on_text}
+    flows = {registration.FLOW: registration.on_text, corrections.FLOW: corrections.on_text,
+             coordination.FLOW: coordination.on_text}
     if pending is not None and pending[0] in flows:
         if action is None:
             return flows[pending[0]](ctx, pending[1], text)

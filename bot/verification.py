@@ -51,7 +51,8 @@ def open_household(ctx: EventContext, params: dict[str, str]) -> str:
         can_link=authorization.can_link(ctx.actor, household.village_code),
         has_draft=str(household.id) in _drafts(ctx), quick=ctx.quick(),
         link_requests=[link.id for link in registry.link_requests(ctx.uow.session, household.id)]
-        if authorization.can_link(ctx.actor, household.village_code) else []))
+        if authorization.can_link(ctx.actor, household.village_code) else [],
+        can_end=authorization.can_handle_tasks(ctx.actor, household.village_code)))
     return "household_opened"
 
 

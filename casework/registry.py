@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from casework import audit, conditions, household_status
 from casework.citizen_id import mask
 from casework.crypto import Sealer
-from casework.models import Assessment, Attachment, Household, HouseholdLink, Person, Task
+from casework.models import Assessment, Attachment, Household, HouseholdLink, Person, Task, Village
 from casework.questionnaire import Questionnaire, score
 from casework.thai_input import age_on
 
@@ -338,3 +338,22 @@ def correct(session: Session, sealer: Sealer, *, household: Household, field: st
     label = f"person {person.id} {field}" if person is not None else field
     audit.record(session, sealer, actor=f"account:{actor_id}", action="household.correct", entity="household",
                  entity_id=household.id, area_code=household.village_code, now=now, changes={label: [before, after]})
+
+
+def end(session: Session, sealer: Sealer, *, household: Household, action: str, actor_id: int, now: datetime
+        ) -> None:
+    """The household moved away or no longer exists (``action``: move or close)."""
+    if action not in ("move", "close") or not household_status.allowed(household.status, action):
+        raise RegistryError("not_open")
+    _move(session, sealer, household, action, f"account:{actor_id}", now)
+
+
+def add_village(session: Session, sealer: Sealer, *, code: str, name: str, actor: str, now: datetime) -> bool:
+    """A village under a known sub-district; False if it was already there."""
+    if session.get(Village, code) is not None:
+        return False
+    session.add(Village(code=code, subdistrict_code=code[:6], number=int(code[6:]), name=name[:120],
+                        created_at=now, created_by=actor[:64]))
+    audit.record(session, sealer, actor=actor, action="village.created", entity="village", entity_id=code,
+                 area_code=code, now=now, changes={"name": [None, name]})
+    return True

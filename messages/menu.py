@@ -26,6 +26,7 @@ MAIN_MENU: list[MenuEntry] = [
     MenuEntry("review", N_("To confirm"), frozenset({"leader", "coordinator"})),
     MenuEntry("tasks", N_("Requests to handle"), frozenset({"coordinator"})),
     MenuEntry("audit", N_("Changes log"), frozenset({"coordinator"})),
+    MenuEntry("add_village", N_("Add a village"), frozenset({"coordinator"})),
     MenuEntry("my_data", N_("My data"), frozenset({"household"})),
     MenuEntry("about", N_("About Kaejon")),
     MenuEntry("help", N_("How to use")),

@@ -69,7 +69,7 @@ def household_list(tr: NullTranslations, language: str, total: int, households: 
 
 def household_card(tr: NullTranslations, language: str, view: HouseholdView, questionnaire: Questionnaire, *,
                    can_check: bool, can_link: bool, has_draft: bool, quick: list[Message],
-                   link_requests: list[int] | None = None) -> list[Message]:
+                   link_requests: list[int] | None = None, can_end: bool = False) -> list[Message]:
     _ = tr.gettext
     lines = [_("Status: %(status)s") % {"status": _(STATUS.get(view.status, view.status))}]
     if view.poverty_group:
@@ -96,6 +96,11 @@ def household_card(tr: NullTranslations, language: str, view: HouseholdView, que
     if can_link:
         buttons.append(line.postback_action(_("Link their LINE"), postback.encode("link", id=view.id),
                                             display_text=_("Link their LINE")))
+    if can_end and view.status not in ("moved", "closed"):
+        buttons.append(line.postback_action(_("Moved away"), postback.encode("end", id=view.id, k="move"),
+                                            display_text=_("Moved away")))
+        buttons.append(line.postback_action(_("Closed"), postback.encode("end", id=view.id, k="close"),
+                                            display_text=_("Closed")))
     card = line.bubble(view.address or _("(no address)"), lines, subtitle=area_name(view.village_code, language),
                        buttons=buttons)
     return [line.flex(view.address or _("Household"), card, quick=quick)]

@@ -394,3 +394,35 @@ def test_another_areas_leader_cannot_correct(dao, services):
                  f"a=fixv&id={household_id}&f=land&v=none"):
         dao.taps(data)
         assert dao.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
+
+
+def test_a_coordinator_adds_a_village_in_their_area_only(prasert, services):
+    from casework.models import Village
+
+    prasert.taps("a=add_village")
+    prasert.received()
+    prasert.says("4601010 บ้านใหม่")
+    assert prasert.received()[0]["text"].startswith("รหัสหมู่บ้านมี 8 หลัก")
+    prasert.says("46010107 บ้านหนองบัวใหม่")
+    assert prasert.received()[0]["text"].startswith("เพิ่มหมู่บ้านแล้ว")
+    prasert.taps("a=add_village")
+    prasert.received()
+    prasert.says("46020101 บ้านนอกเขต")  # another district
+    assert prasert.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
+    with services.uow() as uow:
+        assert uow.session.get(Village, "46010107").name == "บ้านหนองบัวใหม่"
+        assert uow.session.get(Village, "46020101") is None
+
+
+def test_a_coordinator_marks_a_household_moved_and_a_leader_cannot(prasert, kanya, services):
+    household_id = registry_data.household(services)
+    kanya.taps(f"a=end&id={household_id}&k=move&ok=1")
+    assert kanya.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
+    prasert.taps(f"a=end&id={household_id}&k=move")
+    (question,) = prasert.received()
+    prasert.taps(question["quickReply"]["items"][0]["action"]["data"])
+    assert prasert.received()[0]["text"] == "บันทึกว่าย้ายออกแล้ว"
+    with services.uow() as uow:
+        assert uow.session.get(Household, household_id).status == "moved"
+    kanya.taps("a=pending")
+    assert kanya.received()[0]["text"] == "ไม่มีครัวเรือนรอสอบทานในพื้นที่ของคุณ"
