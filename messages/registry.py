@@ -8,7 +8,7 @@ from casework.questionnaire import Question, Questionnaire, Result, text_in
 from casework.registry import HouseholdView
 from messages import line, postback
 from messages.dates import format_date
-from messages.i18n import N_
+from messages.i18n import N_, translator
 from messages.line import Message
 
 PAGE_SIZE = 10  # bubbles per carousel page, leaving room for "more"
@@ -28,13 +28,18 @@ RELATION = {
 }
 
 
+AREA_FORMATS = {"village": N_("Moo %(name)s"), "subdistrict": N_("Tambon %(name)s"),
+                "district": N_("Amphoe %(name)s"), "province": N_("Changwat %(name)s")}
+
+
 def area_name(code: str, language: str) -> str:
-    parts = []
-    if len(code) == 8:
-        parts.append(f"#{int(code[6:])}")
+    """``Moo 5, Tambon Kalasin, Amphoe Mueang Kalasin, Changwat Kalasin`` as Thai addresses read."""
+    translate = translator(language).gettext
+    parts = [translate(AREA_FORMATS["village"]) % {"name": int(code[6:])}] if len(code) == 8 else []
     for area in reversed(areas.lineage(code)):
-        parts.append(area.name_th if language == "th" else area.name_en)
-    return ", ".join(parts)
+        name = area.name_th if language == "th" else area.name_en
+        parts.append(translate(AREA_FORMATS[area.level]) % {"name": name})
+    return " ".join(parts) if language == "th" else ", ".join(parts)
 
 
 def group_name(questionnaire: Questionnaire, group: int | None, language: str) -> str:
