@@ -93,9 +93,16 @@ def _in_group(ctx: EventContext, kind: object, message: dict) -> str:
     return "group_chatter"
 
 
+# What a button may do in a group or room: nothing that shows or changes a person's data.
+GROUP_SAFE = frozenset({"menu", "about", "help", "language"})
+
+
 def on_postback(ctx: EventContext) -> str:
     data = ctx.event.get("postback")
     action, params = postback.decode(data.get("data") if isinstance(data, dict) else None)
+    if ctx.source.get("type") in ("group", "room") and action not in GROUP_SAFE:
+        ctx.answer(greetings.one_to_one_only(ctx.tr))
+        return "group_refused"
     route = ROUTES.get(action)
     if route is None:
         ctx.answer(greetings.stale_button(ctx.tr, ctx.quick()))

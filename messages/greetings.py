@@ -46,3 +46,8 @@ def stale_button(tr: NullTranslations, quick: list[Message]) -> list[Message]:
 def not_open_yet(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     return line.text(_("This part of Kaejon is not open yet. Here is what you can do now."), quick=quick)
+
+
+def one_to_one_only(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Personal details are shown only in your one-to-one chat with Kaejon. Please open it there."))

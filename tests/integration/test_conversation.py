@@ -172,3 +172,14 @@ def test_two_people_get_their_own_answers(somchai, malai):
 def test_rich_menu_buttons_for_parts_not_built_yet_say_so(somchai):
     somchai.taps("a=rights")
     assert somchai.received()[0]["text"].startswith("ส่วนนี้ของแก้จนยังไม่เปิดใช้งาน")
+
+
+def test_buttons_in_a_group_never_show_personal_data(agency_group, services):
+    from tests import registry_data
+
+    household_id = registry_data.household(services)
+    for data in (f"a=hh&id={household_id}", "a=pending", "a=my_data", "a=consent&v=yes"):
+        agency_group.taps(data)
+        assert agency_group.received()[0]["text"].startswith("ข้อมูลส่วนบุคคลแสดงเฉพาะในแชตส่วนตัว")
+    agency_group.taps("a=help")
+    assert "1300" in agency_group.received()[0]["text"]
