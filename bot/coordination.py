@@ -36,6 +36,11 @@ def on_text(ctx: EventContext, state: dict[str, Any], text: str) -> str:
     return "village_added" if added else "village_exists"
 
 
+def reprompt(ctx: EventContext, state: dict[str, Any]) -> str:
+    ctx.answer(views.bad_village(ctx.tr))
+    return "village_reprompted"
+
+
 def end_household(ctx: EventContext, params: dict[str, str]) -> str:
     """``a=end&id=H&k=move|close``: asks once, ``&ok=1`` does it."""
     value, kind = params.get("id", ""), params.get("k", "")

@@ -51,10 +51,11 @@ def choose(ctx: EventContext, params: dict[str, str]) -> str:
             view = registry.view(ctx.uow.session, ctx.uow.sealer, household, ctx.now.date())
             ctx.answer(views.choose_member(ctx.tr, view, field))
             return "correct_member"
-        if field in registry.SENSITIVE_FIELDS:
-            if not consent.given(ctx.uow.session, scope="sensitive", household_id=household.id):
-                ctx.answer(views.needs_sensitive_consent(ctx.tr))
-                return "correct_needs_consent"
+        if field in registry.SENSITIVE_FIELDS and not consent.given(ctx.uow.session, scope="sensitive",
+                                                                     household_id=household.id):
+            ctx.answer(views.needs_sensitive_consent(ctx.tr))
+            return "correct_needs_consent"
+        if field == "has_disability_card":
             ctx.answer(views.choose_yes_no(ctx.tr, household.id, field, person.id))
             return "correct_yes_no"
         return _ask(ctx, household, field, person)
@@ -79,7 +80,7 @@ def choose_value(ctx: EventContext, params: dict[str, str]) -> str:
         return ctx.refuse("correct", "scope")
     if field in CHOICES and value in CHOICES[field][1]:
         return _apply(ctx, household, field, value, None)
-    if field in registry.SENSITIVE_FIELDS and value in ("yes", "no"):
+    if field == "has_disability_card" and value in ("yes", "no"):
         person = _person(ctx, household, params)
         if person is None or not consent.given(ctx.uow.session, scope="sensitive", household_id=household.id):
             return ctx.refuse("correct", "consent_or_person")
@@ -117,6 +118,13 @@ def parse_value(field: str, text: str) -> Any:
     if not 0 < len(cleaned) <= 60:
         raise InputError("bad_text")
     return cleaned
+
+
+def reprompt(ctx: EventContext, state: dict[str, Any]) -> str:
+    """A sticker or a photo where a value was asked for: say so, ask again."""
+    ctx.answer(views.problem(ctx.tr, "bad_text"))
+    ctx.answer(views.ask_value(ctx.tr, state.get("field", "")))
+    return "correct_reprompted"
 
 
 def _apply(ctx: EventContext, household: Household, field: str, value: Any, person: Person | None) -> str:

@@ -56,10 +56,17 @@ def on_message(ctx: EventContext) -> str:
         outcome = verification.on_location(ctx, message.get("latitude"), message.get("longitude"))
         if outcome:
             return outcome
+    pending = conversations.load(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id) if ctx.chat else None
+    if pending is not None and pending[0] in REPROMPTS:
+        return REPROMPTS[pending[0]](ctx, pending[1])
     if verification.in_check(ctx):
         return verification.repeat_question(ctx)
     ctx.answer(greetings.unsupported_message(ctx.tr, ctx.quick()))
     return f"unsupported_{kind}" if isinstance(kind, str) and kind.isidentifier() else "unsupported_message"
+
+
+REPROMPTS = {registration.FLOW: registration.reprompt, corrections.FLOW: corrections.reprompt,
+             coordination.FLOW: coordination.reprompt}
 
 
 def on_text(ctx: EventContext, text: str) -> str:

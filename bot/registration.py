@@ -92,6 +92,21 @@ def on_postback(ctx: EventContext, params: dict[str, str]) -> str:
     return "register_invalid"
 
 
+def reprompt(ctx: EventContext, state: dict[str, Any]) -> str:
+    """Something other than text where an answer was asked for: say so, ask again."""
+    ctx.answer(views.invalid(ctx.tr))
+    step = state.get("step")
+    if step == "subdistrict":
+        ctx.answer(views.ask_subdistrict(ctx.tr))
+    elif step == "house_no":
+        ctx.answer(views.ask_house_no(ctx.tr))
+    elif step == "head":
+        ctx.answer(views.ask_head(ctx.tr))
+    elif step == "confirm":
+        ctx.answer(views.confirm(ctx.tr, ctx.language, state["village"], state["house_no"], state["head"]))
+    return "register_reprompted"
+
+
 def _village_chosen(ctx: EventContext, state: dict[str, Any], village_code: str) -> str:
     if state.get("by_leader") and not authorization.can_check(ctx.actor, village_code):
         return ctx.refuse("register", "scope")

@@ -313,10 +313,10 @@ def open_tasks(session: Session, scopes: tuple[str, ...], limit: int = 20) -> li
 
 
 AMOUNT_FIELDS = {"debt_baht": 99_999_999, "savings_baht": 99_999_999, "income_baht_year": 9_999_999}
-PERSON_FIELDS = ("income_baht_year", "occupation", "phone", "has_disability_card")
+PERSON_FIELDS = ("income_baht_year", "occupation", "phone", "has_disability_card", "health")
 HOUSEHOLD_FIELDS = ("debt_baht", "savings_baht", "housing_condition", "land", "water")
-SEALED_FIELDS = ("phone",)
-SENSITIVE_FIELDS = ("has_disability_card",)
+SEALED_FIELDS = ("phone", "health")
+SENSITIVE_FIELDS = ("has_disability_card", "health")  # recorded only with the household's explicit consent
 
 
 def correct(session: Session, sealer: Sealer, *, household: Household, field: str, value: Any, actor_id: int,

@@ -14,7 +14,7 @@ FIELDS = {
     "debt_baht": N_("Debts"), "savings_baht": N_("Savings"), "housing_condition": N_("House condition"),
     "land": N_("Land"), "water": N_("Farm water"), "income_baht_year": N_("Member's income"),
     "occupation": N_("Member's occupation"), "phone": N_("Member's phone"),
-    "has_disability_card": N_("Disability card"),
+    "has_disability_card": N_("Disability card"), "health": N_("Chronic illness"),
 }
 PROBLEMS = {
     "not_a_number": N_("Please type a number, e.g. 12,000."),
@@ -67,6 +67,8 @@ def ask_value(tr: NullTranslations, field: str) -> list[Message]:
         return line.text(_("Type the amount in baht."))
     if field == "phone":
         return line.text(_("Type the phone number."))
+    if field == "health":
+        return line.text(_("Type the chronic illness in a few words, or \"none\"."))
     return line.text(_("Type the new value."))
 
 

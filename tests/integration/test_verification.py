@@ -426,3 +426,36 @@ def test_a_coordinator_marks_a_household_moved_and_a_leader_cannot(prasert, kany
         assert uow.session.get(Household, household_id).status == "moved"
     kanya.taps("a=pending")
     assert kanya.received()[0]["text"] == "ไม่มีครัวเรือนรอสอบทานในพื้นที่ของคุณ"
+
+
+def test_a_sticker_during_registration_is_answered_and_the_question_asked_again(somchai, services):
+    from bot import line_events as le
+
+    somchai.taps("a=consent&v=yes")
+    somchai.received()
+    somchai.taps("a=register_self")
+    somchai.received()
+    somchai.send(le.message(somchai.source(), somchai.reply_token(),
+                            {"type": "sticker", "id": "9", "packageId": "446", "stickerId": "1988"}))
+    problem, again = somchai.received()
+    assert problem["text"] == "ข้อมูลดูไม่ถูกต้อง กรุณาลองอีกครั้ง" and "ตำบล" in again["text"]
+
+
+def test_chronic_illness_is_recorded_sealed_only_with_consent(kanya, services):
+    from casework.models import Person
+
+    household_id = registry_data.household(services)
+    kanya.taps(f"a=check&id={household_id}")
+    kanya.received()
+    kanya.taps(f"a=sens&id={household_id}&v=yes")  # the household consents on site
+    kanya.received()
+    with services.uow() as uow:
+        person_id = uow.session.scalars(select(Person.id)).one()
+    kanya.taps(f"a=fixf&id={household_id}&f=health&p={person_id}")
+    assert "โรคประจำตัว" in kanya.received()[0]["text"]
+    kanya.says("เบาหวาน ความดัน")
+    assert kanya.received()[0]["text"] == "บันทึกแล้ว"
+    with services.uow() as uow:
+        person = uow.session.get(Person, person_id)
+        assert "เบาหวาน".encode() not in person.health
+        assert services.sealer.open_json(person.health) == {"value": "เบาหวาน ความดัน"}
