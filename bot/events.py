@@ -5,13 +5,13 @@ from collections.abc import Callable
 
 from bot import coordination, corrections, people, postbacks, registration, verification
 from bot.context import EventContext
+from bot.postbacks import Route
 from casework import accounts, chats, conversations
 from messages import consent as consent_messages
 from messages import greetings, postback
 from messages.menu import MAIN_MENU
 
 Handler = Callable[[EventContext], str]
-Route = Callable[[EventContext, dict[str, str]], str]
 
 ROUTES: dict[str, Route] = {**postbacks.ROUTES, **verification.ROUTES, **people.ROUTES, **registration.ROUTES,
                             **corrections.ROUTES, **coordination.ROUTES}

@@ -129,10 +129,6 @@ def redeem_invite(session: Session, sealer: Sealer, code: str, account: Account,
     return invite
 
 
-def open_invites(session: Session, now: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(Invite).where(
-        Invite.used_at.is_(None), Invite.expires_at > now)) or 0
-
 
 def staff_covering(session: Session, area_code: str, role: str, limit: int = 20) -> list[Account]:
     """Accounts holding ``role`` over an area that contains ``area_code`` (prefix match)."""

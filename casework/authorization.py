@@ -54,6 +54,3 @@ def can_read_audit(actor: Actor, area_code: str) -> bool:
 def can_handle_tasks(actor: Actor, area_code: str) -> bool:
     return actor.covers(area_code, "coordinator")
 
-
-def is_member(actor: Actor, household_id: int) -> bool:
-    return household_id in actor.households

@@ -52,6 +52,3 @@ def mark_failed(session: Session, photo: PendingPhoto) -> bool:
                     .values(status="failed"))
     return False
 
-
-def open_content(sealer: Sealer, attachment: Attachment) -> bytes | None:
-    return sealer.open(attachment.content) if attachment.content else None
