@@ -9,11 +9,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import line_api
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.line_content import ContentSource, LineContent
 from bot.transports import LineRichMenuTransport, LineTransport, Transport
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
+from casework.entitlements import rules
 from casework.unit_of_work import UnitOfWork
 
 Clock = Callable[[], datetime]
@@ -52,6 +53,10 @@ def bootstrap(
     content: ContentSource | None = None,
     pool_size: int = 5,
 ) -> Services:
+    try:
+        rules.default(settings.rules_dir)
+    except rules.RulesError as error:  # a wrong rules file stops start-up, naming file and line
+        raise ConfigError(f"welfare rules: {error}") from None
     engine = make_engine(settings.database_url, pool_size=pool_size)
     if transports is None:
         content = content or LineContent(line_api.messaging_blob_api(settings), line_api.timeout(settings))

@@ -10,6 +10,9 @@ from bot import admin
 from bot.config import ConfigError, database_url, from_env
 from bot.importer import import_group
 from bot.richmenu import richmenu_group
+from bot.rights_cli import rights_group, rules_group
+from bot.rights_check import check as rights_check
+from bot.screening_cli import gaps as rights_gaps
 
 
 def _create_app():  # type: ignore[no-untyped-def]
@@ -115,6 +118,10 @@ def demo(port: int, database: str) -> None:
 
 cli.add_command(import_group)
 cli.add_command(richmenu_group)
+cli.add_command(rules_group)
+cli.add_command(rights_group)
+rights_group.add_command(rights_check)
+rights_group.add_command(rights_gaps)
 cli.add_command(admin.invite)
 cli.add_command(admin.village)
 cli.add_command(admin.agency)

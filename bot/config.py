@@ -32,6 +32,7 @@ class Settings:
     inbox_retention_days: int = 30
     reply_token_ttl: float = 50.0
     standin_url: str | None = field(default=None)
+    rules_dir: str | None = None  # welfare rules files; None: the ones shipped (casework/data/rules)
 
     @property
     def simulator_enabled(self) -> bool:
@@ -65,6 +66,7 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool | None = No
             inbox_retention_days=int(env.get("KAEJON_INBOX_RETENTION_DAYS", "30")),
             reply_token_ttl=float(env.get("KAEJON_REPLY_TOKEN_TTL", "50")),
             standin_url=(env.get("KAEJON_STANDIN_URL") or "").rstrip("/") or None,
+            rules_dir=rules_directory(env),
         )
     except ValueError as error:
         raise ConfigError(f"a numeric setting is not a number: {error}") from None
@@ -91,6 +93,15 @@ def database_url(environ: Mapping[str, str] | None = None) -> str:
     """Only the database URL: what migrations need, without any secret."""
     env = os.environ if environ is None else environ
     return normalize_url(env.get("DATABASE_URL") or DEFAULT_URL)
+
+
+def rules_directory(environ: Mapping[str, str] | None = None) -> str | None:
+    """``KAEJON_RULES``: a directory of welfare rules files replacing the shipped ones."""
+    env = os.environ if environ is None else environ
+    directory = (env.get("KAEJON_RULES") or "").strip()
+    if directory and not os.path.isdir(directory):
+        raise ConfigError(f"KAEJON_RULES is not a directory: {directory}")
+    return directory or None
 
 
 def with_demo_defaults(settings: Settings) -> Settings:

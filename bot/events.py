@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import coordination, corrections, people, postbacks, registration, verification
+from bot import coordination, corrections, help_requests, people, postbacks, registration, rights, verification
 from bot.context import EventContext
 from bot.postbacks import Route
 from casework import accounts, chats, conversations
@@ -14,7 +14,8 @@ from messages.menu import MAIN_MENU
 Handler = Callable[[EventContext], str]
 
 ROUTES: dict[str, Route] = {**postbacks.ROUTES, **verification.ROUTES, **people.ROUTES, **registration.ROUTES,
-                            **corrections.ROUTES, **coordination.ROUTES}
+                            **corrections.ROUTES, **coordination.ROUTES, **help_requests.ROUTES,
+                            **rights.ROUTES}
 
 
 def on_follow(ctx: EventContext) -> str:
@@ -49,11 +50,12 @@ def on_message(ctx: EventContext) -> str:
     if kind == "text":
         return on_text(ctx, str(message.get("text", "")))
     if kind == "image" and isinstance(message.get("id"), str):
-        outcome = verification.on_photo(ctx, message["id"])
+        outcome = help_requests.on_photo(ctx, message["id"]) or verification.on_photo(ctx, message["id"])
         if outcome:
             return outcome
     if kind == "location":
-        outcome = verification.on_location(ctx, message.get("latitude"), message.get("longitude"))
+        outcome = help_requests.on_location(ctx, message.get("latitude"), message.get("longitude")) \
+            or verification.on_location(ctx, message.get("latitude"), message.get("longitude"))
         if outcome:
             return outcome
     pending = conversations.load(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id) if ctx.chat else None
@@ -66,7 +68,9 @@ def on_message(ctx: EventContext) -> str:
 
 
 REPROMPTS = {registration.FLOW: registration.reprompt, corrections.FLOW: corrections.reprompt,
-             coordination.FLOW: coordination.reprompt}
+             coordination.FLOW: coordination.reprompt, help_requests.FLOW: help_requests.reprompt,
+             help_requests.HANDOFF: help_requests.reprompt_handoff, help_requests.REPLY: help_requests.reprompt_reply,
+             rights.FLOW: rights.reprompt}
 
 
 def on_text(ctx: EventContext, text: str) -> str:
@@ -76,7 +80,9 @@ def on_text(ctx: EventContext, text: str) -> str:
         return verification.return_with_note(ctx, pending[1], text)
     action = _typed_action(ctx, text)
     flows = {registration.FLOW: registration.on_text, corrections.FLOW: corrections.on_text,
-             coordination.FLOW: coordination.on_text}
+             coordination.FLOW: coordination.on_text, help_requests.FLOW: help_requests.on_text,
+             help_requests.HANDOFF: help_requests.on_handoff_text, help_requests.REPLY: help_requests.on_reply_text,
+             rights.FLOW: rights.on_text}
     if pending is not None and pending[0] in flows:
         if action is None:
             return flows[pending[0]](ctx, pending[1], text)
@@ -89,6 +95,9 @@ def on_text(ctx: EventContext, text: str) -> str:
         return ROUTES[action](ctx, {})
     if verification.in_check(ctx):
         return verification.repeat_question(ctx)
+    handed = help_requests.offer_handoff(ctx, text)  # a linked household's words are not lost
+    if handed:
+        return handed
     ctx.answer(greetings.not_understood(ctx.tr, ctx.quick()))
     return "not_understood"
 

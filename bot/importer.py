@@ -5,9 +5,8 @@ Importing needs only the database and the sealing key, not the LINE channel
 """
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING

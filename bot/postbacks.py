@@ -50,7 +50,7 @@ def not_open_yet(ctx: EventContext, params: dict[str, str]) -> str:
 
 
 # Actions the rich menus already carry, for parts of Kaejon still being built.
-COMING = ("rights", "help_request", "my_requests", "find", "area", "referrals", "cases")
+COMING = ("find", "area", "referrals", "cases")
 
 ROUTES: dict[str, Route] = {
     **{action: not_open_yet for action in COMING},

@@ -107,7 +107,7 @@ def send_one(services: Services) -> bool:
 
 
 def fetch_one_photo(services: Services) -> bool:
-    """Download one photo a leader sent during a check and keep it sealed."""
+    """Download one photo (of a check, or sent with a request for help) and keep it sealed."""
     if services.content is None:
         return False
     with services.uow() as uow:

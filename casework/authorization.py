@@ -54,3 +54,13 @@ def can_read_audit(actor: Actor, area_code: str) -> bool:
 def can_handle_tasks(actor: Actor, area_code: str) -> bool:
     return actor.covers(area_code, "coordinator")
 
+
+def can_ask_for_help(actor: Actor, household_id: int) -> bool:
+    """Open and follow a household's requests: only a LINE account linked to that household."""
+    return actor.account_id is not None and household_id in actor.households
+
+
+def can_handle_case(actor: Actor, village_code: str) -> bool:
+    """See, acknowledge, answer and close a household's request: leaders of the household's
+    area, and its coordinators (who stand in where no leader has been invited yet)."""
+    return actor.covers(village_code, "leader", "coordinator")

@@ -33,3 +33,9 @@ def with_check_digit(first_twelve: str) -> str:
     """Complete twelve digits with their check digit (for test and demo data)."""
     total = sum(int(digit) * (13 - index) for index, digit in enumerate(first_twelve))
     return first_twelve + str((11 - total % 11) % 10)
+
+
+def is_thai_national(digits: str) -> bool:
+    """Thai nationals' IDs start with 1-5 or 8 (naturalised); 0, 6 and 7 are given to
+    people without Thai nationality, which the old-age and other allowances require."""
+    return digits[:1] in {"1", "2", "3", "4", "5", "8"}

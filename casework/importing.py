@@ -28,25 +28,27 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, Table, any_, bindparam, insert, select, update
+from sqlalchemy import JSON, ColumnElement, String, any_, bindparam, insert, select, update
+from sqlalchemy import Table as SqlTable
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from casework import areas, audit, citizen_id, household_status
 from casework.conditions import CHOICES
 from casework.crypto import Sealer
+from casework.entitlements.facts import RECEIVED
 from casework.models import AuditEntry, Household, Person, Village
 from casework.questionnaire import default as default_questionnaire
 from casework.registry import address_key
 from casework.thai_input import InputError, ascii_digits, parse_amount, parse_birth_date
+from casework.thai_time import THAILAND, thai_today
 from casework.unit_of_work import UnitOfWork
 
-THAILAND = timezone(timedelta(hours=7), "ICT")
 BATCH_PERSONS = 2_000          # persons per transaction: one look-up query each for households and persons
 HEADER_SEARCH_ROWS = 20        # a header may sit below a title block; look this far down for it
 INCOME_MAXIMUM = 9_999_999     # income per person per year: below ten million baht
@@ -241,10 +243,10 @@ SEXES: dict[str, tuple[str, ...]] = {
     "F": ("f", "female", "\u0e0d", "\u0e2b\u0e0d\u0e34\u0e07"),  # female: the initial and the word
 }
 
-# Welfare programmes (DOMAIN.md); the disability allowance reveals a disability, so it
-# is recognised but never stored from an import.
-WELFARE = ("old_age", "disability", "child_support", "welfare_card", "gold_card", "equity_grant",
-           "housing_repair", "emergency_aid")
+# What a person receives: the programmes of the welfare rules and the schemes that rule
+# some out. The disability allowance reveals a disability, so it is recognised but never
+# stored from an import.
+WELFARE = RECEIVED
 SENSITIVE_WELFARE = frozenset({"disability"})
 
 
@@ -861,7 +863,7 @@ def _import(path: Path, *, uow: Callable[[], UnitOfWork], sealer: Sealer, now: d
     if rejects_path.resolve() == path.resolve():
         raise FileError("the rejects file cannot be the file being imported")
     summary = Summary(source=path.name, dry_run=dry_run, rejects_path=rejects_path)
-    today = now.astimezone(THAILAND).date()
+    today = thai_today(now)
     plans, header, rejects = _read(path, sheet, today, sealer, summary)
     _write_rejects(rejects_path, header, rejects)
     actor = f"import:{path.name}"[:64]
@@ -944,9 +946,9 @@ def _write_rejects(path: Path, header: list[str], rejects: list[Reject]) -> None
 # ---------------------------------------------------------------------------------------------
 # Storing in bulk
 
-_H: Table = Household.__table__  # type: ignore[assignment]
-_P: Table = Person.__table__  # type: ignore[assignment]
-_V: Table = Village.__table__  # type: ignore[assignment]
+_H: SqlTable = Household.__table__  # type: ignore[assignment]
+_P: SqlTable = Person.__table__  # type: ignore[assignment]
+_V: SqlTable = Village.__table__  # type: ignore[assignment]
 _A: Table = AuditEntry.__table__  # type: ignore[assignment]
 _HOUSEHOLD_PLAIN = ("housing_condition", "land", "water", "debt_baht", "savings_baht")
 _PERSON_PLAIN = ("relation", "sex", "birth_date", "education", "occupation", "income_baht_year", "welfare")
@@ -1080,6 +1082,7 @@ class _Store:
                 plain["welfare"] = plain["welfare"] or []
                 new_rows.append({"household_id": household_id, "citizen_id_hash": hashed,
                                  "citizen_id": sealer.seal(person.citizen_id.encode()),
+                                 "thai": citizen_id.is_thai_national(person.citizen_id),
                                  "name": sealer.seal_json(name),
                                  "phone": sealer.seal(person.phone.encode()) if person.phone else None,
                                  **plain, "has_disability_card": None, "health": None,

@@ -1,4 +1,5 @@
-"""Photos sent during checks: recorded when they arrive, fetched from LINE afterwards.
+"""Photos sent during checks and with requests for help: recorded when they arrive, fetched
+from LINE afterwards.
 
 The fetch is a small queue on the attachments table: claim one pending row,
 count the attempt before the network call (so a photo that crashes the fetch

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework import audit, conditions, household_status
-from casework.citizen_id import mask
+from casework.citizen_id import is_thai_national, mask
 from casework.crypto import Sealer
 from casework.models import Assessment, Attachment, Household, HouseholdLink, Person, Task, Village
 from casework.questionnaire import Questionnaire, score
@@ -76,6 +76,7 @@ def add_household(session: Session, sealer: Sealer, *, village_code: str, house_
             household_id=household.id, relation=new.relation, sex=new.sex, birth_date=new.birth_date,
             citizen_id_hash=sealer.fingerprint(new.citizen_id) if new.citizen_id else None,
             citizen_id=sealer.seal(new.citizen_id.encode()) if new.citizen_id else None,
+            thai=is_thai_national(new.citizen_id) if new.citizen_id else None,
             name=sealer.seal_json({"first": new.first_name, "last": new.last_name}), occupation=new.occupation,
             income_baht_year=new.income_baht_year, welfare=[], created_at=now, updated_at=now))
     audit.record(session, sealer, actor=actor, action="household.created", entity="household",
@@ -132,8 +133,8 @@ def view(session: Session, sealer: Sealer, household: Household, today: date) ->
             person_id=person.id, name=" ".join(filter(None, (name.get("first"), name.get("last")))),
             relation=person.relation, age=age_on(person.birth_date, today) if person.birth_date else None,
             masked_id=mask(digits) if digits else None, has_disability_card=person.has_disability_card))
-    photos = session.scalar(select(func.count()).select_from(Attachment)
-                            .where(Attachment.household_id == household.id)) or 0
+    photos = session.scalar(select(func.count()).select_from(Attachment)  # the checks' photos, not the requests'
+                            .where(Attachment.household_id == household.id, Attachment.case_id.is_(None))) or 0
     return HouseholdView(id=household.id, village_code=household.village_code,
                          address=address_text(sealer.open_json(household.address)), status=household.status,
                          poverty_group=household.poverty_group, members=tuple(members),
@@ -205,18 +206,21 @@ def set_location(session: Session, sealer: Sealer, household: Household, latitud
 
 
 def add_photo(session: Session, sealer: Sealer, household: Household, line_message_id: str, actor_id: int,
-              now: datetime) -> Attachment:
-    """Record a photo to fetch from LINE; the same message twice is one photo."""
+              now: datetime, *, case_id: int | None = None) -> Attachment:
+    """Record a photo to fetch from LINE (of a check, or of a request for help: ``case_id``);
+    the same message twice is one photo."""
     existing = session.scalar(select(Attachment).where(Attachment.line_message_id == line_message_id))
     if existing is not None:
         return existing
-    photo = Attachment(household_id=household.id, line_message_id=line_message_id[:32], status="pending",
-                       attempts=0, created_at=now, created_by=actor_id)
+    photo = Attachment(household_id=household.id, case_id=case_id, line_message_id=line_message_id[:32],
+                       status="pending", attempts=0, created_at=now, created_by=actor_id)
     session.add(photo)
     session.flush()
+    changes: dict[str, list[Any]] = {"photo": [None, photo.id]}
+    if case_id is not None:
+        changes["case"] = [None, case_id]
     audit.record(session, sealer, actor=f"account:{actor_id}", action="household.photo", entity="household",
-                 entity_id=household.id, area_code=household.village_code, now=now,
-                 changes={"photo": [None, photo.id]})
+                 entity_id=household.id, area_code=household.village_code, now=now, changes=changes)
     return photo
 
 

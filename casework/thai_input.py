@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-BUDDHIST_ERA_OFFSET = 543
+from casework.thai_time import BUDDHIST_ERA_OFFSET
+
 THAI_DIGITS = str.maketrans({chr(0x0E50 + value): str(value) for value in range(10)})
 _THAI_LETTERS = re.compile("[\u0E01-\u0E4F]")  # letters and marks, not digits: a unit word such as baht
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")

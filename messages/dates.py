@@ -10,7 +10,8 @@ from datetime import date, datetime
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_month_names
 
-BUDDHIST_ERA_OFFSET = 543
+from casework.thai_time import BUDDHIST_ERA_OFFSET
+
 
 
 def buddhist_year(year: int) -> int:

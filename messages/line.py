@@ -86,6 +86,21 @@ def uri_action(label: str, uri: str) -> Message:
     return {"type": "uri", "label": shorten(label, MAX_LABEL), "uri": uri}
 
 
+def camera_action(label: str) -> Message:
+    """Opens the camera; the photo arrives as an image message. Quick replies only."""
+    return {"type": "camera", "label": shorten(label, MAX_LABEL)}
+
+
+def camera_roll_action(label: str) -> Message:
+    """Opens the phone's photos; the chosen one arrives as an image message. Quick replies only."""
+    return {"type": "cameraRoll", "label": shorten(label, MAX_LABEL)}
+
+
+def location_action(label: str) -> Message:
+    """Opens LINE's map; the chosen place arrives as a location message. Quick replies only."""
+    return {"type": "location", "label": shorten(label, MAX_LABEL)}
+
+
 def quick_reply(actions: list[Message]) -> Message:
     if len(actions) > MAX_QUICK_REPLY_ITEMS:
         raise MessageLimitError(f"{len(actions)} quick replies; LINE allows {MAX_QUICK_REPLY_ITEMS}")

@@ -3,12 +3,14 @@ from casework.models.accounts import Account, Agency, Consent, HouseholdLink, In
 from casework.models.areas import Village
 from casework.models.audit import AuditEntry
 from casework.models.base import Base, BigId, Json, UTCDateTime
+from casework.models.cases import Case, CaseUpdate, Counter
 from casework.models.conversations import Conversation, RichMenu
+from casework.models.entitlements import Decision, ScreeningGap, ScreeningRun
 from casework.models.messaging import Chat, InboxEvent, OutboxMessage
 from casework.models.registry import Assessment, Attachment, Household, Person
 
 __all__ = [
-    "Account", "Agency", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Chat", "Consent",
-    "Conversation", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json", "OutboxMessage", "Person",
-    "RichMenu", "RoleGrant", "Task", "UTCDateTime", "Village",
+    "Account", "Agency", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat",
+    "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
+    "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
 ]

@@ -47,6 +47,7 @@ class Person(Base):
     birth_date: Mapped[date | None] = mapped_column(Date)
     citizen_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     citizen_id: Mapped[bytes | None] = mapped_column(LargeBinary)
+    thai: Mapped[bool | None] = mapped_column(Boolean)  # from the citizen ID's first digit
     name: Mapped[bytes] = mapped_column(LargeBinary)
     phone: Mapped[bytes | None] = mapped_column(LargeBinary)
     education: Mapped[str | None] = mapped_column(String(24))
@@ -81,14 +82,16 @@ class Assessment(Base):
 
 
 class Attachment(Base):
-    """A photo sent during verification: recorded when it arrives, fetched from LINE's
-    content API by the worker afterwards (``status`` pending → stored), kept sealed."""
+    """A photo sent during verification or with a request for help (``case_id``): recorded
+    when it arrives, fetched from LINE's content API by the worker afterwards
+    (``status`` pending → stored), kept sealed."""
 
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("assessments.id"))
+    case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"), index=True)
     line_message_id: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     content_type: Mapped[str | None] = mapped_column(String(40))

@@ -21,7 +21,8 @@ def test_following_brings_a_thai_welcome_with_the_menu_and_the_privacy_notice(so
     assert somchai.follow().status_code == 200
     welcome, notice = somchai.received()
     assert welcome["text"].startswith("ยินดีต้อนรับสู่แก้จน")
-    assert quick_reply_labels(welcome) == ["เกี่ยวกับแก้จน", "วิธีใช้งาน", "ภาษา", "ลงทะเบียนครัวเรือน"]
+    assert quick_reply_labels(welcome) == ["สิทธิ์ของฉัน", "เกี่ยวกับแก้จน", "วิธีใช้งาน", "ภาษา",
+                                           "ลงทะเบียนครัวเรือน"]
     assert notice["type"] == "flex"
     buttons = notice["contents"]["footer"]["contents"]
     assert [b["action"]["data"] for b in buttons] == ["a=consent&v=yes", "a=consent&v=no"]
@@ -53,7 +54,7 @@ def test_typing_something_unknown_gets_an_apology_and_the_menu(somchai):
     somchai.says("สวัสดีครับ ขอเงินหน่อย")
     (answer,) = somchai.received()
     assert answer["text"].startswith("ขออภัยค่ะ")
-    assert len(quick_reply_labels(answer)) == 4
+    assert len(quick_reply_labels(answer)) == 5
 
 
 def test_typing_a_button_label_works_like_tapping_it(somchai):
@@ -84,7 +85,7 @@ def test_switching_to_english_changes_later_answers(somchai):
     (done,) = somchai.received()
     assert done["text"] == "Done. I will write to you in this language."
     somchai.says("menu")
-    assert quick_reply_labels(somchai.received()[0]) == ["About Kaejon", "How to use", "Language",
+    assert quick_reply_labels(somchai.received()[0]) == ["My rights", "About Kaejon", "How to use", "Language",
                                                          "Register household"]
 
 
@@ -170,7 +171,7 @@ def test_two_people_get_their_own_answers(somchai, malai):
 
 
 def test_rich_menu_buttons_for_parts_not_built_yet_say_so(somchai):
-    somchai.taps("a=rights")
+    somchai.taps("a=find")
     assert somchai.received()[0]["text"].startswith("ส่วนนี้ของแก้จนยังไม่เปิดใช้งาน")
 
 

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from bot import worker
 from casework import chats, outbox

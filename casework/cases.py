@@ -1,0 +1,214 @@
+"""A household's requests for help (cases): opening one under a reference number people
+can quote, the small table of statuses it moves through, and its updates, each audited.
+
+Callers authorize first (``casework.authorization``); these functions only check that
+an update is allowed from the case's current status. What households and leaders
+write is sealed, in the case and in its updates.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from casework import audit, counters, registry
+from casework.crypto import Sealer
+from casework.models import Attachment, Case, CaseUpdate, Household
+from casework.thai_time import THAILAND, buddhist_year
+
+# What a household can ask for help with, in the order the chat offers them.
+NEEDS = ("money_food", "health", "housing", "job", "education", "care", "other")
+HANDOFF = "message"  # text the bot did not understand, which the household sent on to its leader
+ALL_NEEDS = (*NEEDS, HANDOFF)
+
+NEW, ACKNOWLEDGED, CLOSED = "new", "acknowledged", "closed"
+STATUSES = (NEW, ACKNOWLEDGED, CLOSED)
+OPEN = (NEW, ACKNOWLEDGED)
+
+# Each kind of update, the statuses it may follow and the status it leaves. A case is
+# opened as ``new``; a status missing from a row cannot take that update.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "acknowledged": {NEW: ACKNOWLEDGED},
+    "relayed": {NEW: ACKNOWLEDGED, ACKNOWLEDGED: ACKNOWLEDGED},  # a leader who answers has seen it
+    "note": {NEW: NEW, ACKNOWLEDGED: ACKNOWLEDGED},
+    "closed": {NEW: CLOSED, ACKNOWLEDGED: CLOSED},
+}
+
+MAX_DETAILS = 1000  # characters a household may write to one request
+MAX_NOTE = 1000
+MAX_PHOTOS = 5
+REF_PREFIX = "KJ"
+
+
+class CaseError(ValueError):
+    """``reason``: a stable code the chat turns into words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Update:
+    kind: str
+    status_after: str
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as the chat shows it: opened, with the household's words and its latest updates."""
+
+    id: int
+    ref: str
+    need: str
+    status: str
+    household_id: int
+    village_code: str
+    house_no: str
+    details: str
+    location: tuple[float, float] | None
+    photos: int
+    created_at: datetime
+    updated_at: datetime
+    updates: tuple[Update, ...]  # newest first
+
+    @property
+    def last_kind(self) -> str:
+        return self.updates[0].kind if self.updates else "opened"
+
+
+def next_status(current: str, kind: str) -> str:
+    try:
+        return TRANSITIONS[kind][current]
+    except KeyError:
+        raise CaseError("not_allowed") from None
+
+
+def allowed(current: str, kind: str) -> bool:
+    return current in TRANSITIONS.get(kind, {})
+
+
+def ref_year(now: datetime) -> int:
+    """The Buddhist-era year of ``now`` in Thailand (Gregorian + 543)."""
+    return buddhist_year(now.astimezone(THAILAND).year)
+
+
+def format_ref(year: int, number: int) -> str:
+    return f"{REF_PREFIX}-{year}-{number:06d}"
+
+
+def next_ref(session: Session, now: datetime) -> str:
+    """``KJ-2569-000123``: the year's next number, never handed out twice, even by two processes."""
+    year = ref_year(now)
+    return format_ref(year, counters.next_value(session, f"case_ref:{year}"))
+
+
+def open_case(session: Session, sealer: Sealer, *, household: Household, need: str, account_id: int,
+              now: datetime, details: str = "", location: tuple[float, float] | None = None,
+              photos: Sequence[str] = ()) -> Case:
+    """A household's request, with what it wrote, where it is and the LINE ids of its photos
+    (the worker fetches them). Everything is checked before anything is written."""
+    details = details.strip()
+    if need not in ALL_NEEDS:
+        raise CaseError("bad_need")
+    if len(details) > MAX_DETAILS:
+        raise CaseError("too_long")
+    if location is not None and not (-90 <= location[0] <= 90 and -180 <= location[1] <= 180):
+        raise CaseError("bad_location")
+    if len(photos) > MAX_PHOTOS:
+        raise CaseError("too_many_photos")
+    case = Case(ref=next_ref(session, now), household_id=household.id, need=need,
+                details=sealer.seal_json({"text": details}) if details else None,
+                location=sealer.seal_json({"lat": location[0], "lng": location[1]}) if location else None,
+                status=NEW, opened_by=account_id, created_at=now, updated_at=now)
+    session.add(case)
+    session.flush()
+    session.add(CaseUpdate(case_id=case.id, kind="opened", status_after=NEW, by=account_id, created_at=now))
+    for message_id in photos:
+        registry.add_photo(session, sealer, household, message_id, account_id, now, case_id=case.id)
+    audit.record(session, sealer, actor=f"account:{account_id}", action="case.opened", entity="case",
+                 entity_id=case.id, area_code=household.village_code, now=now,
+                 changes={"ref": [None, case.ref], "need": [None, need], "status": [None, NEW],
+                          "details": [None, "(sealed)" if details else None],
+                          "location": [None, "(sealed)" if location else None], "photos": [None, len(photos)]})
+    session.flush()
+    return case
+
+
+def add_update(session: Session, sealer: Sealer, case: Case, *, kind: str, by: int | None, now: datetime,
+               note: str | None = None) -> CaseUpdate:
+    """One step (``kind``: a row of ``TRANSITIONS``), the case's status moved as the table says."""
+    note = note.strip() if note else None
+    if note is not None and not 0 < len(note) <= MAX_NOTE:
+        raise CaseError("bad_note")
+    before = case.status
+    after = next_status(before, kind)
+    update = CaseUpdate(case_id=case.id, kind=kind, status_after=after,
+                        note=sealer.seal_json({"text": note}) if note else None, by=by, created_at=now)
+    session.add(update)
+    case.status, case.updated_at = after, now
+    household = session.get(Household, case.household_id)
+    changes: audit.Changes = {"status": [before, after]}
+    if note:
+        changes["note"] = [None, "(sealed)"]
+    audit.record(session, sealer, actor=f"account:{by}" if by is not None else "system", action=f"case.{kind}",
+                 entity="case", entity_id=case.id, area_code=household.village_code if household else None,
+                 now=now, changes=changes)
+    session.flush()
+    return update
+
+
+def acknowledge(session: Session, sealer: Sealer, case: Case, *, by: int, now: datetime) -> CaseUpdate:
+    return add_update(session, sealer, case, kind="acknowledged", by=by, now=now)
+
+
+def relay(session: Session, sealer: Sealer, case: Case, *, by: int, text: str, now: datetime) -> CaseUpdate:
+    """A leader's answer, passed on to the household in its chat and kept with the case."""
+    return add_update(session, sealer, case, kind="relayed", by=by, now=now, note=text)
+
+
+def add_note(session: Session, sealer: Sealer, case: Case, *, by: int, text: str, now: datetime) -> CaseUpdate:
+    """More words from the household on a case still open (a follow-up message)."""
+    return add_update(session, sealer, case, kind="note", by=by, now=now, note=text)
+
+
+def close(session: Session, sealer: Sealer, case: Case, *, by: int, now: datetime) -> CaseUpdate:
+    return add_update(session, sealer, case, kind="closed", by=by, now=now)
+
+
+def cases_of(session: Session, household_id: int, *, limit: int = 10) -> tuple[int, list[Case]]:
+    """How many cases the household has, and the ``limit`` most recently updated."""
+    total = session.scalar(select(func.count()).select_from(Case).where(Case.household_id == household_id)) or 0
+    rows = session.scalars(select(Case).where(Case.household_id == household_id)
+                           .order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit))
+    return total, list(rows)
+
+
+def open_handoff(session: Session, household_id: int) -> Case | None:
+    """The household's latest message to its leader still open: follow-ups join it."""
+    return session.scalars(select(Case).where(Case.household_id == household_id, Case.need == HANDOFF,
+                                              Case.status.in_(OPEN)).order_by(Case.id.desc()).limit(1)).first()
+
+
+def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5) -> CaseView:
+    household = session.get(Household, case.household_id)
+    assert household is not None
+    location = sealer.open_json(case.location) if case.location else None
+    photos = session.scalar(select(func.count()).select_from(Attachment).where(Attachment.case_id == case.id)) or 0
+    rows = session.scalars(select(CaseUpdate).where(CaseUpdate.case_id == case.id, CaseUpdate.kind != "opened")
+                           .order_by(CaseUpdate.created_at.desc(), CaseUpdate.id.desc()).limit(updates))
+    return CaseView(
+        id=case.id, ref=case.ref, need=case.need, status=case.status, household_id=household.id,
+        village_code=household.village_code,
+        house_no=str(sealer.open_json(household.address).get("house_no") or ""),
+        details=sealer.open_json(case.details)["text"] if case.details else "",
+        location=(location["lat"], location["lng"]) if location else None, photos=photos,
+        created_at=case.created_at, updated_at=case.updated_at,
+        updates=tuple(Update(kind=row.kind, status_after=row.status_after,
+                             note=sealer.open_json(row.note)["text"] if row.note else None, at=row.created_at)
+                      for row in rows))
