@@ -6,9 +6,15 @@ from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from bot import coordination, corrections, help_requests, registration, rights
 from bot.bootstrap import Services
 from bot.logs import log
-from casework import inbox
+from casework import conversations, inbox
+
+# Flows a person finishes in one sitting; a leader's paused questionnaire is not one of them.
+SHORT_FLOWS = (rights.FLOW, help_requests.FLOW, help_requests.HANDOFF, help_requests.REPLY, registration.FLOW,
+               corrections.FLOW, coordination.FLOW)
+SHORT_FLOW_IDLE = timedelta(days=1)
 
 
 def forget_old_payloads(services: Services) -> int:
@@ -21,10 +27,23 @@ def forget_old_payloads(services: Services) -> int:
     return count
 
 
+def let_go_of_idle_flows(services: Services) -> int:
+    """Answers half given (anonymous rights questions, a request not sent) are not kept for ever."""
+    now = services.clock()
+    with services.uow() as uow:
+        count = conversations.let_go(uow.session, uow.sealer, SHORT_FLOWS, now - SHORT_FLOW_IDLE, now)
+        uow.commit()
+    log("retention", job="let_go_of_idle_flows", conversations=count)
+    return count
+
+
 def build_scheduler(services: Services) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone="Asia/Bangkok")
     scheduler.add_job(forget_old_payloads, "interval", hours=1, args=[services],
                       id="forget_old_payloads", coalesce=True, max_instances=1,
+                      next_run_time=services.clock())
+    scheduler.add_job(let_go_of_idle_flows, "interval", hours=1, args=[services],
+                      id="let_go_of_idle_flows", coalesce=True, max_instances=1,
                       next_run_time=services.clock())
     return scheduler
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.crypto import Sealer
@@ -53,3 +54,13 @@ def resume(session: Session, sealer: Sealer, chat_id: str, now: datetime) -> Non
         save(session, sealer, chat_id, previous[0], previous[1], now)
     else:
         clear(session, chat_id)
+
+
+def let_go(session: Session, sealer: Sealer, flows: tuple[str, ...], before: datetime, now: datetime) -> int:
+    """End the short flows (``flows``) nobody has touched since ``before``, going back to
+    what each interrupted: their answers are needed only while someone is answering."""
+    stale = session.scalars(select(Conversation.chat_id).where(
+        Conversation.flow.in_(flows), Conversation.updated_at < before)).all()
+    for chat_id in stale:
+        resume(session, sealer, chat_id, now)
+    return len(stale)

@@ -1,13 +1,13 @@
 from bot import clock as clock_process
 from bot import line_events as le
 from bot import worker
-from casework import inbox
+from casework import conversations, inbox
 from casework.models import InboxEvent
 
 
 def test_the_clock_schedules_housekeeping(fake_services):
     scheduler = clock_process.build_scheduler(fake_services)
-    assert [job.id for job in scheduler.get_jobs()] == ["forget_old_payloads"]
+    assert [job.id for job in scheduler.get_jobs()] == ["forget_old_payloads", "let_go_of_idle_flows"]
 
 
 def test_housekeeping_forgets_only_old_handled_events(fake_services, clock):
@@ -21,3 +21,28 @@ def test_housekeeping_forgets_only_old_handled_events(fake_services, clock):
     with fake_services.uow() as uow:
         assert uow.session.get(InboxEvent, 1).payload is None
 
+
+
+def test_half_answered_short_flows_are_let_go_after_a_day_and_what_they_interrupted_comes_back(fake_services, clock):
+    paused, idle, busy = "U" + "b" * 32, "U" + "c" * 32, "U" + "d" * 32
+    with fake_services.uow() as uow:
+        session, sealer = uow.session, uow.sealer
+        conversations.save(session, sealer, paused, "check", {"household": 7}, clock())
+        conversations.interrupt(session, sealer, paused, "rights", {"answers": {"age": 72}}, clock())
+        conversations.save(session, sealer, idle, "rights", {"answers": {"age": 40}}, clock())
+        uow.commit()
+    clock.advance(hours=23)
+    with fake_services.uow() as uow:
+        conversations.save(uow.session, uow.sealer, busy, "help", {"need": "health"}, clock())
+        uow.commit()
+    assert clock_process.let_go_of_idle_flows(fake_services) == 0
+    clock.advance(hours=2)
+    assert clock_process.let_go_of_idle_flows(fake_services) == 2
+    with fake_services.uow() as uow:
+        assert conversations.load(uow.session, uow.sealer, paused) == ("check", {"household": 7})
+        assert conversations.load(uow.session, uow.sealer, idle) is None
+        assert conversations.load(uow.session, uow.sealer, busy) == ("help", {"need": "health"})
+    clock.advance(days=30)
+    assert clock_process.let_go_of_idle_flows(fake_services) == 1  # the leader's paused check stays
+    with fake_services.uow() as uow:
+        assert conversations.load(uow.session, uow.sealer, paused) == ("check", {"household": 7})
