@@ -46,7 +46,7 @@ from casework.models import AuditEntry, Household, Person, Village
 from casework.questionnaire import default as default_questionnaire
 from casework.registry import address_key
 from casework.thai_input import InputError, ascii_digits, parse_amount, parse_birth_date
-from casework.thai_time import THAILAND, thai_today
+from casework.thai_time import thai_today
 from casework.unit_of_work import UnitOfWork
 
 BATCH_PERSONS = 2_000          # persons per transaction: one look-up query each for households and persons

@@ -13,9 +13,10 @@ become sentinels, the welfare list a bitmask in ``facts.RECEIVED``'s bit order):
 - on SQLite the same query is fetched as tuples into a numpy record array.
 
 Judging is ``evaluate.screen``, the same function that answers one household in chat.
-Storing the gaps is a binary ``COPY ... FROM STDIN`` on PostgreSQL, built from numpy
-record arrays, and executemany on SQLite. Explanations are made only for the gaps
-someone is shown (``ScreeningResult.explain``), from the same arrays.
+The gaps are stored packed, one row per programme and village holding the ids, amounts
+and ages as arrays (``ScreeningGap`` says why), with one executemany on either backend;
+``stored_gaps`` reads them back. Explanations are made only for the gaps someone is
+shown (``ScreeningResult.explain``), from the same arrays.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from casework import areas, household_status
@@ -351,76 +352,70 @@ def run(session: Session, rules: Rules, area_code: str | None, on: date, now: da
 # ---------------------------------------------------------------------------------------------
 # Storing
 
-_GAP_COLUMNS = "run_id, programme, household_id, person_id, village_code, amount"
-_PG_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8   # flags 0, no header extension
-_PG_TRAILER = b"\xff\xff"
-
-
 def store_gaps(session: Session, run_id: int, gaps: list[ProgrammeGaps]) -> None:
-    """The gaps as ``ScreeningGap`` rows of the run, in the session's transaction."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        with connection.connection.driver_connection.cursor() as cursor:
-            copy_gaps(cursor, "screening_gaps", run_id, gaps)
-        return
-    for found in gaps:
-        if not found.count:
-            continue
-        people = found.person_ids.tolist() if found.person_ids is not None else [None] * found.count
-        session.execute(insert(ScreeningGap.__table__), [
-            {"run_id": run_id, "programme": found.programme.id, "household_id": household, "person_id": person,
-             "village_code": village, "amount": None if amount != amount else int(amount)}  # NaN: no amount
-            for household, person, village, amount in zip(found.household_ids.tolist(), people,
-                                                           found.village_codes.tolist(), found.amounts.tolist())])
+    """The gaps as ``ScreeningGap`` rows of the run, one per programme and village, in the
+    session's transaction: one executemany on either backend."""
+    rows = [row for found in gaps for row in _packed(run_id, found)]
+    if rows:
+        session.execute(insert(ScreeningGap.__table__), rows)
 
 
-def copy_gaps(cursor: Any, table: str, run_id: int, gaps: list[ProgrammeGaps]) -> None:
-    """One binary ``COPY table FROM STDIN`` of the gaps, on a psycopg cursor; ``table`` is
-    screening_gaps or a table with its columns. Programmes go in the order of the table's
-    index (programme, village), each programme already in village order."""
-    with cursor.copy(f"COPY {table} ({_GAP_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.write(_PG_SIGNATURE)
-        for found in sorted(gaps, key=lambda found: found.programme.id):
-            for records in _binary_gaps(run_id, found):
-                copy.write(records.data)
-        copy.write(_PG_TRAILER)
+def _packed(run_id: int, found: ProgrammeGaps) -> list[dict[str, Any]]:
+    """A programme's gaps as one row per village. The gaps are in village order, so each
+    village's are one slice of every array, cut where the village code changes."""
+    if not found.count:
+        return []
+    villages = found.village_codes
+    starts = np.concatenate(([0], np.flatnonzero(villages[1:] != villages[:-1]) + 1))
+    ends = np.append(starts[1:], found.count)
+    columns = {"household_ids": found.household_ids.astype("<i8")}
+    if found.person_ids is not None:
+        columns["person_ids"] = found.person_ids.astype("<i8")
+    if found.version.benefit.per is not None:   # a service has no amount at all
+        columns["amounts"] = np.where(np.isnan(found.amounts), UNKNOWN, found.amounts).astype("<i4")
+    if found.ages is not None:
+        columns["ages"] = np.where(np.isnan(found.ages), UNKNOWN, found.ages).astype("<i2")
+    empty = {"person_ids": None, "amounts": None, "ages": None}
+    return [{"run_id": run_id, "programme": found.programme.id, "village_code": str(villages[start]),
+             "gaps": int(end - start), **empty,
+             **{name: values[start:end].tobytes() for name, values in columns.items()}}
+            for start, end in zip(starts.tolist(), ends.tolist())]
 
 
-def _binary_gaps(run_id: int, found: ProgrammeGaps) -> list[np.ndarray]:
-    """A programme's gaps as rows of PostgreSQL's binary COPY format. Each field is a length
-    and the value (-1 and nothing for NULL); within one programme every field has the same
-    width except the amount, so the rows with and without one are two record arrays."""
-    programme = found.programme.id.encode()
-    villages = found.village_codes.astype("S8")
-    if found.count and (np.char.str_len(villages) != 8).any():
-        raise ValueError("a village code that is not 8 digits cannot be stored")
-    parts = []
-    known = ~np.isnan(found.amounts)
-    for with_amount in (True, False):
-        chosen = np.flatnonzero(known == with_amount)
-        if not len(chosen):
-            continue
-        layout = [("fields", ">i2"), ("run_length", ">i4"), ("run", ">i8"),
-                  ("programme_length", ">i4"), ("programme", f"S{len(programme)}"),
-                  ("household_length", ">i4"), ("household", ">i8"), ("person_length", ">i4")]
-        if found.person_ids is not None:
-            layout.append(("person", ">i8"))
-        layout += [("village_length", ">i4"), ("village", "S8"), ("amount_length", ">i4")]
-        if with_amount:
-            layout.append(("amount", ">i4"))
-        records = np.empty(len(chosen), dtype=np.dtype(layout))
-        records["fields"] = 6
-        records["run_length"], records["run"] = 8, run_id
-        records["programme_length"], records["programme"] = len(programme), programme
-        records["household_length"], records["household"] = 8, found.household_ids[chosen]
-        if found.person_ids is not None:
-            records["person_length"], records["person"] = 8, found.person_ids[chosen]
-        else:
-            records["person_length"] = -1
-        records["village_length"], records["village"] = 8, villages[chosen]
-        if with_amount:
-            records["amount_length"], records["amount"] = 4, found.amounts[chosen]
-        else:
-            records["amount_length"] = -1
-        parts.append(records)
-    return parts
+@dataclass
+class StoredGaps:
+    """A stored run's gaps in one programme and village, decoded; the arrays are in the
+    order they were found (household, then person) and read-only."""
+
+    programme: str
+    village_code: str
+    household_ids: np.ndarray          # int64
+    person_ids: np.ndarray | None      # int64; None for household programmes
+    amounts: np.ndarray | None         # int32 baht, UNKNOWN (-1) where not known; None for a service
+    ages: np.ndarray | None            # int16 years, UNKNOWN (-1) where not known; None for households
+
+    @property
+    def count(self) -> int:
+        return len(self.household_ids)
+
+
+def stored_gaps(session: Session, run_id: int, programme: str | None = None,
+                village_prefix: str | None = None) -> list[StoredGaps]:
+    """A stored run's gaps by programme and village (in that order), optionally of one
+    programme and of the villages whose code starts with ``village_prefix`` (an area code)."""
+    table = ScreeningGap.__table__.c
+    query = select(table.programme, table.village_code, table.household_ids, table.person_ids, table.amounts,
+                   table.ages).where(table.run_id == run_id)
+    if programme is not None:
+        query = query.where(table.programme == programme)
+    if village_prefix:
+        low, high = _village_range(village_prefix)
+        query = query.where(table.village_code.between(low, high))
+    query = query.order_by(table.programme, table.village_code)
+
+    def decode(data: bytes | None, kind: str) -> np.ndarray | None:
+        return None if data is None else np.frombuffer(data, dtype=kind)
+
+    return [StoredGaps(row.programme, row.village_code, np.frombuffer(row.household_ids, dtype="<i8"),
+                       decode(row.person_ids, "<i8"), decode(row.amounts, "<i4"), decode(row.ages, "<i2"))
+            for row in session.execute(query)]

@@ -68,13 +68,35 @@ def aged(years: int, days: int = 40) -> date:
     return ON.replace(year=ON.year - years) - timedelta(days=days)
 
 
-def gap_rows(result: screening.ScreeningResult) -> set[tuple]:
-    return {(found.programme.id, household, person, village, None if amount != amount else int(amount))
-            for found in result.gaps
-            for household, person, village, amount in zip(
-                found.household_ids.tolist(),
-                found.person_ids.tolist() if found.person_ids is not None else [None] * found.count,
-                found.village_codes.tolist(), found.amounts.tolist())}
+def whole(values) -> list[int]:  # type: ignore[no-untyped-def]
+    return [-1 if value != value else int(value) for value in values.tolist()]  # NaN: -1, as stored
+
+
+def expected_groups(result: screening.ScreeningResult) -> dict[tuple[str, str], dict]:
+    """The result's gaps by programme and village as they should be stored: each village's
+    picked out with a mask, unknowns -1, no amounts for a service, no persons or ages for a household."""
+    groups = {}
+    for found in result.gaps:
+        for village in sorted(set(found.village_codes.tolist())):
+            at = found.village_codes == village
+            groups[(found.programme.id, village)] = {
+                "household_ids": found.household_ids[at].tolist(),
+                "person_ids": None if found.person_ids is None else found.person_ids[at].tolist(),
+                "amounts": None if found.period is None else whole(found.amounts[at]),
+                "ages": None if found.ages is None else whole(found.ages[at])}
+    return groups
+
+
+def stored_groups(services, run_id: int, **filters) -> dict[tuple[str, str], dict]:  # type: ignore[no-untyped-def]
+    """A stored run's gaps read back through ``screening.stored_gaps``, in the order it gives."""
+    def listed(values) -> list[int] | None:  # type: ignore[no-untyped-def]
+        return None if values is None else values.tolist()
+
+    with services.uow() as uow:
+        return {(stored.programme, stored.village_code): {
+                    "household_ids": stored.household_ids.tolist(), "person_ids": listed(stored.person_ids),
+                    "amounts": listed(stored.amounts), "ages": listed(stored.ages)}
+                for stored in screening.stored_gaps(uow.session, run_id, **filters)}
 
 
 def screen(services, area: str, *, store: bool = False, programme: str | None = None) -> screening.ScreeningResult:
@@ -156,17 +178,37 @@ def test_a_stored_run_keeps_every_gap_and_earlier_runs(fake_services, kalasin):
     with fake_services.uow() as uow:
         runs = [(run.id, run.area_code, run.evaluated_on, run.persons, run.households, run.gaps, run.rules)
                 for run in uow.session.scalars(select(ScreeningRun).order_by(ScreeningRun.id))]
-        stored = {run_id: {(gap.programme, gap.household_id, gap.person_id, gap.village_code, gap.amount)
-                           for gap in uow.session.scalars(select(ScreeningGap).where(ScreeningGap.run_id == run_id))}
-                  for run_id, *_ in runs}
+    stored = {run_id: stored_groups(fake_services, run_id) for run_id, *_ in runs}
     assert [run[0] for run in runs] == [first.run_id, second.run_id]
-    assert stored[first.run_id] == gap_rows(first) and len(stored[first.run_id]) == first.total_gaps
-    assert stored[second.run_id] == {("old_age", kalasin["grandpa_household"], kalasin["grandpa"], "46010105", 700)}
+    assert stored[first.run_id] == expected_groups(first)
+    assert sum(len(group["household_ids"]) for group in stored[first.run_id].values()) == first.total_gaps
+    assert stored[second.run_id] == {("old_age", "46010105"): {
+        "household_ids": [kalasin["grandpa_household"]], "person_ids": [kalasin["grandpa"]], "amounts": [700],
+        "ages": [72]}}
     assert runs[0][1:6] == ("4601", ON, 4, 2, first.total_gaps)
     assert "old_age@2552" in runs[0][6] and runs[1][6] == "old_age@2552"
-    services_gap = next(gap for gap in stored[first.run_id] if gap[0] == "gold_card")
-    assert services_gap[4] is None  # a service has no amount
-    assert any(gap[2] is None for gap in stored[first.run_id])  # household programmes name no person
+    gold_card = [group for (programme, _), group in stored[first.run_id].items() if programme == "gold_card"]
+    assert gold_card and all(group["amounts"] is None for group in gold_card)  # a service has no amount
+    housing = stored[first.run_id][("housing_repair", "46010105")]  # a household programme: no persons, no ages
+    assert housing == {"household_ids": [kalasin["grandpa_household"]], "person_ids": None, "amounts": [19000],
+                       "ages": None}
+
+
+def test_stored_gaps_are_read_by_programme_and_area(fake_services, kalasin):
+    run_id = screen(fake_services, "all", store=True).run_id
+
+    everything = stored_groups(fake_services, run_id)
+    old_age = stored_groups(fake_services, run_id, programme="old_age")
+    in_na_mon = stored_groups(fake_services, run_id, village_prefix="4602")
+    one_village = stored_groups(fake_services, run_id, programme="old_age", village_prefix="46010105")
+
+    assert list(everything) == sorted(everything) and {village for _, village in everything} == {
+        "46010105", "46010106", "46020101"}
+    assert set(old_age) == {("old_age", "46010105"), ("old_age", "46020101")}
+    assert in_na_mon == {key: group for key, group in everything.items() if key[1] == "46020101"} != {}
+    assert one_village == {("old_age", "46010105"): everything[("old_age", "46010105")]}
+    assert stored_groups(fake_services, run_id, programme="lottery") == {}
+    assert stored_groups(fake_services, run_id + 1) == {}
 
 
 def test_nothing_is_stored_without_store(fake_services, kalasin):
@@ -298,10 +340,30 @@ def test_bulk_screening_gives_every_verdict_that_judging_each_household_alone_gi
 def test_stored_gaps_of_a_random_registry_match_the_result(fake_services, random_registry):
     result = screen(fake_services, "all", store=True)
 
+    stored = stored_groups(fake_services, result.run_id)
+
+    assert stored == expected_groups(result)
+    assert sum(len(group["household_ids"]) for group in stored.values()) == result.total_gaps
+    # Every kind of value made it through: unknown amounts and ages, services, household programmes,
+    # and villages with several gaps of a programme.
+    amounts = [amount for group in stored.values() for amount in group["amounts"] or []]
+    ages = [age for group in stored.values() for age in group["ages"] or []]
+    assert -1 in amounts and -1 in ages and min(age for age in ages if age >= 0) < 18 and max(ages) >= 60
+    assert any(group["amounts"] is None for group in stored.values())
+    assert any(group["person_ids"] is None and group["amounts"] for group in stored.values())
+    assert max(len(group["household_ids"]) for group in stored.values()) > 1
+
+
+def test_a_run_stores_one_row_per_programme_and_village_with_gaps(fake_services, random_registry):
+    result = screen(fake_services, "all", store=True)
+
     with fake_services.uow() as uow:
-        stored = [(gap.programme, gap.household_id, gap.person_id, gap.village_code, gap.amount)
-                  for gap in uow.session.scalars(select(ScreeningGap).where(ScreeningGap.run_id == result.run_id))]
-    assert len(stored) == result.total_gaps and set(stored) == gap_rows(result)
+        rows = uow.session.execute(select(ScreeningGap.programme, ScreeningGap.village_code, ScreeningGap.gaps)
+                                   .where(ScreeningGap.run_id == result.run_id)).all()
+    groups = {(found.programme.id, village) for found in result.gaps for village in found.village_codes.tolist()}
+    assert len(rows) == len(groups) < result.total_gaps
+    assert {(programme, village) for programme, village, _ in rows} == groups
+    assert all(count > 0 for *_, count in rows) and sum(count for *_, count in rows) == result.total_gaps
 
 
 def test_bulk_frame_orders_households_by_village_and_persons_by_household(fake_services, random_registry):
@@ -352,7 +414,7 @@ def test_the_command_prints_the_gaps_as_csv_and_a_summary(fake_services, kalasin
     assert "old_age" in result.stderr and "Stored as screening run 1." in result.stderr
     assert "ทดสอบ" not in result.stdout  # no names
     with fake_services.uow() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(ScreeningGap)) == len(rows)
+        assert uow.session.scalar(select(func.sum(ScreeningGap.gaps))) == len(rows)
 
 
 def test_the_command_filters_a_programme_writes_a_file_and_need_not_store(fake_services, kalasin, run_command,

@@ -38,15 +38,17 @@ def upgrade() -> None:
     sa.Column('id', BIG_ID, nullable=False),
     sa.Column('run_id', BIG_ID, nullable=False),
     sa.Column('programme', sa.String(length=24), nullable=False),
-    sa.Column('household_id', BIG_ID, nullable=False),
-    sa.Column('person_id', BIG_ID, nullable=True),
     sa.Column('village_code', sa.String(length=8), nullable=False),
-    sa.Column('amount', sa.Integer(), nullable=True),
+    sa.Column('gaps', sa.Integer(), nullable=False),
+    sa.Column('household_ids', sa.LargeBinary(), nullable=False),
+    sa.Column('person_ids', sa.LargeBinary(), nullable=True),
+    sa.Column('amounts', sa.LargeBinary(), nullable=True),
+    sa.Column('ages', sa.LargeBinary(), nullable=True),
     sa.ForeignKeyConstraint(['run_id'], ['screening_runs.id'], name=op.f('fk_screening_gaps_run_id_screening_runs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_screening_gaps'))
     )
     with op.batch_alter_table('screening_gaps', schema=None) as batch_op:
-        batch_op.create_index('ix_screening_gaps_run', ['run_id', 'programme', 'village_code'], unique=False)
+        batch_op.create_index('ix_screening_gaps_run', ['run_id', 'programme', 'village_code'], unique=True)
     op.create_table('decisions',
     sa.Column('id', BIG_ID, nullable=False),
     sa.Column('programme', sa.String(length=24), nullable=False),
