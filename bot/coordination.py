@@ -8,6 +8,7 @@ from bot.context import EventContext
 from casework import areas, authorization, conversations, registry
 from casework.models import Household
 from messages import coordination as views
+from messages import postback
 
 FLOW = "village"
 
@@ -43,8 +44,8 @@ def reprompt(ctx: EventContext, state: dict[str, Any]) -> str:
 
 def end_household(ctx: EventContext, params: dict[str, str]) -> str:
     """``a=end&id=H&k=move|close``: asks once, ``&ok=1`` does it."""
-    value, kind = params.get("id", ""), params.get("k", "")
-    household = ctx.uow.session.get(Household, int(value)) if value.isdigit() and len(value) < 19 else None
+    number, kind = postback.whole_number(params.get("id")), params.get("k", "")
+    household = ctx.uow.session.get(Household, number) if number is not None else None
     if household is None or kind not in ("move", "close") \
             or not authorization.can_handle_tasks(ctx.actor, household.village_code):
         return ctx.refuse("end", "scope")

@@ -12,6 +12,7 @@ from casework.models import Household, Person
 from casework.questionnaire import default as questionnaire
 from casework.thai_input import InputError, ascii_digits, parse_amount
 from messages import corrections as views
+from messages import postback
 from messages import registry as household_views
 
 FLOW = "correct"
@@ -19,16 +20,16 @@ PHONE = re.compile(r"^0\d{8,9}$")
 
 
 def _household(ctx: EventContext, params: dict[str, str]) -> Household | None:
-    value = params.get("id", "")
-    household = ctx.uow.session.get(Household, int(value)) if value.isdigit() and len(value) < 19 else None
+    number = postback.whole_number(params.get("id"))
+    household = ctx.uow.session.get(Household, number) if number is not None else None
     if household is None or not authorization.can_check(ctx.actor, household.village_code):
         return None
     return household
 
 
 def _person(ctx: EventContext, household: Household, params: dict[str, str]) -> Person | None:
-    value = params.get("p", "")
-    person = ctx.uow.session.get(Person, int(value)) if value.isdigit() and len(value) < 19 else None
+    number = postback.whole_number(params.get("p"))
+    person = ctx.uow.session.get(Person, number) if number is not None else None
     return person if person is not None and person.household_id == household.id else None
 
 

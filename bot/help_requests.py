@@ -22,6 +22,7 @@ from casework import accounts, authorization, cases, chats, conversations, regis
 from casework.models import Account, Case, Household
 from messages import greetings
 from messages import help_requests as views
+from messages import postback
 from messages.i18n import DEFAULT_LANGUAGE
 from messages.line import Message
 
@@ -293,8 +294,8 @@ def on_handoff(ctx: EventContext, params: dict[str, str]) -> str:
 
 def _case(ctx: EventContext, params: dict[str, str]) -> tuple[Case, Household] | None:
     """The case the button names, if this person handles its household's real area."""
-    value = params.get("id", "")
-    case = ctx.uow.session.get(Case, int(value)) if value.isdigit() and len(value) < 19 else None
+    number = postback.whole_number(params.get("id"))
+    case = ctx.uow.session.get(Case, number) if number is not None else None
     household = ctx.uow.session.get(Household, case.household_id) if case is not None else None
     if case is None or household is None or ctx.actor.account_id is None \
             or not authorization.can_handle_case(ctx.actor, household.village_code):

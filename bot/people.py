@@ -15,6 +15,7 @@ from casework import accounts, audit, authorization, consent, outbox, registry
 from casework.models import AuditEntry, Household, Task
 from casework.questionnaire import default as questionnaire
 from messages import consent as consent_messages
+from messages import greetings
 from messages import registry as views
 from messages import staff
 
@@ -34,6 +35,7 @@ def show_notice(ctx: EventContext, params: dict[str, str]) -> str:
 
 def decide_consent(ctx: EventContext, params: dict[str, str]) -> str:
     if params.get("v") not in ("yes", "no") or ctx.user_id is None:
+        ctx.answer(greetings.stale_button(ctx.tr, ctx.quick()))
         return "consent_invalid"
     account = ctx.account(create=True)
     assert account is not None

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from bot.context import EventContext
 from casework import accounts, areas, authorization, consent, conversations, registry
 from casework.models import Village
+from casework.thai_input import ascii_digits
 from messages import consent as consent_messages
+from messages import postback
 from messages import registration as views
 
 FLOW = "register"
@@ -48,8 +50,9 @@ def on_text(ctx: EventContext, state: dict[str, Any], text: str) -> str:
     if step == "subdistrict":
         ctx.answer(views.subdistrict_choices(ctx.tr, ctx.language, areas.find_subdistricts(text)))
         return "register_subdistricts"
-    if step == "village" and text.isdigit() and 1 <= int(text) <= 99:
-        return _village_chosen(ctx, state, f"{state['subdistrict']}{int(text):02d}")
+    number = postback.whole_number(ascii_digits(text), digits=2)  # a village number, Thai digits too
+    if step == "village" and number is not None and 1 <= number <= 99:
+        return _village_chosen(ctx, state, f"{state['subdistrict']}{number:02d}")
     if step == "house_no" and 0 < len(text) <= 20 and any(ch.isdigit() for ch in text):
         state.update(step="head", house_no=text)
         _save(ctx, state)

@@ -11,6 +11,7 @@ from casework import authorization, consent, conversations, registry
 from casework.models import Account, Assessment, Household, HouseholdLink
 from casework.questionnaire import default as questionnaire
 from casework.questionnaire import score, valid_answer
+from messages import postback
 from messages import registry as views
 
 ASSESS = "assess"
@@ -18,8 +19,7 @@ RETURN_NOTE = "return_note"
 
 
 def _id(params: dict[str, str]) -> int | None:
-    value = params.get("id", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return postback.whole_number(params.get("id"))
 
 
 def _household(ctx: EventContext, params: dict[str, str]) -> Household | None:
@@ -31,7 +31,7 @@ def show_pending(ctx: EventContext, params: dict[str, str]) -> str:
     scopes = ctx.actor.areas("leader", "coordinator")
     if not scopes:
         return ctx.refuse("pending", "no_role")
-    page = int(params["p"]) if params.get("p", "").isdigit() and len(params["p"]) < 5 else 0
+    page = postback.whole_number(params.get("p"), digits=4) or 0
     total, households = registry.to_check(ctx.uow.session, scopes, offset=page * views.PAGE_SIZE,
                                           limit=views.PAGE_SIZE)
     shown = [registry.view(ctx.uow.session, ctx.uow.sealer, household, ctx.now.date())
@@ -136,8 +136,8 @@ def answer(ctx: EventContext, params: dict[str, str]) -> str:
     state, household = found
     draft = state["drafts"][str(household.id)]
     item = questionnaire().question(params.get("q", ""))
-    value = params.get("v", "")
-    if item is None or not value.isdigit() or not valid_answer(item, int(value)) or item.key in _skipped(draft):
+    value = postback.whole_number(params.get("v"), digits=2)
+    if item is None or value is None or not valid_answer(item, value) or item.key in _skipped(draft):
         ctx.answer(views.tap_a_button(ctx.tr))
         return ask_next(ctx, state)
     draft["answers"][item.key] = int(value)

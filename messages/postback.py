@@ -17,6 +17,14 @@ def encode(action: str, **params: str | int) -> str:
     return data
 
 
+def whole_number(value: str | None, *, digits: int = 18) -> int | None:
+    """A parameter our buttons wrote as ASCII digits, as a number; None for anything else
+    (a device can send any text, and ``"\u00b2".isdigit()`` is true but ``int`` refuses it)."""
+    if value is None or not 0 < len(value) <= digits or not (value.isascii() and value.isdigit()):
+        return None
+    return int(value)
+
+
 def decode(data: object) -> tuple[str, dict[str, str]]:
     if not isinstance(data, str) or not data or len(data) > MAX_POSTBACK_DATA:
         return "", {}
