@@ -12,6 +12,7 @@ from bot.importer import import_group
 from bot.richmenu import richmenu_group
 from bot.rights_cli import rights_group, rules_group
 from bot.rights_check import check as rights_check
+from bot.rights_check import explain as rights_explain
 from bot.screening_cli import gaps as rights_gaps
 
 
@@ -121,6 +122,7 @@ cli.add_command(richmenu_group)
 cli.add_command(rules_group)
 cli.add_command(rights_group)
 rights_group.add_command(rights_check)
+rights_group.add_command(rights_explain)
 rights_group.add_command(rights_gaps)
 cli.add_command(admin.invite)
 cli.add_command(admin.village)

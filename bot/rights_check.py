@@ -202,3 +202,38 @@ def _record(answers: list[evaluate.Answer], on: date) -> list[int]:
         return ids
     finally:
         services.engine.dispose()
+
+
+@click.command("explain")
+@click.argument("decision_id", type=click.IntRange(1))
+@click.option("--language", type=click.Choice(["th", "en"]), default="th", show_default=True)
+def explain(decision_id: int, language: str) -> None:
+    """Explain a stored decision again, by the rule version and inputs kept with it, even
+    when the rules in force have changed since; printed as JSON like ``rights check``."""
+    from bot.admin import admin_services
+    from casework.models import Decision
+
+    try:
+        loaded = rules.default(rules_directory())
+        services = admin_services()
+    except (rules.RulesError, ConfigError) as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        with services.uow() as uow:
+            decision = uow.session.get(Decision, decision_id)
+            if decision is None:
+                raise click.ClickException(f"no decision {decision_id}")
+            try:
+                answer = decisions.explain_again(uow.sealer, decision, loaded)
+            except LookupError as error:
+                raise click.ClickException(str(error)) from None
+            in_force = loaded.programme(decision.programme)
+            now_version = in_force.version_on(decision.evaluated_on) if in_force is not None else None
+            entry = views.explained(translator(language), language, answer)
+            entry.update(decision=decision.id, evaluated_on=decision.evaluated_on.isoformat(),
+                         channel=decision.channel, shown_at=decision.created_at.isoformat(),
+                         stored_status=decision.status, stored_amount=decision.amount,
+                         rule_changed_since=now_version is None or now_version.digest != decision.rule_digest)
+    finally:
+        services.engine.dispose()
+    click.echo(json.dumps(entry, ensure_ascii=False, indent=2))

@@ -388,3 +388,45 @@ def test_rights_check_explains_a_bad_facts_file(database_url, monkeypatch, tmp_p
     monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
     result = CliRunner().invoke(cli, ["rights", "check", "--facts", str(facts)])
     assert result.exit_code == 1 and message in result.output
+
+
+def test_a_stored_decision_is_explained_by_its_own_rule_after_the_rules_change(database_url, monkeypatch, tmp_path):
+    from bot.cli import cli
+
+    first = json.loads(run_check(database_url, monkeypatch, "--age", "72", "--on", "2026-11-25").output)
+    (old_age,) = [entry for entry in first["answers"] if entry["programme"] == "old_age"]
+    assert (old_age["amount"], old_age["rule_version"]) == (700, "old_age@2552")
+
+    shipped = (rules.DEFAULT_DIR / "old_age.yaml").read_text(encoding="utf-8")
+    assert "{from: 70, to: 79, baht: 700}" in shipped
+    changed = shipped.replace("{from: 70, to: 79, baht: 700}", "{from: 70, to: 79, baht: 750}")  # edited in place
+    changed = changed.replace("    from: 2009-10-01\n", "    from: 2009-10-01\n    until: 2026-12-31\n") + """\
+  - version: "2570"
+    from: 2027-01-01
+    conditions:
+      - {fact: age, at_least: 60}
+    benefit:
+      per: month
+      by: age
+      bands:
+        - {from: 60, to: 69, baht: 800}
+        - {from: 70, to: 79, baht: 900}
+        - {from: 80, baht: 1000}
+"""
+    (tmp_path / "old_age.yaml").write_text(changed, encoding="utf-8")
+    monkeypatch.setenv("KAEJON_RULES", str(tmp_path))
+
+    def amount_on(day: str) -> int:
+        result = CliRunner().invoke(cli, ["rights", "check", "--age", "72", "--on", day], catch_exceptions=False)
+        return json.loads(result.output)["answers"][0]["amount"]
+
+    assert (amount_on("2026-11-25"), amount_on("2027-01-15")) == (750, 900)
+    result = CliRunner().invoke(cli, ["rights", "explain", str(old_age["decision"]), "--language", "en"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    again = json.loads(result.output)
+    assert (again["amount"], again["rule_version"], again["status"]) == (700, "old_age@2552", "eligible")
+    assert again["rule_changed_since"] is True
+    assert "Age 72: 60 or over \u2713" in [check["text"] for check in again["checks"]]
+    missing = CliRunner().invoke(cli, ["rights", "explain", "999999"])
+    assert missing.exit_code == 1 and "no decision 999999" in missing.output
