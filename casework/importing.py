@@ -951,7 +951,8 @@ _P: SqlTable = Person.__table__  # type: ignore[assignment]
 _V: SqlTable = Village.__table__  # type: ignore[assignment]
 _A: Table = AuditEntry.__table__  # type: ignore[assignment]
 _HOUSEHOLD_PLAIN = ("housing_condition", "land", "water", "debt_baht", "savings_baht")
-_PERSON_PLAIN = ("relation", "sex", "birth_date", "education", "occupation", "income_baht_year", "welfare")
+_PERSON_PLAIN = ("relation", "sex", "birth_date", "education", "occupation", "income_baht_year", "welfare",
+                 "thai")
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -1075,14 +1076,14 @@ class _Store:
             household_id = household_ids[plan.key]
             plain = {"relation": person.relation, "sex": person.sex, "birth_date": person.birth_date,
                      "education": person.education, "occupation": person.occupation,
-                     "income_baht_year": person.income, "welfare": person.welfare}
+                     "income_baht_year": person.income, "welfare": person.welfare,
+                     "thai": citizen_id.is_thai_national(person.citizen_id)}
             name = {"first": person.first_name, "last": person.last_name}
             row = found.get(hashed)
             if row is None:
                 plain["welfare"] = plain["welfare"] or []
                 new_rows.append({"household_id": household_id, "citizen_id_hash": hashed,
                                  "citizen_id": sealer.seal(person.citizen_id.encode()),
-                                 "thai": citizen_id.is_thai_national(person.citizen_id),
                                  "name": sealer.seal_json(name),
                                  "phone": sealer.seal(person.phone.encode()) if person.phone else None,
                                  **plain, "has_disability_card": None, "health": None,

@@ -300,3 +300,25 @@ def test_the_command_explains_a_file_it_cannot_read(database_url, tmp_path, monk
 
     assert result.exit_code == 1
     assert "Error: names.csv: no header row found" in result.output
+
+
+def test_nationality_comes_from_the_citizen_id_and_a_reimport_fills_it_for_people_stored_without(
+        fake_services, clock, survey, tmp_path):
+    from sqlalchemy import update
+
+    path = write_csv(tmp_path / "survey.csv", survey)
+    run_import(fake_services, clock, path)
+    with fake_services.uow() as uow:
+        stored = {uow.sealer.open(p.citizen_id).decode(): p.thai for p in uow.session.scalars(select(Person))}
+        assert stored == {cid: cid[0] in "123458" for cid in stored}
+        assert {False, True} <= set(stored.values())
+        uow.session.execute(update(Person).values(thai=None))  # people stored before nationality was kept
+        uow.commit()
+    audited = count(fake_services, AuditEntry)
+
+    again = run_import(fake_services, clock, path)
+
+    assert (again.persons_updated, again.persons_unchanged) == (950, 0)
+    assert count(fake_services, AuditEntry) == audited + 950
+    with fake_services.uow() as uow:
+        assert {uow.sealer.open(p.citizen_id).decode(): p.thai for p in uow.session.scalars(select(Person))} == stored
