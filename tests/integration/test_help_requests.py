@@ -18,22 +18,9 @@ from casework.models import Attachment, Case, CaseUpdate, Counter, Household, In
 from messages.dates import format_date
 from tests import registry_data
 from tests.conftest import LineUser, drain
-from tests.integration.test_verification import invited
 
 STICKER = {"type": "sticker", "id": "9", "packageId": "446", "stickerId": "1988"}
 REFUSED = "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
-
-
-@pytest.fixture
-def kanya(client, services, standin):
-    """Community leader of sub-district 460101, where Somchai's household lives."""
-    return invited(client, services, standin, "6", "leader", "460101", "กันยา")
-
-
-@pytest.fixture
-def dao(client, services, standin):
-    """A leader of another sub-district (460102)."""
-    return invited(client, services, standin, "8", "leader", "460102", "ดาว")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from casework.entitlements import rules
 from casework.models import Conversation, Decision, Household
 from tests import registry_data
 from tests.conftest import LineUser
+from tests.rules_data import OLD_AGE_RAISED_FROM_2027
 
 
 def buttons(message) -> dict[str, str]:
@@ -400,19 +401,8 @@ def test_a_stored_decision_is_explained_by_its_own_rule_after_the_rules_change(d
     shipped = (rules.DEFAULT_DIR / "old_age.yaml").read_text(encoding="utf-8")
     assert "{from: 70, to: 79, baht: 700}" in shipped
     changed = shipped.replace("{from: 70, to: 79, baht: 700}", "{from: 70, to: 79, baht: 750}")  # edited in place
-    changed = changed.replace("    from: 2009-10-01\n", "    from: 2009-10-01\n    until: 2026-12-31\n") + """\
-  - version: "2570"
-    from: 2027-01-01
-    conditions:
-      - {fact: age, at_least: 60}
-    benefit:
-      per: month
-      by: age
-      bands:
-        - {from: 60, to: 69, baht: 800}
-        - {from: 70, to: 79, baht: 900}
-        - {from: 80, baht: 1000}
-"""
+    changed = changed.replace("    from: 2009-10-01\n", "    from: 2009-10-01\n    until: 2026-12-31\n")
+    changed += OLD_AGE_RAISED_FROM_2027
     (tmp_path / "old_age.yaml").write_text(changed, encoding="utf-8")
     monkeypatch.setenv("KAEJON_RULES", str(tmp_path))
 

@@ -12,38 +12,6 @@ from tests.conftest import LineUser
 from tests import registry_data
 
 
-def invited(client, services, standin, digit: str, role: str, area: str, name: str) -> LineUser:
-    """Someone who sent an invite code for ``role`` over ``area`` in their chat."""
-    user = LineUser("U" + digit * 32, client, services, standin)
-    user.says(registry_data.invite(services, role, area, name))
-    user.received()
-    return user
-
-
-@pytest.fixture
-def kanya(client, services, standin):
-    """Community leader of sub-district 460101 (Kalasin)."""
-    return invited(client, services, standin, "6", "leader", "460101", "กันยา")
-
-
-@pytest.fixture
-def lek(client, services, standin):
-    """Another leader, of village 46010105 in the same sub-district."""
-    return invited(client, services, standin, "7", "leader", "46010105", "เล็ก")
-
-
-@pytest.fixture
-def dao(client, services, standin):
-    """A leader of another sub-district (460102)."""
-    return invited(client, services, standin, "8", "leader", "460102", "ดาว")
-
-
-@pytest.fixture
-def prasert(client, services, standin):
-    """Coordinator of the district (4601)."""
-    return invited(client, services, standin, "9", "coordinator", "4601", "ประเสริฐ")
-
-
 def answer_everything(leader, household_id, value=2):
     leader.taps(f"a=check&id={household_id}")
     (question,) = leader.received()

@@ -21,6 +21,7 @@ from casework.entitlements.facts import HouseholdRecord, PersonRecord, columns_f
 from messages import line
 from messages import rights as views
 from messages.i18n import translator
+from tests.rules_data import OLD_AGE_RAISED
 
 ON = date(2026, 11, 25)
 SHIPPED = rules.load()
@@ -144,38 +145,7 @@ def test_conditions_read_in_plain_words(check, english, thai):
 
 # Rules that change on a date -------------------------------------------------------------
 
-RAISED = """\
-programme: old_age
-entity: person
-name: {th: เบี้ยยังชีพผู้สูงอายุ, en: Old-age allowance}
-apply:
-  where: {th: อบต., en: The SAO}
-source: test
-versions:
-  - version: "2552"
-    from: 2009-10-01
-    until: 2026-12-31
-    conditions:
-      - {fact: age, at_least: 60}
-    benefit:
-      per: month
-      by: age
-      bands:
-        - {from: 60, to: 69, baht: 600}
-        - {from: 70, to: 79, baht: 700}
-        - {from: 80, baht: 800}
-  - version: "2570"
-    from: 2027-01-01
-    conditions:
-      - {fact: age, at_least: 60}
-    benefit:
-      per: month
-      by: age
-      bands:
-        - {from: 60, to: 69, baht: 800}
-        - {from: 70, to: 79, baht: 900}
-        - {from: 80, baht: 1000}
-"""
+RAISED = OLD_AGE_RAISED
 
 
 class FakeSession:
