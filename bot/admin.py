@@ -9,13 +9,17 @@ import click
 from sqlalchemy import select
 
 from bot.bootstrap import Services, bootstrap
-from bot.config import for_admin
-from casework import accounts, areas, audit, registry
+from bot.config import ConfigError, for_admin
+from casework import accounts, areas, audit, migrate, registry
 from casework.models import Agency
 
 
 def admin_services() -> Services:
-    return bootstrap(for_admin(), transports={})
+    services = bootstrap(for_admin(), transports={})
+    if not migrate.is_current(services.engine):
+        services.engine.dispose()
+        raise ConfigError("the database is not at this version's schema: run `kaejon db upgrade` first")
+    return services
 
 
 def operator() -> str:

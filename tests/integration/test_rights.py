@@ -420,3 +420,15 @@ def test_a_stored_decision_is_explained_by_its_own_rule_after_the_rules_change(d
     assert "Age 72: 60 or over \u2713" in [check["text"] for check in again["checks"]]
     missing = CliRunner().invoke(cli, ["rights", "explain", "999999"])
     assert missing.exit_code == 1 and "no decision 999999" in missing.output
+
+
+@pytest.mark.backends("sqlite")
+def test_commands_on_a_database_not_yet_migrated_say_so_in_one_line(tmp_path, monkeypatch):
+    from bot.cli import cli
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/new.db")
+    monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
+    monkeypatch.delenv("KAEJON_DEMO", raising=False)
+    checked = CliRunner().invoke(cli, ["rights", "check", "--age", "72"])
+    assert checked.exit_code == 1 and "run `kaejon db upgrade` first" in checked.output
+    assert checked.exception is None or isinstance(checked.exception, SystemExit)
