@@ -406,7 +406,20 @@ def _tell_household(ctx: EventContext, case: Case, household: Household, build: 
     return True
 
 
+def show_open(ctx: EventContext, params: dict[str, str]) -> str:
+    """Leaders' and coordinators' open requests in their areas, a page at a time."""
+    scopes = ctx.actor.areas("leader", "coordinator")
+    if not scopes:
+        return ctx.refuse("open_cases", "no_role")
+    page = postback.whole_number(params.get("p"), digits=4) or 0
+    total, found = cases.open_in(ctx.uow.session, scopes, offset=page * views.PAGE_SIZE, limit=views.PAGE_SIZE)
+    shown = [cases.view(ctx.uow.session, ctx.uow.sealer, case, updates=0) for case in found]
+    ctx.answer(views.open_requests(ctx.tr, ctx.language, total, shown, page, ctx.quick()))
+    return "open_cases"
+
+
 ROUTES = {
+    "open_cases": show_open,
     "help_request": start,
     "my_requests": show_mine,
     "hr": on_postback,

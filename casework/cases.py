@@ -189,6 +189,19 @@ def cases_of(session: Session, household_id: int, *, limit: int = 10) -> tuple[i
     return total, list(rows)
 
 
+def open_in(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limit: int = 10
+            ) -> tuple[int, list[Case]]:
+    """Open cases of households in these areas, the longest untouched first, so that a
+    request whose push was missed is still found."""
+    if not scopes:
+        return 0, []
+    where = (registry.in_scopes(scopes), Case.status.in_(OPEN))
+    joined = select(Case).join(Household, Household.id == Case.household_id).where(*where)
+    total = session.scalar(select(func.count()).select_from(joined.subquery())) or 0
+    rows = session.scalars(joined.order_by(Case.updated_at, Case.id).offset(offset).limit(limit))
+    return total, list(rows)
+
+
 def open_handoff(session: Session, household_id: int) -> Case | None:
     """The household's latest message to its leader still open: follow-ups join it."""
     return session.scalars(select(Case).where(Case.household_id == household_id, Case.need == HANDOFF,

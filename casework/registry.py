@@ -95,7 +95,8 @@ def address_text(address: dict[str, Any]) -> str:
                     if part)
 
 
-def _in_scopes(scopes: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def in_scopes(scopes: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """Households in any of these areas (a scope covers every code it prefixes)."""
     return or_(*(Household.village_code.startswith(scope, autoescape=True) for scope in scopes))
 
 
@@ -104,7 +105,7 @@ def to_check(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limi
     """Households in these areas waiting for an on-site check, oldest first."""
     if not scopes:
         return 0, []
-    where = (_in_scopes(scopes), Household.status.in_(household_status.TO_CHECK))
+    where = (in_scopes(scopes), Household.status.in_(household_status.TO_CHECK))
     total = session.scalar(select(func.count()).select_from(Household).where(*where)) or 0
     rows = session.scalars(select(Household).where(*where).order_by(Household.id).offset(offset).limit(limit))
     return total, list(rows)
@@ -115,7 +116,7 @@ def to_review(session: Session, scopes: tuple[str, ...], reviewer_id: int, *, of
     """Submitted assessments in these areas that this person did not make."""
     if not scopes:
         return 0, []
-    where = (_in_scopes(scopes), Household.status == household_status.AWAITING_REVIEW,
+    where = (in_scopes(scopes), Household.status == household_status.AWAITING_REVIEW,
              Assessment.status == "submitted", Assessment.assessed_by != reviewer_id)
     joined = select(Household, Assessment).join(Assessment, Assessment.household_id == Household.id)
     total = session.scalar(select(func.count()).select_from(joined.where(*where).subquery())) or 0

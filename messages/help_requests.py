@@ -20,6 +20,7 @@ from messages.line import Message
 from messages.registry import area_name
 
 MAX_SHOWN = 10  # requests in "My requests", newest first (a carousel takes 12)
+PAGE_SIZE = 10  # open requests per page for leaders, leaving room for "more"
 
 NEED = {
     "money_food": N_("Money or food"),
@@ -239,6 +240,28 @@ def handoff_notice(tr: NullTranslations, language: str, view: CaseView, text: st
             line.postback_action(_("Reply"), postback.encode("creply", id=view.id), display_text=_("Reply")),
             line.postback_action(_("Open"), postback.encode("case", id=view.id), display_text=view.ref)])
     return [line.flex(_("Message from a household (%(ref)s)") % {"ref": view.ref}, card)]
+
+
+def open_requests(tr: NullTranslations, language: str, total: int, shown: list[CaseView], page: int,
+                  quick: list[Message]) -> list[Message]:
+    """The open requests of a leader's areas, longest untouched first, each with "Open"."""
+    _ = tr.gettext
+    if total == 0 or not shown:
+        return line.text(_("No open requests for help in your area."), quick=quick)
+    bubbles = [line.bubble(view.ref, [
+        _("Status: %(status)s") % {"status": _(STATUS.get(view.status, view.status))},
+        _("House number: %(house_no)s") % {"house_no": view.house_no or "-"},
+        _("Area: %(area)s") % {"area": area_name(view.village_code, language)},
+        _("Last update: %(date)s") % {"date": _when(view.updated_at, language)}],
+        subtitle=need_label(tr, view.need),
+        buttons=[line.postback_action(_("Open"), postback.encode("case", id=view.id), display_text=view.ref)])
+        for view in shown[:PAGE_SIZE]]
+    if total > (page + 1) * PAGE_SIZE:
+        bubbles.append(line.bubble(_("More requests"), [_("%(count)d more") % {
+            "count": total - (page + 1) * PAGE_SIZE}],
+            buttons=[line.postback_action(_("Next page"), postback.encode("open_cases", p=page + 1))]))
+    heading = tr.ngettext("%(count)d open request", "%(count)d open requests", total) % {"count": total}
+    return [*line.text(heading), line.flex(heading, line.carousel(bubbles), quick=quick)]
 
 
 def case_card(tr: NullTranslations, language: str, view: CaseView, quick: list[Message]) -> list[Message]:

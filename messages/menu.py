@@ -24,6 +24,7 @@ class MenuEntry:
 MAIN_MENU: list[MenuEntry] = [
     MenuEntry("pending", N_("Households to verify"), frozenset({"leader", "coordinator"})),
     MenuEntry("review", N_("To confirm"), frozenset({"leader", "coordinator"})),
+    MenuEntry("open_cases", N_("Open requests"), frozenset({"leader", "coordinator"})),
     MenuEntry("tasks", N_("Requests to handle"), frozenset({"coordinator"})),
     MenuEntry("audit", N_("Changes log"), frozenset({"coordinator"})),
     MenuEntry("add_village", N_("Add a village"), frozenset({"coordinator"})),

@@ -193,6 +193,36 @@ def test_a_leader_closes_a_request_after_asking_once(somchai, kanya, services):
     assert "สถานะ: ปิดแล้ว" in str(somchai.received())
 
 
+def test_leaders_find_every_open_request_of_their_area_even_without_the_push(somchai, kanya, dao, prasert,
+                                                                             services):
+    kanya.taps("a=open_cases")
+    assert kanya.received()[0]["text"] == "ไม่มีคำขอความช่วยเหลือที่ยังเปิดอยู่ในพื้นที่ของคุณ"
+    first, second = ask_for_help(somchai, "เงินหรืออาหาร"), ask_for_help(somchai, "การศึกษา")
+    kanya.received()
+
+    for staff in (kanya, prasert):
+        staff.taps("a=open_cases")
+        heading, carousel = staff.received()
+        assert heading["text"] == "คำขอที่ยังเปิดอยู่ 2 เรื่อง"
+        cards = carousel["contents"]["contents"]
+        assert [card["header"]["contents"][0]["text"] for card in cards] == [first, second]
+    kanya.taps(data_of({"type": "flex", "contents": cards[0]}, "เปิดดู"))
+    assert kanya.received()[0]["altText"] == first
+
+    dao.taps("a=open_cases")
+    assert dao.received()[0]["text"] == "ไม่มีคำขอความช่วยเหลือที่ยังเปิดอยู่ในพื้นที่ของคุณ"
+    somchai.taps("a=open_cases")
+    assert somchai.received()[0]["text"] == REFUSED
+
+    with services.uow() as uow:
+        case = uow.session.scalars(select(Case).where(Case.ref == first)).one()
+        cases.close(uow.session, uow.sealer, case, by=case.opened_by, now=services.clock())
+        uow.commit()
+    kanya.taps("a=open_cases")
+    heading, carousel = kanya.received()
+    assert heading["text"] == "คำขอที่ยังเปิดอยู่ 1 เรื่อง" and first not in str(carousel) and second in str(carousel)
+
+
 @pytest.mark.parametrize("step, wrong", [
     ("need", "text"), ("need", "sticker"), ("details", "sticker"), ("details", "video")])
 def test_the_wrong_kind_of_answer_mid_request_is_said_plainly_and_the_question_asked_again(somchai, services,
