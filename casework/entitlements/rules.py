@@ -165,9 +165,8 @@ def _need(mapping: Any, key: str, kind: type | tuple[type, ...], what: str, wher
         raise where.error(f"{what} must be a mapping")
     if key not in mapping:
         raise mapping.where.error(f"{what} needs '{key}'")
-    value = mapping[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple)
-                                                                              else (kind,)):
+    value, kinds = mapping[key], kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):  # YAML's yes is not 1
         raise _at(mapping, key).error(f"'{key}' of {what} has the wrong type")
     return value
 
