@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from casework import areas
 from casework.crypto import Sealer
+from casework.errors import Refused
 from casework.models import Account, Agency, Invite, RoleGrant, Village
 
 ROLES = ("household", "leader", "coordinator", "agency")
@@ -21,12 +22,8 @@ INVITE_PREFIX = "KJ"
 ROLE_SCOPES = {"leader": (8, 6), "coordinator": (6, 4, 2), "agency": (8, 6, 4, 2), "household": (8,)}
 
 
-class InviteError(ValueError):
+class InviteError(Refused):
     """``reason``: unknown, expired, used, bad_role, bad_area, no_agency."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

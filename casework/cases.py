@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from casework import audit, counters, registry
 from casework.crypto import Sealer
+from casework.errors import Refused
 from casework.models import Attachment, Case, CaseUpdate, Household
 from casework.thai_time import THAILAND, buddhist_year
 
@@ -43,12 +44,8 @@ MAX_PHOTOS = 5
 REF_PREFIX = "KJ"
 
 
-class CaseError(ValueError):
-    """``reason``: a stable code the chat turns into words."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class CaseError(Refused):
+    """A request for help cannot be opened or changed as asked."""
 
 
 @dataclass(frozen=True)
@@ -214,7 +211,8 @@ def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5) -> C
     location = sealer.open_json(case.location) if case.location else None
     photos = session.scalar(select(func.count()).select_from(Attachment).where(Attachment.case_id == case.id)) or 0
     rows = session.scalars(select(CaseUpdate).where(CaseUpdate.case_id == case.id, CaseUpdate.kind != "opened")
-                           .order_by(CaseUpdate.created_at.desc(), CaseUpdate.id.desc()).limit(updates))
+                           .order_by(CaseUpdate.created_at.desc(), CaseUpdate.id.desc()).limit(updates)
+                           ) if updates else ()
     return CaseView(
         id=case.id, ref=case.ref, need=case.need, status=case.status, household_id=household.id,
         village_code=household.village_code,

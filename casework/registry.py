@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from casework import audit, conditions, household_status
 from casework.citizen_id import is_thai_national, mask
 from casework.crypto import Sealer
+from casework.errors import Refused
 from casework.models import Assessment, Attachment, Household, HouseholdLink, Person, Task, Village
 from casework.questionnaire import Questionnaire, score
 from casework.thai_input import age_on
@@ -21,12 +22,8 @@ LINK_CODE_TTL = timedelta(minutes=15)
 REQUEST_DUE = timedelta(days=30)  # PDPA: answer a data subject's request within 30 days
 
 
-class RegistryError(ValueError):
-    """``reason``: a stable code the chat turns into words."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class RegistryError(Refused):
+    """The registry refused a change (a link code expired, a request already made…)."""
 
 
 @dataclass(frozen=True)

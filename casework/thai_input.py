@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from casework.errors import Refused
 from casework.thai_time import BUDDHIST_ERA_OFFSET
 
 THAI_DIGITS = str.maketrans({chr(0x0E50 + value): str(value) for value in range(10)})
@@ -15,12 +16,8 @@ _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
-class InputError(ValueError):
+class InputError(Refused):
     """Input that cannot be accepted; ``reason`` is a stable code, not prose."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def ascii_digits(text: str) -> str:

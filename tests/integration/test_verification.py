@@ -97,14 +97,18 @@ def test_a_reviewer_can_return_with_a_note_and_the_assessor_hears_it(kanya, lek,
         assert uow.session.get(Household, household_id).status == "returned"
 
 
-def test_a_questionnaire_can_be_paused_and_resumed(kanya, services):
+def check_begun(leader, services) -> int:
+    """A household whose check the leader has begun (no sensitive consent, one answer given)."""
     household_id = registry_data.household(services)
-    kanya.taps(f"a=check&id={household_id}")
-    kanya.received()
-    kanya.taps(f"a=sens&id={household_id}&v=no")
-    kanya.received()
-    kanya.taps(f"a=ans&id={household_id}&q=education&v=3")
-    kanya.received()
+    for data in (f"a=check&id={household_id}", f"a=sens&id={household_id}&v=no",
+                 f"a=ans&id={household_id}&q=education&v=3"):
+        leader.taps(data)
+        leader.received()
+    return household_id
+
+
+def test_a_questionnaire_can_be_paused_and_resumed(kanya, services):
+    household_id = check_begun(kanya, services)
     kanya.taps("a=pause")
     assert kanya.received()[0]["text"].startswith("พักไว้แล้ว")
     kanya.taps(f"a=hh&id={household_id}")
@@ -311,13 +315,7 @@ def test_without_consent_nothing_is_registered(somchai, services):
 
 
 def test_a_leader_corrects_details_and_bad_amounts_are_asked_again(kanya, services):
-    household_id = registry_data.household(services)
-    kanya.taps(f"a=check&id={household_id}")
-    kanya.received()
-    kanya.taps(f"a=sens&id={household_id}&v=no")
-    kanya.received()
-    kanya.taps(f"a=ans&id={household_id}&q=education&v=3")
-    kanya.received()  # a check is under way
+    household_id = check_begun(kanya, services)
 
     kanya.taps(f"a=fix&id={household_id}")
     assert kanya.received()[0]["text"] == "ต้องแก้ไขข้อมูลใด"
