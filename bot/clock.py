@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot import coordination, corrections, help_requests, registration, rights
+from bot import events
 from bot.bootstrap import Services
 from bot.logs import log
 from casework import conversations, inbox
 
-# Flows a person finishes in one sitting; a leader's paused questionnaire is not one of them.
-SHORT_FLOWS = (rights.FLOW, help_requests.FLOW, help_requests.HANDOFF, help_requests.REPLY, registration.FLOW,
-               corrections.FLOW, coordination.FLOW)
+# The flows waiting for a typed answer are finished in one sitting; a leader's paused
+# questionnaire is not one of them.
+SHORT_FLOWS = tuple(events.TYPED)
 SHORT_FLOW_IDLE = timedelta(days=1)
 
 

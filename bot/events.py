@@ -72,6 +72,12 @@ REPROMPTS = {registration.FLOW: registration.reprompt, corrections.FLOW: correct
              help_requests.HANDOFF: help_requests.reprompt_handoff, help_requests.REPLY: help_requests.reprompt_reply,
              rights.FLOW: rights.reprompt}
 
+# What a flow does with the text typed while it waits for an answer.
+TYPED = {registration.FLOW: registration.on_text, corrections.FLOW: corrections.on_text,
+         coordination.FLOW: coordination.on_text, help_requests.FLOW: help_requests.on_text,
+         help_requests.HANDOFF: help_requests.on_handoff_text, help_requests.REPLY: help_requests.on_reply_text,
+         rights.FLOW: rights.on_text}
+
 
 def on_text(ctx: EventContext, text: str) -> str:
     """Typed text: a note the bot asked for, an invite or link code, a button's label, or chatter."""
@@ -79,13 +85,9 @@ def on_text(ctx: EventContext, text: str) -> str:
     if pending is not None and pending[0] == verification.RETURN_NOTE and text.strip():
         return verification.return_with_note(ctx, pending[1], text)
     action = _typed_action(ctx, text)
-    flows = {registration.FLOW: registration.on_text, corrections.FLOW: corrections.on_text,
-             coordination.FLOW: coordination.on_text, help_requests.FLOW: help_requests.on_text,
-             help_requests.HANDOFF: help_requests.on_handoff_text, help_requests.REPLY: help_requests.on_reply_text,
-             rights.FLOW: rights.on_text}
-    if pending is not None and pending[0] in flows:
+    if pending is not None and pending[0] in TYPED:
         if action is None:
-            return flows[pending[0]](ctx, pending[1], text)
+            return TYPED[pending[0]](ctx, pending[1], text)
         conversations.resume(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, ctx.now)  # a menu word leaves
     if accounts.looks_like_invite(text):
         return people.redeem_invite(ctx, text)
