@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.register_blueprint(webhook.bp)
     app.register_blueprint(health.bp)
     if services.settings.simulator_enabled:
-        from bot.simulator import bp as simulator_bp
+        from bot.dev.simulator import bp as simulator_bp
 
         app.register_blueprint(simulator_bp)
     return app

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import line_api
+from bot.line import api as line_api
 from bot.config import ConfigError, Settings
-from bot.line_content import ContentSource, LineContent
-from bot.transports import LineRichMenuTransport, LineTransport, Transport
+from bot.line.content import ContentSource, LineContent
+from bot.line.transports import LineRichMenuTransport, LineTransport, Transport
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
 from casework.entitlements import rules

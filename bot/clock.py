@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot import events
+from bot.flows import router as events
 from bot.bootstrap import Services
 from bot.logs import log
 from casework import conversations, inbox

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot import events
+from bot.flows import router as events
 from bot.bootstrap import Services
-from bot.context import EventContext
+from bot.flows.context import EventContext
 from bot.logs import log
-from bot.line_content import ContentError
+from bot.line.content import ContentError
 from casework import chats, inbox, outbox, photos
 from casework.models import Chat
 from casework.unit_of_work import UnitOfWork

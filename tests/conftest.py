@@ -13,7 +13,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from bot import line_events as le
+from bot.dev import line_events as le
 from bot import worker
 from bot.app import create_app
 from bot.bootstrap import Services, bootstrap
@@ -85,7 +85,7 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path) -> str:
 
 @pytest.fixture(scope="session")
 def standin_server():
-    from bot.standin.server import serve
+    from bot.dev.standin.server import serve
 
     server = serve("127.0.0.1", 0, channel_access_token=ACCESS_TOKEN)
     yield server

@@ -17,7 +17,7 @@ from typing import Any
 import requests
 from sqlalchemy import create_engine, text
 
-from bot import line_events as le
+from bot.dev import line_events as le
 from tests.e2e import procs
 
 SECRET = "e2e-channel-secret"
@@ -101,7 +101,7 @@ def launched(log_dir: Path, **env_overrides: str) -> Iterator[System]:
     and ``web``; stop everything and drop the database afterwards."""
     database_url = procs.create_database()
     standin_port, web_port = procs.free_port(), procs.free_port()
-    standin = procs.start(f"{sys.executable} -m bot.standin --port {standin_port} --token {TOKEN}",
+    standin = procs.start(f"{sys.executable} -m bot.dev.standin --port {standin_port} --token {TOKEN}",
                           procs.base_env(), log_dir / "standin.log")
     env = procs.base_env(
         DATABASE_URL=database_url, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=TOKEN,

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot import line_events as le
+from bot.dev import line_events as le
 from tests.e2e import procs
 from tests.e2e.system import post_all, users
 

@@ -1,5 +1,5 @@
 from bot import clock as clock_process
-from bot import line_events as le
+from bot.dev import line_events as le
 from bot import worker
 from casework import conversations, inbox
 from casework.models import InboxEvent

@@ -2,7 +2,7 @@
 import requests
 from sqlalchemy import func, select
 
-from bot import line_events as le
+from bot.dev import line_events as le
 from casework import chats
 from casework.models import Chat, InboxEvent, OutboxMessage
 from tests.conftest import drain

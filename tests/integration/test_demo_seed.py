@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
-from bot.demo.cast import load
-from bot.demo.seed import seed
+from bot.dev.demo.cast import load
+from bot.dev.demo.seed import seed
 from casework import accounts
 from casework.models import Household, Person
 

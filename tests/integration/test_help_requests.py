@@ -11,7 +11,7 @@ import pytest
 import requests
 from sqlalchemy import func, select, update
 
-from bot import line_events as le
+from bot.dev import line_events as le
 from bot import worker
 from casework import audit, cases
 from casework.models import Attachment, Case, CaseUpdate, Counter, Household, InboxEvent

@@ -268,7 +268,7 @@ def test_a_file_with_no_good_rows_stores_nothing_and_writes_every_reject(fake_se
 
 
 def test_the_command_prints_a_summary(database_url, small_survey, tmp_path, monkeypatch):
-    from bot.cli import cli
+    from bot.commands import cli
 
     path = write_csv(tmp_path / "list.csv", small_survey)
     monkeypatch.setenv("DATABASE_URL", database_url)
@@ -289,7 +289,7 @@ def test_the_command_prints_a_summary(database_url, small_survey, tmp_path, monk
 
 
 def test_the_command_explains_a_file_it_cannot_read(database_url, tmp_path, monkeypatch):
-    from bot.cli import cli
+    from bot.commands import cli
 
     path = tmp_path / "names.csv"
     path.write_text("name,age\nsomchai,40\n", encoding="utf-8")

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import line_events as le
+from bot.dev import line_events as le
 from bot import worker
 from casework import inbox
 from casework.models import InboxEvent, OutboxMessage

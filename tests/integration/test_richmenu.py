@@ -11,11 +11,11 @@ from click.testing import CliRunner
 from linebot.v3.messaging import ApiException
 from PIL import Image
 
-from bot import line_api
-from bot import richmenu as rm
-from bot import richmenu_images as rm_images
-from bot.cli import cli
-from bot.richmenu_images import MAX_BYTES, contrast_ratio, render
+from bot.line import api as line_api
+from bot.line import richmenu as rm
+from bot.line import richmenu_images as rm_images
+from bot.commands import cli
+from bot.line.richmenu_images import MAX_BYTES, contrast_ratio, render
 from casework import outbox
 from casework.models import OutboxMessage, RichMenu
 from messages import postback
@@ -217,7 +217,7 @@ def ink_top(png: bytes) -> int:
 def test_without_complex_layout_a_tone_mark_is_still_drawn_above_the_vowel():
     """Pillow's basic layout draws the tone mark of ที่ onto the vowel (it reads ที);
     the fallback lifts it clear, as libraqm does."""
-    from bot.richmenu_images import Tile
+    from bot.line.richmenu_images import Tile
 
     def drawn(text: str, raqm: bool) -> bytes:
         return render((2500, 843), [Tile(0, 0, 2500, 843, text, "#0D47A1")], raqm=raqm)
@@ -228,7 +228,7 @@ def test_without_complex_layout_a_tone_mark_is_still_drawn_above_the_vowel():
 
 
 def test_a_label_left_in_english_is_refused():
-    from bot.richmenu_images import Tile
+    from bot.line.richmenu_images import Tile
 
     with pytest.raises(ValueError, match="no glyph"):
         render((2500, 843), [Tile(0, 0, 2500, 843, "My rights", "#0D47A1")])

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot import line_events as le
+from bot.dev import line_events as le
 from casework import accounts, registry
 from casework.entitlements import decisions as decision_log
 from casework.entitlements import rules
@@ -327,7 +327,7 @@ def test_a_large_household_fits_one_carousel(somchai, services):
 # The command line ------------------------------------------------------------------------
 
 def run_check(database_url, monkeypatch, *args):
-    from bot.cli import cli
+    from bot.commands import cli
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
@@ -383,7 +383,7 @@ def test_rights_check_reads_facts_from_a_file(database_url, monkeypatch, tmp_pat
 def test_rights_check_explains_a_bad_facts_file(database_url, monkeypatch, tmp_path, content, message):
     facts = tmp_path / "facts.json"
     facts.write_text(content, encoding="utf-8")
-    from bot.cli import cli
+    from bot.commands import cli
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
@@ -392,7 +392,7 @@ def test_rights_check_explains_a_bad_facts_file(database_url, monkeypatch, tmp_p
 
 
 def test_a_stored_decision_is_explained_by_its_own_rule_after_the_rules_change(database_url, monkeypatch, tmp_path):
-    from bot.cli import cli
+    from bot.commands import cli
 
     first = json.loads(run_check(database_url, monkeypatch, "--age", "72", "--on", "2026-11-25").output)
     (old_age,) = [entry for entry in first["answers"] if entry["programme"] == "old_age"]
@@ -424,7 +424,7 @@ def test_a_stored_decision_is_explained_by_its_own_rule_after_the_rules_change(d
 
 @pytest.mark.backends("sqlite")
 def test_commands_on_a_database_not_yet_migrated_say_so_in_one_line(tmp_path, monkeypatch):
-    from bot.cli import cli
+    from bot.commands import cli
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/new.db")
     monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")

@@ -381,7 +381,7 @@ def test_bulk_frame_orders_households_by_village_and_persons_by_household(fake_s
 
 @pytest.fixture
 def run_command(database_url, monkeypatch):
-    from bot.cli import cli
+    from bot.commands import cli
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")

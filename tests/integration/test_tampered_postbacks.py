@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.events import ROUTES
+from bot.flows.router import ROUTES
 from casework.models import InboxEvent
 from tests import registry_data
 from tests.conftest import LineUser

@@ -129,7 +129,7 @@ def test_typing_where_a_button_is_expected_asks_again(kanya, services, what):
     if what == "text":
         kanya.says("สอง")
     else:
-        from bot import line_events as le
+        from bot.dev import line_events as le
         kanya.send(le.message(kanya.source(), kanya.reply_token(),
                               {"type": "sticker", "id": "9", "packageId": "446", "stickerId": "1988"}))
     please, question = kanya.received()
@@ -200,8 +200,8 @@ def test_coordinators_read_the_changes_log_and_requests(prasert, kanya, lek, ser
 
 
 def test_an_invite_gives_the_role_its_rich_menu(client, services, standin):
-    from bot import line_api
-    from bot import richmenu as rm
+    from bot.line import api as line_api
+    from bot.line import richmenu as rm
 
     rm.RichMenuSync(services, line_api.messaging_api(services.settings),
                     line_api.messaging_blob_api(services.settings), line_api.timeout(services.settings)).run()
@@ -215,7 +215,7 @@ def test_an_invite_gives_the_role_its_rich_menu(client, services, standin):
 
 
 def test_photos_and_the_location_sent_during_a_check_are_kept_sealed(kanya, services, standin):
-    from bot import line_events as le
+    from bot.dev import line_events as le
     from bot import worker
     from casework.models import Attachment
 
@@ -240,7 +240,7 @@ def test_photos_and_the_location_sent_during_a_check_are_kept_sealed(kanya, serv
 
 
 def test_a_photo_outside_a_check_is_not_kept(somchai, services):
-    from bot import line_events as le
+    from bot.dev import line_events as le
     from casework.models import Attachment
 
     somchai.send(le.message(somchai.source(), somchai.reply_token(), {"type": "image", "id": "555002"}))
@@ -250,7 +250,7 @@ def test_a_photo_outside_a_check_is_not_kept(somchai, services):
 
 
 def test_a_photo_line_no_longer_has_is_marked_failed_not_retried_forever(kanya, services):
-    from bot import line_events as le
+    from bot.dev import line_events as le
     from bot import worker
     from casework.models import Attachment
 
@@ -391,7 +391,7 @@ def test_a_coordinator_marks_a_household_moved_and_a_leader_cannot(prasert, kany
 
 
 def test_a_sticker_during_registration_is_answered_and_the_question_asked_again(somchai, services):
-    from bot import line_events as le
+    from bot.dev import line_events as le
 
     somchai.taps("a=consent&v=yes")
     somchai.received()

@@ -4,7 +4,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot import line_events as le
+from bot.dev import line_events as le
 from bot.app import create_app
 from bot.bootstrap import bootstrap
 from casework.models import InboxEvent

@@ -15,7 +15,7 @@ from casework import migrate
 
 @pytest.fixture(scope="module")
 def standin_server():
-    from bot.standin.server import serve
+    from bot.dev.standin.server import serve
 
     server = serve("127.0.0.1", 0)
     yield server

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.demo.seed import seed
+from bot.dev.demo.seed import seed
 from casework import registry
 from casework.models import Household
 from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER, deliver, drain, sent_to, signed

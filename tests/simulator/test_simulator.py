@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-from bot import line_events, worker
+from bot import worker
+from bot.dev import line_events
 from bot.app import create_app
 from bot.bootstrap import Services, bootstrap
 from bot.config import from_env
-from bot.demo.cast import load
+from bot.dev.demo.cast import load
 
 SIMULATOR = Path(__file__).resolve().parents[2] / "bot" / "simulator"
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -270,7 +271,7 @@ def test_bad_sent_requests_are_refused(client, query):
 
 
 def test_a_stand_in_that_is_gone_is_reported_not_crashed_on(tmp_path, migrated_db):
-    from bot.standin.server import serve
+    from bot.dev.standin.server import serve
 
     gone = serve("127.0.0.1", 0)
     gone.stop()

@@ -11,7 +11,7 @@ import pytest
 import requests
 from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
 
-from bot.standin import StandIn, serve
+from bot.dev.standin import StandIn, serve
 
 TOKEN = "standin-test-token"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.standin.openapi_check import LineValidator, RequestChecker, grapheme_length, utf16_length
+from bot.dev.standin.openapi_check import LineValidator, RequestChecker, grapheme_length, utf16_length
 
 REPLY = "/v2/bot/message/reply"
 PUSH = "/v2/bot/message/push"

@@ -21,7 +21,7 @@ from linebot.v3.messaging import (
 )
 from PIL import Image
 
-from bot.standin import StandIn
+from bot.dev.standin import StandIn
 from tests.standin.conftest import TOKEN, Control
 
 SOMCHAI = "U" + "1" * 32

@@ -32,7 +32,7 @@ from linebot.v3.messaging import (
     ValidateMessageRequest,
 )
 
-from bot.standin import StandIn, serve
+from bot.dev.standin import StandIn, serve
 from tests.standin.conftest import TOKEN, Control
 
 SOMCHAI = "U" + "1" * 32
@@ -344,7 +344,7 @@ def test_a_path_line_does_not_have_answers_like_line(standin: StandIn) -> None:
 
 def test_runs_as_a_process_until_sigterm() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.standin", "--port", "0", "--token", TOKEN],
+        [sys.executable, "-m", "bot.dev.standin", "--port", "0", "--token", TOKEN],
         stdout=subprocess.PIPE,
         text=True,
         env=os.environ | {"PYTHONUNBUFFERED": "1"},

@@ -51,7 +51,7 @@ def test_a_number_that_is_not_one_is_a_clear_error():
 
 def test_the_worker_refuses_to_start_without_secrets_in_one_line(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", "worker"],
+        [sys.executable, "-c", "from bot.commands import main; main()", "worker"],
         env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path}/k.db"},
         capture_output=True, text=True, timeout=60,
     )

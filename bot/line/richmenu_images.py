@@ -1,6 +1,6 @@
 """Rich menu pictures: flat coloured tiles, each with one big Thai label.
 
-Drawn with Pillow and the vendored Noto Sans Thai Bold (``bot/fonts``, SIL OFL
+Drawn with Pillow and the vendored Noto Sans Thai Bold (``bot/line/fonts``, SIL OFL
 1.1), so the same labels give the same picture on every machine with the same
 Pillow. Thai needs complex text layout: a tone mark over an upper vowel
 (e.g. MAI EK after SARA I) must sit above the vowel, not on it. Pillow does that

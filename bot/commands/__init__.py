@@ -6,14 +6,14 @@ import sys
 import click
 from flask.cli import FlaskGroup
 
-from bot import admin
+from bot.commands import admin
 from bot.config import ConfigError, database_url, from_env
-from bot.importer import import_group
-from bot.richmenu import richmenu_group
-from bot.rights_cli import rights_group, rules_group
-from bot.rights_check import check as rights_check
-from bot.rights_check import explain as rights_explain
-from bot.screening_cli import gaps as rights_gaps
+from bot.commands.importing import import_group
+from bot.line.richmenu import richmenu_group
+from bot.commands.rights import rights_group, rules_group
+from bot.commands.rights_check import check as rights_check
+from bot.commands.rights_check import explain as rights_explain
+from bot.commands.gaps import gaps as rights_gaps
 
 
 def _create_app():  # type: ignore[no-untyped-def]
@@ -100,7 +100,7 @@ def clock() -> None:
 @click.option("--token", default=None, help="Access token the stand-in demands (default: any).")
 def standin(host: str, port: int, token: str | None) -> None:
     """Run the local stand-in of the LINE Messaging API (for tests and staging)."""
-    from bot.standin.__main__ import main as standin_main
+    from bot.dev.standin.__main__ import main as standin_main
 
     args = ["--host", host, "--port", str(port)] + (["--token", token] if token else [])
     standin_main(args)
@@ -112,7 +112,7 @@ def standin(host: str, port: int, token: str | None) -> None:
               help="Database for the demo (a SQLite file by default).")
 def demo(port: int, database: str) -> None:
     """Start web, worker and the LINE stand-in with demo data; open the simulator."""
-    from bot.demo.run import run_demo
+    from bot.dev.demo.run import run_demo
 
     run_demo(port=port, database_url=database)
 

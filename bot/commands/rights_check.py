@@ -187,7 +187,7 @@ def check(age: float | None, disability_card: bool | None, thai: bool | None, in
 
 
 def _record(answers: list[evaluate.Answer], on: date) -> list[int]:
-    from bot.admin import admin_services
+    from bot.commands.admin import admin_services
 
     try:
         services = admin_services()
@@ -210,7 +210,7 @@ def _record(answers: list[evaluate.Answer], on: date) -> list[int]:
 def explain(decision_id: int, language: str) -> None:
     """Explain a stored decision again, by the rule version and inputs kept with it, even
     when the rules in force have changed since; printed as JSON like ``rights check``."""
-    from bot.admin import admin_services
+    from bot.commands.admin import admin_services
     from casework.models import Decision
 
     try:

@@ -32,7 +32,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from bot.standin.openapi_check import RequestChecker
+from bot.dev.standin.openapi_check import RequestChecker
 
 CONTROL_PREFIX = "/_standin/"
 _EXTENSION = "kaejon_standin"
@@ -948,9 +948,9 @@ def serve(host: str = "127.0.0.1", port: int = 0, **kw: Any) -> StandIn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m bot.standin`: serve until SIGTERM or SIGINT."""
+    """`python -m bot.dev.standin`: serve until SIGTERM or SIGINT."""
     parser = argparse.ArgumentParser(
-        prog="python -m bot.standin", description="A local stand-in for LINE's Messaging API."
+        prog="python -m bot.dev.standin", description="A local stand-in for LINE's Messaging API."
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")

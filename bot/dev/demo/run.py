@@ -11,9 +11,9 @@ from bot import logs
 from bot.app import create_app
 from bot.bootstrap import bootstrap
 from bot.config import from_env
-from bot.demo.cast import load
-from bot.demo.seed import seed
-from bot.standin.server import serve as serve_standin
+from bot.dev.demo.cast import load
+from bot.dev.demo.seed import seed
+from bot.dev.standin.server import serve as serve_standin
 from bot.worker import start_threads
 from casework import migrate
 

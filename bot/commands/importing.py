@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.admin import admin_services
+from bot.commands.admin import admin_services
 
 
 if TYPE_CHECKING:

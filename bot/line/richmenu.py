@@ -105,7 +105,7 @@ class SyncResult:
 
 def build(role: str, tr: NullTranslations | None = None, *, raqm: bool | None = None) -> BuiltMenu:
     """The rich menu object and PNG for ``role``, labelled in Thai unless ``tr`` says otherwise."""
-    from bot.richmenu_images import Tile, render
+    from bot.line.richmenu_images import Tile, render
 
     tr = translator(DEFAULT_LANGUAGE) if tr is None else tr
     rows = LAYOUTS[role]
@@ -298,7 +298,8 @@ def sync_command() -> None:
     from linebot.v3.messaging.exceptions import ApiException
     from urllib3.exceptions import HTTPError
 
-    from bot import line_api, logs
+    from bot import logs
+    from bot.line import api as line_api
     from bot.bootstrap import bootstrap
     from bot.config import from_env
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from babel.support import NullTranslations
 
-from bot.context import EventContext
+from bot.flows.context import EventContext
 from bot.logs import log
 from casework import accounts, authorization, cases, chats, conversations, registry
 from casework.models import Account, Case, Household

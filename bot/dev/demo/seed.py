@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.bootstrap import Services
-from bot.demo.cast import Cast
+from bot.dev.demo.cast import Cast
 from casework import accounts, consent, registry
 from casework.citizen_id import with_check_digit
 from casework.models import Agency, Household, Village

@@ -18,9 +18,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from bot import line_events
+from bot.dev import line_events
 from bot.bootstrap import Services
-from bot.demo.cast import Group, Person, load
+from bot.dev.demo.cast import Group, Person, load
 from messages.i18n import N_, translator
 from messages.line import MAX_POSTBACK_DATA
 from messages.line import MAX_TEXT_UNITS as MAX_TEXT

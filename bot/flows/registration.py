@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.context import EventContext
+from bot.flows.context import EventContext
 from casework import accounts, areas, authorization, consent, conversations, registry
 from casework.models import Village
 from casework.thai_input import ascii_digits

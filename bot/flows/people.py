@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot import richmenu
-from bot.context import EventContext
+from bot.line import richmenu
+from bot.flows.context import EventContext
 from bot.logs import log
 from casework import accounts, audit, authorization, consent, outbox, registry
 from casework.models import AuditEntry, Household, Task

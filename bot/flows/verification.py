@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.context import EventContext
+from bot.flows.context import EventContext
 from casework import authorization, consent, conversations, registry
 from casework.models import Account, Assessment, Household, HouseholdLink
 from casework.questionnaire import default as questionnaire

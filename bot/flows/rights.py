@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.config import rules_directory
-from bot.context import EventContext
+from bot.flows.context import EventContext
 from casework import conversations, registry, rights_questions
 from casework.entitlements import decisions, evaluate, registry_columns, rules
 from casework.entitlements.decisions import Subject

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.context import EventContext
+from bot.flows.context import EventContext
 from casework import areas, authorization, conversations, registry
 from casework.models import Household
 from messages import coordination as views

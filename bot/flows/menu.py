@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.context import EventContext
+from bot.flows.context import EventContext
 from casework import chats
 from messages import greetings, menu
 from messages.i18n import available_languages

@@ -14,7 +14,7 @@ from typing import IO
 
 import click
 
-from bot.admin import admin_services
+from bot.commands.admin import admin_services
 
 COLUMNS = ("programme", "village_code", "household_id", "person_id", "age", "amount", "period")
 

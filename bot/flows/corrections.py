@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.context import EventContext
+from bot.flows.context import EventContext
 from casework import authorization, consent, conversations, registry
 from casework.conditions import CHOICES
 from casework.models import Household, Person

@@ -37,7 +37,7 @@ class Cast:
 
 @lru_cache(maxsize=1)
 def load() -> Cast:
-    with (resources.files("bot.demo") / "cast.yaml").open("r", encoding="utf-8") as handle:
+    with (resources.files("bot.dev.demo") / "cast.yaml").open("r", encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     return Cast(
         area={key: str(value) for key, value in data["area"].items()},

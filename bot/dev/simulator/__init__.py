@@ -3,6 +3,6 @@
 Registered only in demo mode. The page keeps every conversation itself; the
 server only builds and signs LINE events and relays what the stand-in received.
 """
-from bot.simulator.views import bp
+from bot.dev.simulator.views import bp
 
 __all__ = ["bp"]

@@ -3,9 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import coordination, corrections, help_requests, people, postbacks, registration, rights, verification
-from bot.context import EventContext
-from bot.postbacks import Route
+from bot.flows import coordination
+from bot.flows import corrections
+from bot.flows import help_requests
+from bot.flows import people
+from bot.flows import menu as postbacks
+from bot.flows import registration
+from bot.flows import rights
+from bot.flows import verification
+from bot.flows.context import EventContext
+from bot.flows.menu import Route
 from casework import accounts, chats, conversations
 from messages import consent as consent_messages
 from messages import greetings, postback

@@ -1,8 +1,0 @@
-"""`python -m bot.standin --host 127.0.0.1 --port 8081 [--token T]`."""
-
-from bot.standin.server import main
-
-__all__ = ["main"]
-
-if __name__ == "__main__":
-    raise SystemExit(main())
