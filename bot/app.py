@@ -1,17 +1,28 @@
-"""The Flask application factory."""
+"""The web process: the Flask application factory, and ``GET /healthz``.
+
+The web process only takes LINE's webhook in (``bot.webhook``); everything else
+happens in the worker. The simulator page is served in demo mode only.
+"""
 from __future__ import annotations
 
-from flask import Flask
+import logging
 
-from bot import health, logs, webhook
+from flask import Flask, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import logs, webhook
 from bot.bootstrap import Services, bootstrap
 from bot.config import Settings, from_env
+from bot.logs import log
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
     """Build the web app; settings come from the environment unless given.
 
-    A missing secret raises ``ConfigError`` here, before anything listens.
+    A missing secret, a wrong rules file or a flow named twice raises ``ConfigError``
+    here, before anything listens.
     """
     logs.configure()
     if services is None:
@@ -21,9 +32,21 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     app.extensions["kaejon"] = services
     app.register_blueprint(webhook.bp)
-    app.register_blueprint(health.bp)
+    app.add_url_rule("/healthz", view_func=healthz)
     if services.settings.simulator_enabled:
         from bot.dev.simulator import bp as simulator_bp
 
         app.register_blueprint(simulator_bp)
     return app
+
+
+def healthz() -> ResponseReturnValue:
+    """200 when the database answers, 503 otherwise."""
+    services: Services = current_app.extensions["kaejon"]
+    try:
+        with services.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        log("health check failed", level=logging.WARNING, error=type(error).__name__)
+        return jsonify(status="unavailable", database="down"), 503
+    return jsonify(status="ok", database="up"), 200

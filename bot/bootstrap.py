@@ -1,4 +1,6 @@
-"""The one place that wires settings to the database, the clock and the channels."""
+"""The one place that wires settings to the database, the clock, the rules, the flows
+and the channels. Everything a process needs is built here, once, at start; nothing
+reads the environment after this."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,12 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.line import api as line_api
 from bot.config import ConfigError, Settings
+from bot.flows import DuplicateName, Flows, registry
 from bot.line.content import ContentSource, LineContent
 from bot.line.transports import LineRichMenuTransport, LineTransport, Transport
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
 from casework.entitlements import rules
+from casework.entitlements.rules import Rules
 from casework.unit_of_work import UnitOfWork
+from casework.usecases.base import Env
 
 Clock = Callable[[], datetime]
 
@@ -31,11 +36,17 @@ class Services:
     session_factory: sessionmaker[Session]
     sealer: Sealer
     clock: Clock
+    rules: Rules
+    flows: Flows
     transports: dict[str, Transport] = field(default_factory=dict)
     content: ContentSource | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.sealer)
+
+    def env(self, uow: UnitOfWork) -> Env:
+        """What a use case needs, for work outside a chat (the command line, the clock)."""
+        return Env(session=uow.session, sealer=uow.sealer, now=self.clock(), rules=self.rules)
 
     @property
     def send_lease(self) -> timedelta:
@@ -54,9 +65,13 @@ def bootstrap(
     pool_size: int = 5,
 ) -> Services:
     try:
-        rules.default(settings.rules_dir)
+        loaded = rules.default(settings.rules_dir)
     except rules.RulesError as error:  # a wrong rules file stops start-up, naming file and line
         raise ConfigError(f"welfare rules: {error}") from None
+    try:
+        flows = registry()
+    except DuplicateName as error:
+        raise ConfigError(f"chat flows: {error}") from None
     engine = make_engine(settings.database_url, pool_size=pool_size)
     if transports is None:
         content = content or LineContent(line_api.messaging_blob_api(settings), line_api.timeout(settings))
@@ -70,6 +85,8 @@ def bootstrap(
         session_factory=make_session_factory(engine),
         sealer=Sealer(settings.secret_key),
         clock=clock,
+        rules=loaded,
+        flows=flows,
         transports=transports,
         content=content,
     )

@@ -6,14 +6,10 @@ from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.flows import router as events
 from bot.bootstrap import Services
 from bot.logs import log
 from casework import conversations, inbox
 
-# The flows waiting for a typed answer are finished in one sitting; a leader's paused
-# questionnaire is not one of them.
-SHORT_FLOWS = tuple(events.TYPED)
 SHORT_FLOW_IDLE = timedelta(days=1)
 
 
@@ -31,7 +27,7 @@ def let_go_of_idle_flows(services: Services) -> int:
     """Answers half given (anonymous rights questions, a request not sent) are not kept for ever."""
     now = services.clock()
     with services.uow() as uow:
-        count = conversations.let_go(uow.session, uow.sealer, SHORT_FLOWS, now - SHORT_FLOW_IDLE, now)
+        count = conversations.let_go(uow.session, uow.sealer, services.flows.short(), now - SHORT_FLOW_IDLE, now)
         uow.commit()
     log("retention", job="let_go_of_idle_flows", conversations=count)
     return count

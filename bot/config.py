@@ -79,14 +79,15 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool | None = No
 
 
 def for_admin(environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings for registry work from the command line (imports, invites): the
-    database and the sealing key, no LINE channel."""
+    """Settings for registry work from the command line (imports, invites, rights): the
+    database, the sealing key and the deployment's welfare rules, no LINE channel."""
     env = os.environ if environ is None else environ
     demo = _flag(env.get("KAEJON_DEMO", ""))
     secret_key = env.get("KAEJON_SECRET_KEY", "") or (DEMO_SECRET_KEY if demo else "")
     if not secret_key:
         raise ConfigError("KAEJON_SECRET_KEY is not set; Kaejon cannot start without it (see README).")
-    return Settings(database_url=database_url(env), secret_key=secret_key, demo=demo)
+    return Settings(database_url=database_url(env), secret_key=secret_key, demo=demo,
+                    rules_dir=rules_directory(env))
 
 
 def database_url(environ: Mapping[str, str] | None = None) -> str:

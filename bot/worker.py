@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.flows import router as events
+from bot.flows import router
 from bot.bootstrap import Services
 from bot.flows.context import EventContext
 from bot.logs import log
@@ -27,7 +27,7 @@ SEND_POLL_SECONDS = 0.5
 PHOTO_POLL_SECONDS = 2.0
 
 
-def handle_events(services: Services, handler: Handler = events.handle, limit: int = 1) -> int:
+def handle_events(services: Services, handler: Handler = router.handle, limit: int = 1) -> int:
     """Claim up to ``limit`` due events (one per chat), handle each, commit them together.
 
     Each event is handled in its own savepoint: one that fails is rolled back and
@@ -50,7 +50,7 @@ def handle_events(services: Services, handler: Handler = events.handle, limit: i
     return len(claimed)
 
 
-def handle_one_event(services: Services, handler: Handler = events.handle) -> bool:
+def handle_one_event(services: Services, handler: Handler = router.handle) -> bool:
     return handle_events(services, handler, limit=1) > 0
 
 
@@ -61,7 +61,7 @@ def _handle(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: d
         return
     try:
         with uow.session.begin_nested():
-            ctx = EventContext(uow=uow, event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
+            ctx = EventContext(services=services, uow=uow, event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
                                occurred_at=event.occurred_at, now=now, chat=_chat_for(uow, event, now),
                                reply_ttl=timedelta(seconds=services.settings.reply_token_ttl))
             outcome = handler(ctx)

@@ -11,25 +11,49 @@ from dataclasses import dataclass, field
 from casework.accounts import Grant
 from casework.areas import covers
 
+OPERATOR = "operator"  # the role of someone at the command line, over every area
+
 
 @dataclass(frozen=True)
 class Actor:
+    """Who is acting: their account (None before they have one), the roles granted to
+    them over areas, and the households their LINE is linked to.
+
+    ``operator`` names someone at the command line (``cli:alice``): the operator role
+    covers every area, and the audit log names them.
+    """
+
     account_id: int | None
     grants: tuple[Grant, ...] = ()
     households: tuple[int, ...] = field(default=())
+    line_user_id: str | None = None
+    operator: str | None = None
 
     @property
     def roles(self) -> set[str]:
         return {grant.role for grant in self.grants}
 
+    @property
+    def label(self) -> str:
+        """The actor as the audit log names them."""
+        if self.operator:
+            return self.operator
+        return f"account:{self.account_id}" if self.account_id is not None else "anonymous"
+
     def areas(self, *roles: str) -> tuple[str, ...]:
         return tuple(grant.area_code for grant in self.grants if grant.role in roles)
 
     def covers(self, area_code: str, *roles: str) -> bool:
-        return any(covers(scope, area_code) for scope in self.areas(*roles))
+        return any(grant.role in roles and (grant.role == OPERATOR or covers(grant.area_code, area_code))
+                   for grant in self.grants)
 
 
 ANONYMOUS = Actor(account_id=None)
+
+
+def operator(name: str) -> Actor:
+    """Someone at the command line (imports, invites, villages, screening)."""
+    return Actor(account_id=None, grants=(Grant(OPERATOR, ""),), operator=name[:64])
 
 
 def can_check(actor: Actor, village_code: str) -> bool:
@@ -64,3 +88,19 @@ def can_handle_case(actor: Actor, village_code: str) -> bool:
     """See, acknowledge, answer and close a household's request: leaders of the household's
     area, and its coordinators (who stand in where no leader has been invited yet)."""
     return actor.covers(village_code, "leader", "coordinator")
+
+
+def can_administer(actor: Actor) -> bool:
+    """Invites, agencies, imports and screening runs: operators at the command line."""
+    return OPERATOR in actor.roles
+
+
+def can_add_village(actor: Actor, village_code: str) -> bool:
+    """Add a village: coordinators of the area it is in, and operators at the command line."""
+    return actor.covers(village_code, "coordinator", OPERATOR)
+
+
+def can_see_rights(actor: Actor, household_id: int) -> bool:
+    """A household's welfare rights from its record: only a LINE account linked to it
+    (anyone may answer the short questions instead, which keep nothing personal)."""
+    return actor.account_id is not None and household_id in actor.households

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from casework import audit, counters, registry
+from casework import accounts, audit, counters, registry
 from casework.crypto import Sealer
 from casework.errors import Refused
-from casework.models import Attachment, Case, CaseUpdate, Household
+from casework.locations import Point, point
+from casework.models import Account, Attachment, Case, CaseUpdate, Household
 from casework.thai_time import THAILAND, buddhist_year
 
 # What a household can ask for help with, in the order the chat offers them.
@@ -42,6 +43,9 @@ MAX_DETAILS = 1000  # characters a household may write to one request
 MAX_NOTE = 1000
 MAX_PHOTOS = 5
 REF_PREFIX = "KJ"
+# Words on offer to a leader, or a leader's answer being typed, belong to the moment: text
+# typed after this long is not joined to them (nor relayed to a household).
+MOMENT = timedelta(minutes=30)
 
 
 class CaseError(Refused):
@@ -90,6 +94,21 @@ def allowed(current: str, kind: str) -> bool:
     return current in TRANSITIONS.get(kind, {})
 
 
+def joined(before: str, more: str) -> str:
+    """A household's words written in several messages, one after the other;
+    ``CaseError("too_long")`` past ``MAX_DETAILS``."""
+    words = more.strip()
+    combined = f"{before}\n{words}" if before else words
+    if len(combined) > MAX_DETAILS:
+        raise CaseError("too_long")
+    return combined
+
+
+def recent(at: object, now: datetime) -> bool:
+    """``at`` (when a step in a chat began, as its conversation keeps it: ISO 8601) is within ``MOMENT``."""
+    return isinstance(at, str) and now - datetime.fromisoformat(at) <= MOMENT
+
+
 def ref_year(now: datetime) -> int:
     """The Buddhist-era year of ``now`` in Thailand (Gregorian + 543)."""
     return buddhist_year(now.astimezone(THAILAND).year)
@@ -106,7 +125,7 @@ def next_ref(session: Session, now: datetime) -> str:
 
 
 def open_case(session: Session, sealer: Sealer, *, household: Household, need: str, account_id: int,
-              now: datetime, details: str = "", location: tuple[float, float] | None = None,
+              now: datetime, details: str = "", location: Point | None = None,
               photos: Sequence[str] = ()) -> Case:
     """A household's request, with what it wrote, where it is and the LINE ids of its photos
     (the worker fetches them). Everything is checked before anything is written."""
@@ -115,8 +134,8 @@ def open_case(session: Session, sealer: Sealer, *, household: Household, need: s
         raise CaseError("bad_need")
     if len(details) > MAX_DETAILS:
         raise CaseError("too_long")
-    if location is not None and not (-90 <= location[0] <= 90 and -180 <= location[1] <= 180):
-        raise CaseError("bad_location")
+    if location is not None:
+        location = point(*location)
     if len(photos) > MAX_PHOTOS:
         raise CaseError("too_many_photos")
     case = Case(ref=next_ref(session, now), household_id=household.id, need=need,
@@ -203,6 +222,22 @@ def open_handoff(session: Session, household_id: int) -> Case | None:
     """The household's latest message to its leader still open: follow-ups join it."""
     return session.scalars(select(Case).where(Case.household_id == household_id, Case.need == HANDOFF,
                                               Case.status.in_(OPEN)).order_by(Case.id.desc()).limit(1)).first()
+
+
+def staff_to_tell(session: Session, household: Household, *, besides: int | None) -> tuple[str, ...]:
+    """The LINE of whoever handles the household's requests: its area's leaders or, where no
+    leader has been invited yet, its coordinators; never ``besides``, the person who acted."""
+    staff = accounts.staff_covering(session, household.village_code, "leader") \
+        or accounts.staff_covering(session, household.village_code, "coordinator")
+    return tuple(person.line_user_id for person in staff if person.id != besides)
+
+
+def opener_to_tell(session: Session, case: Case) -> str | None:
+    """News of a request goes to whoever asked, while their LINE is still linked to the household."""
+    opener = session.get(Account, case.opened_by)
+    if opener is None or case.household_id not in registry.linked_households(session, opener.id):
+        return None
+    return opener.line_user_id
 
 
 def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5) -> CaseView:

@@ -6,7 +6,7 @@ assessment so past scores can be explained.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -101,6 +101,49 @@ def group_for(questionnaire: Questionnaire, mean_score: float) -> int:
 
 def valid_answer(question: Question, value: int) -> bool:
     return any(option.score == value for option in question.options)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A leader's answers for one household, kept in the chat's conversation until submitted.
+
+    ``sensitive`` is the household's answer to recording health and disability:
+    None until asked; without it, the sensitive questions are skipped.
+    """
+
+    answers: dict[str, int] = field(default_factory=dict)
+    sensitive: bool | None = None
+
+    @classmethod
+    def from_state(cls, state: dict) -> Draft:  # type: ignore[type-arg]
+        return cls(answers=dict(state.get("answers") or {}), sensitive=state.get("sensitive"))
+
+    def to_state(self) -> dict:  # type: ignore[type-arg]
+        return {"answers": self.answers, "sensitive": self.sensitive}
+
+    def skipped(self, questionnaire: Questionnaire) -> set[str]:
+        if self.sensitive is False:
+            return {q.key for q in questionnaire.questions if q.sensitive}
+        return set()
+
+    def questions(self, questionnaire: Questionnaire) -> list[Question]:
+        skipped = self.skipped(questionnaire)
+        return [q for q in questionnaire.questions if q.key not in skipped]
+
+    def remaining(self, questionnaire: Questionnaire) -> list[Question]:
+        return [q for q in self.questions(questionnaire) if q.key not in self.answers]
+
+    def needs_consent(self, questionnaire: Questionnaire) -> bool:
+        """Ask about sensitive data first, when the questionnaire has such questions."""
+        return self.sensitive is None and any(q.sensitive for q in questionnaire.questions)
+
+    def answered(self, questionnaire: Questionnaire, key: str, value: int | None) -> Draft | None:
+        """This draft with one more answer; None if the question or the value is not one it asks."""
+        item = questionnaire.question(key)
+        if item is None or value is None or not valid_answer(item, value) \
+                or item.key in self.skipped(questionnaire):
+            return None
+        return Draft(answers={**self.answers, item.key: int(value)}, sensitive=self.sensitive)
 
 
 def parse(data: dict, source: str) -> Questionnaire:

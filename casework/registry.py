@@ -14,6 +14,7 @@ from casework import audit, conditions, household_status
 from casework.citizen_id import is_thai_national, mask
 from casework.crypto import Sealer
 from casework.errors import Refused
+from casework.locations import Point
 from casework.models import Assessment, Attachment, Household, HouseholdLink, Person, Task, Village
 from casework.questionnaire import Questionnaire, score
 from casework.thai_input import age_on
@@ -191,12 +192,10 @@ def review(session: Session, sealer: Sealer, *, assessment: Assessment, househol
         _move(session, sealer, household, "return", f"account:{reviewer_id}", now, note=[None, note])
 
 
-def set_location(session: Session, sealer: Sealer, household: Household, latitude: float, longitude: float,
-                 actor_id: int, now: datetime) -> None:
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise RegistryError("bad_location")
+def set_location(session: Session, sealer: Sealer, household: Household, place: Point, actor_id: int,
+                 now: datetime) -> None:
     had = household.location is not None
-    household.location = sealer.seal_json({"lat": latitude, "lng": longitude})
+    household.location = sealer.seal_json({"lat": place[0], "lng": place[1]})
     household.updated_at = now
     audit.record(session, sealer, actor=f"account:{actor_id}", action="household.location", entity="household",
                  entity_id=household.id, area_code=household.village_code, now=now,
@@ -342,12 +341,11 @@ def correct(session: Session, sealer: Sealer, *, household: Household, field: st
                  entity_id=household.id, area_code=household.village_code, now=now, changes={label: [before, after]})
 
 
-def end(session: Session, sealer: Sealer, *, household: Household, action: str, actor_id: int, now: datetime
-        ) -> None:
+def end(session: Session, sealer: Sealer, *, household: Household, action: str, actor: str, now: datetime) -> None:
     """The household moved away or no longer exists (``action``: move or close)."""
     if action not in ("move", "close") or not household_status.allowed(household.status, action):
         raise RegistryError("not_open")
-    _move(session, sealer, household, action, f"account:{actor_id}", now)
+    _move(session, sealer, household, action, actor, now)
 
 
 def add_village(session: Session, sealer: Sealer, *, code: str, name: str, actor: str, now: datetime) -> bool:

@@ -5,7 +5,8 @@ number where that makes sense). The steps, their texts and choices, and the age 
 group stands for live in ``casework/data/rights_questions.yaml``; the step keys are fixed,
 because each one becomes particular facts here. Household income choices are made from
 the income limits of the rules in force, for the household's size, so the bands change
-when the rules do.
+when the rules do. What a step offers a particular person (``choices``, ``smallest``,
+``sensible``) is decided here; the chat only turns it into buttons.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from casework.entitlements.evaluate import Answer
 from casework.entitlements.facts import RECEIVED, HouseholdRecord, PersonRecord
 from casework.entitlements.rules import LIMITS, Rules
 
@@ -235,6 +237,31 @@ def income_bands(rules: Rules, on: date, size: int, *, most: int = MAX_QUICK_REP
     return bands
 
 
+def choices(step: Step, answers: dict[str, Any], rules: Rules, on: date, language: str) -> list[tuple[str, Any]]:
+    """The step's choices for this person as (label in ``language``, value); a choice's
+    index is its button. Household income comes first as bands cut where the limits of
+    the rules in force ``on`` fall for the household size already answered."""
+    listed = [(text_in(choice.label, language), choice.value) for choice in step.choices]
+    if not step.bands:
+        return listed
+    size = max(int(answers.get("household_size") or 1), 1)
+    return [*((band.label(step, language), band.value) for band in income_bands(rules, on, size)), *listed]
+
+
+def smallest(step: Step, answers: dict[str, Any]) -> int | None:
+    """The least answer that makes sense: a household holds the respondent and the children."""
+    if step.key == "household_size":
+        return 1 + int(answers.get("children") or 0)
+    return step.typed[0] if step.typed else None
+
+
+def sensible(step: Step, answers: dict[str, Any], value: Any) -> bool:
+    """Whether a choice can be this person's answer: none below the smallest sensible one
+    (an income band always can: the bands are made for the household)."""
+    least = smallest(step, answers)
+    return value is None or least is None or bool(step.bands) or value >= least
+
+
 def _round_inside(value: float, low: int, high: int | None) -> int:
     """A round figure near ``value`` above ``low`` and not above ``high`` (what people earn reads round)."""
     for step in (1000, 100, 10, 1):
@@ -270,6 +297,15 @@ def records(answers: dict[str, Any]) -> Household:
                               own_income_year=income_year if size == 1 else None, welfare=own)
     kids = [PersonRecord(household=0, age=CHILD_AGE, welfare=children_get) for _ in range(children)]
     return Household([respondent, *kids], HouseholdRecord(size=size, income_year=income_year), children)
+
+
+def worth_showing(answer: Answer) -> bool:
+    """The answers the respondent is shown: every one about them or the household, and a
+    child's only when the child can get it or gets it. Children are rows only so that what
+    they can get is counted; their other facts were never asked, so "can't tell" about
+    them would only be noise."""
+    return answer.programme.entity == "household" or answer.row == 0 or answer.receiving or \
+        answer.status == "eligible"
 
 
 def _number(value: Any) -> float | None:

@@ -13,14 +13,12 @@ from babel.support import NullTranslations
 
 from casework.cases import MAX_DETAILS, MAX_PHOTOS, NEEDS, CaseView
 from casework.thai_time import THAILAND
+from casework.usecases.cases import PAGE_SIZE
 from messages import line, postback
 from messages.dates import format_date
 from messages.i18n import N_
 from messages.line import Message
 from messages.registry import area_name
-
-MAX_SHOWN = 10  # requests in "My requests", newest first (a carousel takes 12)
-PAGE_SIZE = 10  # open requests per page for leaders, leaving room for "more"
 
 NEED = {
     "money_food": N_("Money or food"),

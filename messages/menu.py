@@ -1,54 +1,126 @@
-"""The main menu and the pages it leads to.
+"""The menus: one definition per role, from which both the rich menu (the panel of big
+buttons under the chat, drawn by ``bot.line.richmenu``) and the quick-reply menu under
+each message are built, so the two cannot drift; and the pages the menu leads to.
 
-The menu is a list of entries so later features add themselves to it; each
-entry becomes a quick-reply button whose postback the bot routes by name.
+A person's quick replies are the entries of each of their roles, then the entries for
+everyone. A rich menu shows the first ``RICH_MENU_SIZE`` entries of its role and the
+Menu button. A tapped entry sends a postback (``a=rights``) that the bot routes by
+name; typing an entry's label works like tapping it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from babel.support import NullTranslations
 
 from messages import line, postback
 from messages.i18n import N_, available_languages, language_name
-from messages.line import Message
+from messages.line import MAX_QUICK_REPLY_ITEMS, Message
+
+# White text on these is at least 7:1 (WCAG AAA), for elderly eyes in sunlight.
+BLUE, RED, GREEN, PURPLE = "#0D47A1", "#A61B1B", "#1B5E20", "#5B2A86"
+TEAL, BROWN, GREY = "#00595C", "#7A3E00", "#37474F"
 
 
 @dataclass(frozen=True)
-class MenuEntry:
+class Entry:
+    """One menu entry: the postback action it sends, its label (an English msgid), the
+    colour of its rich-menu tile. An entry ``coming`` is still being built: its tile on
+    the rich menu (whose picture changes only at a sync) says so when tapped, and quick
+    replies leave it out."""
+
     action: str
     label: str
-    roles: frozenset[str] | None = None  # None: everyone
+    colour: str = GREY
+    coming: bool = False
 
 
-MAIN_MENU: list[MenuEntry] = [
-    MenuEntry("pending", N_("Households to verify"), frozenset({"leader", "coordinator"})),
-    MenuEntry("review", N_("To confirm"), frozenset({"leader", "coordinator"})),
-    MenuEntry("open_cases", N_("Open requests"), frozenset({"leader", "coordinator"})),
-    MenuEntry("tasks", N_("Requests to handle"), frozenset({"coordinator"})),
-    MenuEntry("audit", N_("Changes log"), frozenset({"coordinator"})),
-    MenuEntry("add_village", N_("Add a village"), frozenset({"coordinator"})),
-    MenuEntry("rights", N_("My rights"), frozenset({"household", "guest"})),
-    MenuEntry("help_request", N_("Ask for help"), frozenset({"household"})),
-    MenuEntry("my_requests", N_("My requests"), frozenset({"household"})),
-    MenuEntry("my_data", N_("My data"), frozenset({"household"})),
-    MenuEntry("about", N_("About Kaejon")),
-    MenuEntry("help", N_("How to use")),
-    MenuEntry("language", N_("Language")),
-    MenuEntry("register_self", N_("Register household"), frozenset({"guest"})),
-]
+MENU = Entry("menu", N_("Menu"), GREY)
+RICH_MENU_SIZE = 5  # entries on a rich menu besides Menu: at most three rows of two
+
+ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
+    "household": (
+        Entry("rights", N_("My rights"), BLUE),
+        Entry("help_request", N_("Ask for help"), RED),
+        Entry("my_requests", N_("My requests"), GREEN),
+        Entry("my_data", N_("My data"), PURPLE),
+    ),
+    "leader": (
+        Entry("pending", N_("Households to verify"), BROWN),
+        Entry("review", N_("To confirm"), TEAL),
+        Entry("open_cases", N_("Open requests"), RED),
+        Entry("register", N_("Register a household"), GREEN),
+        Entry("find", N_("Find a household"), BLUE, coming=True),
+    ),
+    "coordinator": (
+        Entry("area", N_("My area"), BLUE, coming=True),
+        Entry("review", N_("To confirm"), TEAL),
+        Entry("tasks", N_("Requests to handle"), RED),
+        Entry("audit", N_("Changes log"), PURPLE),
+        Entry("pending", N_("Households to verify"), BROWN),
+        Entry("open_cases", N_("Open requests"), RED),
+        Entry("add_village", N_("Add a village"), GREEN),
+    ),
+    "agency": (
+        Entry("referrals", N_("Referrals"), TEAL, coming=True),
+        Entry("cases", N_("Cases"), BLUE, coming=True),
+    ),
+    # Someone Kaejon does not know yet; LINE shows them the household's rich menu.
+    "guest": (
+        Entry("rights", N_("My rights"), BLUE),
+        Entry("register_self", N_("Register household"), GREEN),
+    ),
+}
+EVERYONE = (
+    Entry("about", N_("About Kaejon")),
+    Entry("help", N_("How to use")),
+    Entry("language", N_("Language")),
+)
+STAFF_ORDER = ("leader", "coordinator", "agency")
+RICH_MENU_ROLES = ("household", "leader", "coordinator", "agency")  # the household's is LINE's default
 
 
-def entries_for(roles: frozenset[str] | set[str]) -> list[MenuEntry]:
-    return [entry for entry in MAIN_MENU if entry.roles is None or entry.roles & roles]
+def menu_roles(roles: Iterable[str], *, linked: bool) -> list[str]:
+    """The menus a person gets: their staff roles, the household's if their LINE is linked
+    to one, and the guest's if neither."""
+    held = set(roles)
+    chosen = [role for role in STAFF_ORDER if role in held] + (["household"] if linked else [])
+    return chosen or ["guest"]
 
 
-def menu_actions(tr: NullTranslations, roles: frozenset[str] | set[str] = frozenset()) -> list[Message]:
+def quick_menu(tr: NullTranslations, roles: Iterable[str], *, linked: bool) -> list[Message]:
+    """The quick-reply menu of a person with these roles."""
     _ = tr.gettext
-    return [
-        line.postback_action(_(entry.label), postback.encode(entry.action), display_text=_(entry.label))
-        for entry in entries_for(roles)
-    ]
+    entries = _unique(entry for role in menu_roles(roles, linked=linked) for entry in ROLE_MENUS[role])
+    shown = [entry for entry in (*entries, *EVERYONE) if not entry.coming][:MAX_QUICK_REPLY_ITEMS]
+    return [line.postback_action(_(entry.label), postback.encode(entry.action), display_text=_(entry.label))
+            for entry in shown]
+
+
+def rich_menu_rows(role: str) -> list[list[Entry]]:
+    """A role's rich menu, top row first: three buttons fit one row of the compact menu;
+    more go two to a row on the large one, the last row alone if odd."""
+    buttons = [*ROLE_MENUS[role][:RICH_MENU_SIZE], MENU]
+    if len(buttons) <= 3:
+        return [buttons]
+    return [buttons[start:start + 2] for start in range(0, len(buttons), 2)]
+
+
+def typed_action(tr: NullTranslations, words: str) -> str | None:
+    """People type an entry's label too (or "menu"), in their language or in English."""
+    typed = words.strip().casefold()
+    for entry in (MENU, *EVERYONE, *(entry for entries in ROLE_MENUS.values() for entry in entries)):
+        if typed in {tr.gettext(entry.label).casefold(), entry.label.casefold()}:
+            return entry.action
+    return None
+
+
+def _unique(entries: Iterable[Entry]) -> list[Entry]:
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        first.setdefault(entry.action, entry)
+    return list(first.values())
 
 
 def main_menu(tr: NullTranslations, quick: list[Message]) -> list[Message]:

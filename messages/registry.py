@@ -6,6 +6,7 @@ from babel.support import NullTranslations
 from casework import areas
 from casework.questionnaire import Question, Questionnaire, Result, text_in
 from casework.registry import HouseholdView
+from casework.usecases.reviews import ToReview
 from messages import line, postback
 from messages.dates import format_date
 from messages.i18n import N_, translator
@@ -168,20 +169,19 @@ def submitted(tr: NullTranslations, quick: list[Message]) -> list[Message]:
 
 
 def review_list(tr: NullTranslations, language: str, questionnaire: Questionnaire, total: int,
-                items: list[tuple[HouseholdView, int, dict[str, float], float, int]], *,
-                quick: list[Message]) -> list[Message]:
+                items: list[ToReview], *, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     if total == 0:
         return line.text(_("Nothing is waiting for your confirmation."), quick=quick)
     bubbles = []
-    for view, assessment_id, scores, mean_score, group in items:
-        lines = [f"{text_in(name, language)}: {scores.get(key, 0):.2f}" for key, name in questionnaire.capitals]
-        lines.append(_("Group: %(group)s") % {"group": group_name(questionnaire, group, language)})
-        bubbles.append(line.bubble(view.address or _("(no address)"), lines,
-                                   subtitle=area_name(view.village_code, language), buttons=[
-            line.postback_action(_("Confirm"), postback.encode("confirm", id=assessment_id),
+    for item in items:
+        lines = [f"{text_in(name, language)}: {item.scores.get(key, 0):.2f}" for key, name in questionnaire.capitals]
+        lines.append(_("Group: %(group)s") % {"group": group_name(questionnaire, item.group, language)})
+        bubbles.append(line.bubble(item.view.address or _("(no address)"), lines,
+                                   subtitle=area_name(item.view.village_code, language), buttons=[
+            line.postback_action(_("Confirm"), postback.encode("confirm", id=item.assessment_id),
                                  display_text=_("Confirm")),
-            line.postback_action(_("Return with a note"), postback.encode("return", id=assessment_id),
+            line.postback_action(_("Return with a note"), postback.encode("return", id=item.assessment_id),
                                  display_text=_("Return with a note"))]))
     heading = tr.ngettext("%(count)d check to confirm", "%(count)d checks to confirm", total) % {"count": total}
     return [line.flex(heading, line.carousel(bubbles), quick=quick)]

@@ -4,7 +4,8 @@ what to do next, as a carousel in chat or as text for ``kaejon rights check``.
 Phrases are per fact and per kind of comparison, so a new rules file needs no new code
 unless it uses a new fact. The carousel holds at most 12 bubbles by construction: the
 programmes one can apply for come first, then the ones that cannot be told yet, then
-what is already received; the ones not eligible share one summary bubble.
+what is already received; the ones not eligible share one summary bubble. The short
+questions asked before are in ``messages.rights_questions``.
 """
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ from babel.support import NullTranslations
 
 from casework.entitlements.evaluate import Answer, Check
 from casework.entitlements.rules import Benefit, Programme
-from casework.rights_questions import Step
 from casework.rights_questions import text_in as choice_text
-from messages import line, postback
+from messages import line
 from messages.dates import format_date
 from messages.i18n import N_
 from messages.line import Message
@@ -98,22 +98,6 @@ PER = {"month": N_("%(amount)s baht a month"), "year": N_("%(amount)s baht a yea
        "case": N_("%(amount)s baht per case"), "house": N_("%(amount)s baht per house")}
 UP_TO = {"month": N_("Up to %(amount)s baht a month"), "year": N_("Up to %(amount)s baht a year"),
          "case": N_("Up to %(amount)s baht per case"), "house": N_("Up to %(amount)s baht per house")}
-
-PROBLEMS = {
-    "tap": N_("Please answer with one of the buttons below."),
-    "typed": N_("Please tap a button below, or type a number."),
-    "not_a_number": N_("Please type a number, or tap a button below."),
-    "age_too_large": N_("That age is not possible. Please type the age in years, or tap a button."),
-    "age_negative": N_("That age is not possible. Please type the age in years, or tap a button."),
-    "household_income_negative": N_("An income cannot be negative. Please type the household's income a "
-                                    "month in baht, or tap a button."),
-    "household_income_too_large": N_("That income is far too large for a month. Please type the household's "
-                                     "income a month in baht, or tap a button."),
-    "negative": N_("A number of people cannot be negative. Please try again."),
-    "too_large": N_("That is more than one household holds. Please check the number, or tap a button."),
-    "household_size_too_small": N_("Count everyone: you and the children under 6 make at least %(count)d. "
-                                   "Please try again."),
-}
 
 
 @dataclass(frozen=True)
@@ -411,40 +395,3 @@ def rights(tr: NullTranslations, language: str, items: list[Item], on: date, *, 
         return line.text("\n".join([*summary[:1], _("No welfare programme is in force on that date.")]),
                          quick=quick)
     return [*line.text("\n".join(summary)), line.flex(_("Your welfare rights"), cards, quick=quick)]
-
-
-# The questionnaire -----------------------------------------------------------------------
-
-def you(tr: NullTranslations) -> str:
-    return tr.gettext("You")
-
-
-def child(tr: NullTranslations, index: int) -> str:
-    return tr.gettext("Child under 6 (%(number)d)") % {"number": index}
-
-
-def ask(tr: NullTranslations, language: str, step: Step, number_: int, total: int,
-        choices: list[tuple[str, str]], *, chosen: list[str] | None = None) -> list[Message]:
-    """One question with its choices as quick replies (``choices``: label and postback value)."""
-    _ = tr.gettext
-    lines = [_("Question %(number)d of %(total)d") % {"number": number_, "total": total},
-             choice_text(step.text, language)]
-    if chosen:
-        lines.append(_("Chosen: %(items)s") % {"items": ", ".join(chosen)})
-    actions = [line.postback_action(label, postback.encode("rq", s=step.key, v=value), display_text=label)
-               for label, value in choices]
-    actions.append(line.postback_action(_("Stop"), postback.encode("rq", cancel=1), display_text=_("Stop")))
-    return line.text("\n".join(lines), quick=actions)
-
-
-def problem(tr: NullTranslations, step_key: str, reason: str, **values: Any) -> list[Message]:
-    message = PROBLEMS.get(f"{step_key}_{reason}") or PROBLEMS.get(reason) or PROBLEMS["tap"]
-    return line.text(tr.gettext(message) % values if values else tr.gettext(message))
-
-
-def cancelled(tr: NullTranslations, quick: list[Message]) -> list[Message]:
-    return line.text(tr.gettext("All right, I stopped. Nothing you answered was kept."), quick=quick)
-
-
-def ended(tr: NullTranslations, quick: list[Message]) -> list[Message]:
-    return line.text(tr.gettext("Those questions are finished. Tap \"My rights\" to check again."), quick=quick)

@@ -9,10 +9,10 @@ from flask.cli import FlaskGroup
 from bot.commands import admin
 from bot.config import ConfigError, database_url, from_env
 from bot.commands.importing import import_group
-from bot.line.richmenu import richmenu_group
+from bot.commands.richmenu import richmenu_group
 from bot.commands.rights import rights_group, rules_group
-from bot.commands.rights_check import check as rights_check
-from bot.commands.rights_check import explain as rights_explain
+from bot.commands.rights import check as rights_check
+from bot.commands.rights import explain as rights_explain
 from bot.commands.gaps import gaps as rights_gaps
 
 

@@ -1,17 +1,22 @@
 """Administration from the command line (the admin role has no chat): invites,
-villages and agencies. Every change is audited with the operator as actor."""
+villages and agencies, through the same use cases as the chat, with the operator as
+the actor (and in the audit log)."""
 from __future__ import annotations
 
 import getpass
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
-from sqlalchemy import select
 
 from bot.bootstrap import Services, bootstrap
 from bot.config import ConfigError, for_admin
-from casework import accounts, areas, audit, migrate, registry
-from casework.models import Agency
+from casework import accounts, authorization, migrate
+from casework.authorization import Actor
+from casework.errors import Refused
+from casework.unit_of_work import UnitOfWork
+from casework.usecases import agencies, invites, villages
+from casework.usecases.base import Env
 
 
 def admin_services() -> Services:
@@ -26,6 +31,18 @@ def operator() -> str:
     return f"cli:{getpass.getuser()}"[:64]
 
 
+@contextmanager
+def as_operator() -> Iterator[tuple[UnitOfWork, Env, Actor]]:
+    """A unit of work for one command, the Env its use case runs in, and the operator as
+    the actor; the database connections are let go afterwards."""
+    services = admin_services()
+    try:
+        with services.uow() as uow:
+            yield uow, services.env(uow), authorization.operator(operator())
+    finally:
+        services.engine.dispose()
+
+
 @click.command("invite")
 @click.option("--role", required=True, type=click.Choice(accounts.STAFF_ROLES))
 @click.option("--area", "area_code", required=True, help="Village (8 digits), sub-district (6), district (4) "
@@ -35,17 +52,11 @@ def operator() -> str:
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 30), help="Days the code stays valid.")
 def invite(role: str, area_code: str, name: str, agency_code: str | None, days: int) -> None:
     """Make a one-time invite code that grants ROLE over an area when sent in chat."""
-    services = admin_services()
-    with services.uow() as uow:
+    with as_operator() as (uow, env, actor):
         try:
-            code = accounts.create_invite(uow.session, uow.sealer, role=role, area_code=area_code, name=name,
-                                          now=services.clock(), created_by=operator(), agency_code=agency_code,
-                                          ttl=timedelta(days=days))
+            code = invites.create(env, actor, role, area_code, name, agency_code=agency_code, days=days)
         except accounts.InviteError as error:
             raise click.ClickException(INVITE_ERRORS.get(error.reason, error.reason)) from None
-        audit.record(uow.session, uow.sealer, actor=operator(), action="invite.created", entity="invite",
-                     entity_id=role, area_code=area_code, now=services.clock(),
-                     changes={"role": [None, role], "name": [None, name]})
         uow.commit()
     click.echo(f"Invite for {name} ({role}, {area_code}), valid {days} days. Send this code in the Kaejon chat:")
     click.echo(code)
@@ -69,11 +80,14 @@ def village() -> None:
 @click.option("--name", default="", help="The village's name.")
 def village_add(code: str, name: str) -> None:
     """Add village CODE (8 digits: sub-district code + village number)."""
-    if areas.village_parent(code) is None:
-        raise click.ClickException("a village code is 8 digits: a known sub-district code and a number 01-99")
-    services = admin_services()
-    with services.uow() as uow:
-        registry.add_village(uow.session, uow.sealer, code=code, name=name, actor=operator(), now=services.clock())
+    with as_operator() as (uow, env, actor):
+        try:
+            villages.add(env, actor, code, name)
+        except Refused as refusal:
+            if refusal.reason != "bad_village":
+                raise
+            raise click.ClickException("a village code is 8 digits: a known sub-district code and a number 01-99"
+                                       ) from None
         uow.commit()
     click.echo(f"Village {code} is there.")
 
@@ -88,11 +102,7 @@ def agency() -> None:
 @click.option("--name", required=True)
 def agency_add(code: str, name: str) -> None:
     """Add an agency with a short CODE (e.g. PSDHS-46)."""
-    services = admin_services()
-    with services.uow() as uow:
-        if uow.session.scalar(select(Agency).where(Agency.code == code)) is None:
-            uow.session.add(Agency(code=code, name=name, created_at=services.clock()))
-            audit.record(uow.session, uow.sealer, actor=operator(), action="agency.created", entity="agency",
-                         entity_id=code, area_code=None, now=services.clock(), changes={"name": [None, name]})
-            uow.commit()
+    with as_operator() as (uow, env, actor):
+        agencies.add(env, actor, code, name)
+        uow.commit()
     click.echo(f"Agency {code} is there.")

@@ -2,24 +2,26 @@
 
 The CSV holds the least that lets a coordinator act: programme, village, household
 and person ids, age, amount and period; no names or citizen IDs (they look people up
-in chat). The summary goes to stderr so the CSV can be piped.
+in chat). The summary goes to stderr so the CSV can be piped. The run is
+``casework.usecases.screening.gaps``, as an operator, by the rules loaded at start.
 """
 from __future__ import annotations
 
 import csv
 import sys
-from datetime import date
 from pathlib import Path
 from typing import IO
 
 import click
 
-from bot.commands.admin import admin_services
+from bot.commands.rights import operator, started
+from casework.entitlements.screening import ScreeningResult, UnknownArea, UnknownProgramme
+from casework.usecases import screening
 
 COLUMNS = ("programme", "village_code", "household_id", "person_id", "age", "amount", "period")
 
 
-def gaps_csv(result, out: IO[str]) -> int:  # type: ignore[no-untyped-def]
+def gaps_csv(result: ScreeningResult, out: IO[str]) -> int:
     """Write one row per gap of a ``screening.ScreeningResult``, programmes in the rules'
     order, each in village, household and person order; returns the rows written."""
     writer = csv.writer(out, lineterminator="\n")
@@ -43,7 +45,7 @@ def _whole(value: float) -> int | str:
     return "" if value != value else int(value)  # NaN: not known, or no amount (a service)
 
 
-def describe(result, area: str) -> str:  # type: ignore[no-untyped-def]
+def describe(result: ScreeningResult, area: str) -> str:
     """The summary an operator reads on stderr."""
     lines = [f"Screened {area} on {result.on.isoformat()}: {result.persons:,} persons in "
              f"{result.households:,} households"]
@@ -73,37 +75,28 @@ def describe(result, area: str) -> str:  # type: ignore[no-untyped-def]
               help="Keep the run and its gaps in the database (screening_runs, screening_gaps).")
 def gaps(area_code: str, day: object, programme_id: str | None, output: Path | None, store: bool) -> None:
     """List every "eligible but not receiving" gap in an area as CSV, one row per gap."""
-    from bot.config import ConfigError, rules_directory
-    from casework.entitlements import rules as rules_files
-    from casework.entitlements import screening
-    from casework.thai_time import thai_today
-
+    services = started()
     try:
-        rules = rules_files.default(rules_directory())
-    except (rules_files.RulesError, ConfigError) as error:
-        raise click.ClickException(str(error)) from None
-    services = admin_services()
-    try:
-        now = services.clock()
-        on: date = day.date() if day is not None else thai_today(now)  # type: ignore[attr-defined]
         with services.uow() as uow:
             try:
-                result = screening.run(uow.session, rules, area_code, on, now, store=store, programme=programme_id)
-            except screening.UnknownArea as error:
+                found = screening.gaps(services.env(uow), operator(), area_code,
+                                       day.date() if day is not None else None,  # type: ignore[attr-defined]
+                                       store=store, programme=programme_id)
+            except UnknownArea as error:
                 raise click.BadParameter(str(error), param_hint="'--area'") from None
-            except screening.UnknownProgramme as error:
+            except UnknownProgramme as error:
                 raise click.BadParameter(str(error), param_hint="'--programme'") from None
-            area = screening.area_name(uow.session, result.area_code)
             if store:
                 uow.commit()
     finally:
         services.engine.dispose()
+    result = found.result
     if output is not None:
         with output.open("w", encoding="utf-8", newline="") as handle:
             rows = gaps_csv(result, handle)
     else:
         rows = gaps_csv(result, sys.stdout)
         sys.stdout.flush()
-    click.echo(describe(result, area), err=True)
+    click.echo(describe(result, found.area), err=True)
     if output is not None:
         click.echo(f"{rows:,} rows written to {output}", err=True)

@@ -1,27 +1,31 @@
-"""What a handler gets for one event: the transaction, the chat, and a way to answer."""
+"""What a handler gets for one event: who is acting, the chat's conversation, the
+environment use cases run in, and a way to answer."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.support import NullTranslations
 
-from bot.logs import log
-from casework import accounts, chats, outbox, registry
+from casework import accounts, chats, conversations, outbox, registry
 from casework.authorization import ANONYMOUS, Actor
+from casework.conversations import Conversation
 from casework.models import Account, Chat
 from casework.unit_of_work import UnitOfWork
+from casework.usecases.base import Env
 from messages.i18n import translator
 from messages.line import Message
-from messages import staff
-from messages.menu import menu_actions
+from messages.menu import quick_menu
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
 
 
 @dataclass
 class EventContext:
+    services: Services
     uow: UnitOfWork
     event: dict[str, Any]
     inbox_id: int
@@ -31,6 +35,7 @@ class EventContext:
     reply_ttl: timedelta = outbox.REPLY_TOKEN_TTL
     _answers: list[Message] = field(default_factory=list, init=False)
     _actor: Actor | None = field(default=None, init=False)
+    _conversation: Conversation | None = field(default=None, init=False)
 
     @property
     def tr(self) -> NullTranslations:
@@ -45,12 +50,18 @@ class EventContext:
         user = self.source.get("userId")
         return user if isinstance(user, str) and user else None
 
-    def account(self, *, create: bool = False) -> Account | None:
-        if self.user_id is None:
-            return None
-        if create:
-            return accounts.get_or_create(self.uow.session, self.user_id, self.now)
-        return accounts.find(self.uow.session, self.user_id)
+    @property
+    def source(self) -> dict[str, Any]:
+        source = self.event.get("source")
+        return source if isinstance(source, dict) else {}
+
+    @property
+    def env(self) -> Env:
+        """What use cases need: this event's transaction and moment, the rules loaded at start."""
+        return Env(session=self.uow.session, sealer=self.uow.sealer, now=self.now, rules=self.services.rules)
+
+    def account(self) -> Account | None:
+        return accounts.find(self.uow.session, self.user_id) if self.user_id is not None else None
 
     @property
     def actor(self) -> Actor:
@@ -58,43 +69,37 @@ class EventContext:
         if self._actor is None:
             account = self.account()
             if account is None:
-                self._actor = ANONYMOUS
+                self._actor = Actor(account_id=None, line_user_id=self.user_id) if self.user_id else ANONYMOUS
             else:
                 session = self.uow.session
                 self._actor = Actor(account_id=account.id, grants=accounts.grants_of(session, account.id),
-                                    households=registry.linked_households(session, account.id))
+                                    households=registry.linked_households(session, account.id),
+                                    line_user_id=account.line_user_id)
         return self._actor
 
     def forget_actor(self) -> None:
         """Roles changed during this event (an invite, a link): look them up again."""
         self._actor = None
 
-    def push(self, line_user_id: str, build: Callable[[NullTranslations], list[Message]]) -> None:
+    @property
+    def conversation(self) -> Conversation:
+        """The chat's conversation, unsealed once per event; written back by ``flush``."""
+        if self._conversation is None:
+            self._conversation = conversations.load(self.uow.session, self.uow.sealer, self.chat.line_id) \
+                if self.chat is not None else Conversation()
+        return self._conversation
+
+    def push(self, line_user_id: str, build: Callable[[NullTranslations, str], list[Message]]) -> None:
         """Send to someone else, in their own chat's language, through the outbox."""
         chat = chats.find(self.uow.session, line_user_id)
+        language = chat.language if chat else "th"
         outbox.enqueue(self.uow.session, self.uow.sealer, recipient=line_user_id,
-                       messages=build(translator(chat.language if chat else "th")), now=self.now,
+                       messages=build(translator(language), language), now=self.now,
                        source_event_id=self.inbox_id)
-
-    def refuse(self, action: str, reason: str) -> str:
-        """Say no without saying why (one log line says why), and offer the menu."""
-        log("refused", level=logging.WARNING, action=action, reason=reason, account=self.actor.account_id)
-        self.answer(staff.refused(self.tr, self.quick()))
-        return f"refused_{action}"
 
     def quick(self) -> list[Message]:
         """The menu as quick replies, for this person's roles."""
-        roles = set(self.actor.roles)
-        if self.actor.households:
-            roles.add("household")
-        if not roles:
-            roles.add("guest")
-        return menu_actions(self.tr, roles)
-
-    @property
-    def source(self) -> dict[str, Any]:
-        source = self.event.get("source")
-        return source if isinstance(source, dict) else {}
+        return quick_menu(self.tr, self.actor.roles, linked=bool(self.actor.households))
 
     def answer(self, messages: list[Message]) -> None:
         """Answer in this chat. Everything answered during one event goes out together
@@ -104,8 +109,10 @@ class EventContext:
             self._answers.extend(messages)
 
     def flush(self) -> None:
-        """Queue the answers in the outbox, in this event's transaction: sent only if
-        the handling commits, and once."""
+        """Keep the conversation and queue the answers in the outbox, in this event's
+        transaction: sent only if the handling commits, and once."""
+        if self._conversation is not None and self._conversation.changed and self.chat is not None:
+            conversations.store(self.uow.session, self.uow.sealer, self.chat.line_id, self._conversation, self.now)
         if self.chat is None or not self._answers:
             return
         token = self.event.get("replyToken")

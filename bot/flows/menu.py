@@ -1,18 +1,15 @@
-"""Postback routes: each button's action name leads to one function.
+"""The menu and the pages it leads to (about, how to use, language): the one flow
+whose buttons also answer in a group chat, since they show no one's data.
 
-Features add their routes to ``ROUTES``. A route gets the decoded parameters,
-which came from the user's device and must be checked like any other input.
+A button's parameters came from the user's device and are checked like any other input.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from bot.flows.base import Flow
 from bot.flows.context import EventContext
 from casework import chats
 from messages import greetings, menu
 from messages.i18n import available_languages
-
-Route = Callable[[EventContext, dict[str, str]], str]
 
 
 def show_menu(ctx: EventContext, params: dict[str, str]) -> str:
@@ -49,13 +46,11 @@ def not_open_yet(ctx: EventContext, params: dict[str, str]) -> str:
     return "not_open_yet"
 
 
-# Actions the rich menus already carry, for parts of Kaejon still being built.
-COMING = ("find", "area", "referrals", "cases")
+# Rich menu buttons of parts still being built.
+COMING = tuple(entry.action for entries in menu.ROLE_MENUS.values() for entry in entries if entry.coming)
 
-ROUTES: dict[str, Route] = {
-    **{action: not_open_yet for action in COMING},
-    "menu": show_menu,
-    "about": show_about,
-    "help": show_help,
-    "language": choose_language,
-}
+FLOWS = (
+    Flow("menu", in_groups=True, actions={"menu": show_menu, "about": show_about, "help": show_help,
+                                          "language": choose_language}),
+    Flow("coming", actions={action: not_open_yet for action in dict.fromkeys(COMING)}),
+)

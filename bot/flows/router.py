@@ -1,35 +1,38 @@
-"""Handling one stored webhook event, by type. Unknown types are logged, never fatal."""
+"""One stored webhook event to the flow that answers it. Unknown types are logged, never fatal.
+
+A button's postback goes to the flow that owns its action. Typed text, a photo, a
+location or a sticker goes to the flows waiting in the chat's conversation, the one
+on top first; what no flow takes gets the general answers (an invite or link code,
+a menu word, a hand-off to the household's leader, "not understood").
+
+A use case that says no (``Refused``) is answered here, once for every flow: the
+person is told plainly, the log gets one line, and whatever the refused step had
+begun to write is rolled back.
+"""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any
 
-from bot.flows import coordination
-from bot.flows import corrections
-from bot.flows import help_requests
-from bot.flows import people
-from bot.flows import menu as postbacks
-from bot.flows import registration
-from bot.flows import rights
-from bot.flows import verification
+from bot.flows import consent, handoff, joining
+from bot.flows.base import Flow
 from bot.flows.context import EventContext
-from bot.flows.menu import Route
-from casework import accounts, chats, conversations
+from bot.logs import log
+from casework import chats
+from casework.errors import Refused
 from messages import consent as consent_messages
-from messages import greetings, postback
-from messages.menu import MAIN_MENU
+from messages import greetings, postback, staff
+from messages.menu import typed_action
 
 Handler = Callable[[EventContext], str]
-
-ROUTES: dict[str, Route] = {**postbacks.ROUTES, **verification.ROUTES, **people.ROUTES, **registration.ROUTES,
-                            **corrections.ROUTES, **coordination.ROUTES, **help_requests.ROUTES,
-                            **rights.ROUTES}
 
 
 def on_follow(ctx: EventContext) -> str:
     assert ctx.chat is not None
     chats.opened(ctx.chat, ctx.now)
     ctx.answer(greetings.welcome(ctx.tr, ctx.quick()))
-    if people.needs_consent(ctx):
+    if consent.needed(ctx):
         ctx.answer(consent_messages.notice(ctx.tr))
     return "welcomed"
 
@@ -56,95 +59,91 @@ def on_message(ctx: EventContext) -> str:
         return _in_group(ctx, kind, message)
     if kind == "text":
         return on_text(ctx, str(message.get("text", "")))
+    outcome = None
     if kind == "image" and isinstance(message.get("id"), str):
-        outcome = help_requests.on_photo(ctx, message["id"]) or verification.on_photo(ctx, message["id"])
-        if outcome:
-            return outcome
-    if kind == "location":
-        outcome = help_requests.on_location(ctx, message.get("latitude"), message.get("longitude")) \
-            or verification.on_location(ctx, message.get("latitude"), message.get("longitude"))
-        if outcome:
-            return outcome
-    pending = conversations.load(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id) if ctx.chat else None
-    if pending is not None and pending[0] in REPROMPTS:
-        return REPROMPTS[pending[0]](ctx, pending[1])
-    if verification.in_check(ctx):
-        return verification.repeat_question(ctx)
+        outcome = _offer(ctx, "image", lambda flow, state: flow.photo and flow.photo(ctx, state, message["id"]))
+    elif kind == "location":
+        outcome = _offer(ctx, "location", lambda flow, state: flow.location and flow.location(
+            ctx, state, message.get("latitude"), message.get("longitude")))
+    outcome = outcome or _offer(ctx, "reprompt", lambda flow, state: flow.reprompt and flow.reprompt(ctx, state))
+    if outcome:
+        return outcome
     ctx.answer(greetings.unsupported_message(ctx.tr, ctx.quick()))
     return f"unsupported_{kind}" if isinstance(kind, str) and kind.isidentifier() else "unsupported_message"
 
 
-REPROMPTS = {registration.FLOW: registration.reprompt, corrections.FLOW: corrections.reprompt,
-             coordination.FLOW: coordination.reprompt, help_requests.FLOW: help_requests.reprompt,
-             help_requests.HANDOFF: help_requests.reprompt_handoff, help_requests.REPLY: help_requests.reprompt_reply,
-             rights.FLOW: rights.reprompt}
-
-# What a flow does with the text typed while it waits for an answer.
-TYPED = {registration.FLOW: registration.on_text, corrections.FLOW: corrections.on_text,
-         coordination.FLOW: coordination.on_text, help_requests.FLOW: help_requests.on_text,
-         help_requests.HANDOFF: help_requests.on_handoff_text, help_requests.REPLY: help_requests.on_reply_text,
-         rights.FLOW: rights.on_text}
-
-
 def on_text(ctx: EventContext, text: str) -> str:
-    """Typed text: a note the bot asked for, an invite or link code, a button's label, or chatter."""
-    pending = conversations.load(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id) if ctx.chat else None
-    if pending is not None and pending[0] == verification.RETURN_NOTE and text.strip():
-        return verification.return_with_note(ctx, pending[1], text)
-    action = _typed_action(ctx, text)
-    if pending is not None and pending[0] in TYPED:
-        if action is None:
-            return TYPED[pending[0]](ctx, pending[1], text)
-        conversations.resume(ctx.uow.session, ctx.uow.sealer, ctx.chat.line_id, ctx.now)  # a menu word leaves
-    if accounts.looks_like_invite(text):
-        return people.redeem_invite(ctx, text)
-    if people.LINK_CODE.match(text.strip()):
-        return people.redeem_link(ctx, text.strip())
+    """Typed text: the answer a flow asked for, an invite or link code, a button's label, or chatter."""
+    action = typed_action(ctx.tr, text)
+    top = ctx.conversation.top
+    waiting = ctx.services.flows.get(top.flow) if top is not None else None
+    if waiting is not None and waiting.text is not None and top is not None:
+        if action is not None:
+            ctx.conversation.resume()  # a menu word leaves the question
+        else:
+            answered = _guarded(ctx, waiting.name, lambda: waiting.text(ctx, top.state, text))
+            if answered:
+                return answered
+    code = _guarded(ctx, "code", lambda: joining.typed_code(ctx, text))
+    if code:
+        return code
     if action is not None:
-        return ROUTES[action](ctx, {})
-    if verification.in_check(ctx):
-        return verification.repeat_question(ctx)
-    handed = help_requests.offer_handoff(ctx, text)  # a linked household's words are not lost
+        return on_action(ctx, action, {})
+    outcome = _offer(ctx, "reprompt", lambda flow, state: flow.reprompt and flow.reprompt(ctx, state))
+    if outcome:
+        return outcome
+    handed = _guarded(ctx, "handoff", lambda: handoff.offer(ctx, text))
     if handed:
         return handed
     ctx.answer(greetings.not_understood(ctx.tr, ctx.quick()))
     return "not_understood"
 
 
+def _offer(ctx: EventContext, what: str, handle: Callable[[Flow, dict[str, Any]], str | None]) -> str | None:
+    """Offer what arrived to the flows in the conversation, top first, until one takes it."""
+    for frame in reversed(ctx.conversation.frames):
+        flow = ctx.services.flows.get(frame.flow)
+        if flow is not None:
+            outcome = _guarded(ctx, flow.name, lambda: handle(flow, frame.state))
+            if outcome:
+                return outcome
+    return None
+
+
 def _in_group(ctx: EventContext, kind: object, message: dict) -> str:
     """In a group the bot answers only the menu word; people talk among themselves."""
-    if kind == "text" and _typed_action(ctx, str(message.get("text", ""))) == "menu":
-        return ROUTES["menu"](ctx, {})
+    if kind == "text" and typed_action(ctx.tr, str(message.get("text", ""))) == "menu":
+        return on_action(ctx, "menu", {})
     return "group_chatter"
-
-
-# What a button may do in a group or room: nothing that shows or changes a person's data.
-GROUP_SAFE = frozenset({"menu", "about", "help", "language"})
 
 
 def on_postback(ctx: EventContext) -> str:
     data = ctx.event.get("postback")
     action, params = postback.decode(data.get("data") if isinstance(data, dict) else None)
-    if ctx.source.get("type") in ("group", "room") and action not in GROUP_SAFE:
-        ctx.answer(greetings.one_to_one_only(ctx.tr))
-        return "group_refused"
-    route = ROUTES.get(action)
-    if route is None:
+    return on_action(ctx, action, params)
+
+
+def on_action(ctx: EventContext, action: str, params: dict[str, str]) -> str:
+    found = ctx.services.flows.actions.get(action)
+    if found is None:
         ctx.answer(greetings.stale_button(ctx.tr, ctx.quick()))
         return "unknown_postback"
-    return route(ctx, params)
+    flow, route = found
+    if ctx.source.get("type") in ("group", "room") and not flow.in_groups:
+        ctx.answer(greetings.one_to_one_only(ctx.tr))
+        return "group_refused"
+    return _guarded(ctx, action, lambda: route(ctx, params)) or "unanswered"
 
 
-def _typed_action(ctx: EventContext, words: str) -> str | None:
-    """People type a button's label too (or "menu"); treat that as the tap."""
-    _ = ctx.tr.gettext
-    typed = words.strip().casefold()
-    if typed in {_("Menu").casefold(), "menu"}:
-        return "menu"
-    for entry in MAIN_MENU:
-        if typed in {_(entry.label).casefold(), entry.label.casefold()}:
-            return entry.action
-    return None
+def _guarded(ctx: EventContext, name: str, handle: Callable[[], str | None]) -> str | None:
+    """Run a handler; a refusal from its use case undoes its writes and is answered here."""
+    try:
+        with ctx.uow.session.begin_nested():
+            return handle()
+    except Refused as refusal:
+        log("refused", level=logging.WARNING, action=name, reason=refusal.reason, account=ctx.actor.account_id)
+        ctx.answer(staff.refused(ctx.tr, ctx.quick()))
+        return f"refused_{name}"
 
 
 HANDLERS: dict[str, Handler] = {

@@ -1,10 +1,11 @@
-"""``kaejon richmenu sync``: one LINE rich menu per role, kept in step with the code.
+"""One LINE rich menu per role, kept in step with the code (``kaejon richmenu sync``).
 
 A rich menu is the panel of big buttons under the chat. Each role gets its own
-(household, leader, coordinator, agency); the household's is the channel's
-default, so anyone who has not been given a role sees it. Each button sends a
-postback (``a=rights``) that ``bot.postbacks`` routes like any other button,
-with its label as the text shown in the chat.
+(household, leader, coordinator, agency), laid out from the role's one menu
+definition in ``messages.menu``; the household's is the channel's default, so
+anyone who has not been given a role sees it. Each button sends a postback
+(``a=rights``) that the flows route like any other button, with its label as the
+text shown in the chat.
 
 LINE cannot change a rich menu or its picture: a new menu is created whenever
 the definition or the picture changes, users linked to the old one are moved to
@@ -21,12 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import click
 from sqlalchemy.orm import Session
 
 from casework.models import RichMenu
 from messages import line, postback
-from messages.i18n import DEFAULT_LANGUAGE, N_, translator
+from messages.i18n import DEFAULT_LANGUAGE, translator
+from messages.menu import MENU, RICH_MENU_ROLES, rich_menu_rows
 
 if TYPE_CHECKING:
     from babel.support import NullTranslations
@@ -34,52 +35,13 @@ if TYPE_CHECKING:
 
     from bot.bootstrap import Services
 
-ROLES = ("household", "leader", "coordinator", "agency")
+ROLES = RICH_MENU_ROLES
 DEFAULT_ROLE = "household"
 NAME_PREFIX = "kaejon-"
 WIDTH = 2500
 CONTENT_TYPE = "image/png"
 BATCH_WAIT_SECONDS = 60.0
-
-# White text on these is at least 7:1 (WCAG AAA), for elderly eyes in sunlight.
-BLUE, RED, GREEN, PURPLE = "#0D47A1", "#A61B1B", "#1B5E20", "#5B2A86"
-TEAL, BROWN, GREY = "#00595C", "#7A3E00", "#37474F"
-
-
-@dataclass(frozen=True)
-class Button:
-    """One area of a menu: the postback action it sends, its label (an English msgid), its colour."""
-
-    action: str
-    label: str
-    colour: str
-
-
-MENU_BUTTON = Button("menu", N_("Menu"), GREY)
-
-# Rows of buttons, top to bottom; a row's buttons share its width equally. Three
-# rows make LINE's large menu (2500x1686), one row the compact one (2500x843).
-LAYOUTS: dict[str, list[list[Button]]] = {
-    "household": [
-        [Button("rights", N_("My rights"), BLUE), Button("help_request", N_("Ask for help"), RED)],
-        [Button("my_requests", N_("My requests"), GREEN), Button("my_data", N_("My data"), PURPLE)],
-        [MENU_BUTTON],
-    ],
-    "leader": [
-        [Button("pending", N_("Households to verify"), BROWN), Button("review", N_("To confirm"), TEAL)],
-        [Button("find", N_("Find a household"), BLUE), Button("register", N_("Register a household"), GREEN)],
-        [MENU_BUTTON],
-    ],
-    "coordinator": [
-        [Button("area", N_("My area"), BLUE), Button("review", N_("To confirm"), TEAL)],
-        [Button("tasks", N_("Requests to handle"), RED), Button("audit", N_("Changes log"), PURPLE)],
-        [MENU_BUTTON],
-    ],
-    "agency": [
-        [Button("referrals", N_("Referrals"), TEAL), Button("cases", N_("Cases"), BLUE), MENU_BUTTON],
-    ],
-}
-ROW_HEIGHTS = {1: 843, 3: 562}
+ROW_HEIGHTS = {1: 843, 2: 843, 3: 562}  # LINE's compact menu is 843 high, the large one 1686
 
 
 @dataclass(frozen=True)
@@ -108,7 +70,7 @@ def build(role: str, tr: NullTranslations | None = None, *, raqm: bool | None = 
     from bot.line.richmenu_images import Tile, render
 
     tr = translator(DEFAULT_LANGUAGE) if tr is None else tr
-    rows = LAYOUTS[role]
+    rows = rich_menu_rows(role)
     row_height = ROW_HEIGHTS[len(rows)]
     tiles: list[Tile] = []
     areas: list[dict[str, Any]] = []
@@ -127,7 +89,7 @@ def build(role: str, tr: NullTranslations | None = None, *, raqm: bool | None = 
     definition: dict[str, Any] = {
         "size": {"width": size[0], "height": size[1]},
         "selected": True,
-        "chatBarText": line.shorten(tr.gettext(MENU_BUTTON.label), 14),
+        "chatBarText": line.shorten(tr.gettext(MENU.label), 14),
         "areas": areas,
     }
     fingerprint = hashlib.sha256(
@@ -142,22 +104,14 @@ def role_of(name: str) -> str | None:
     if not name.startswith(NAME_PREFIX):
         return None
     role, _, _ = name.removeprefix(NAME_PREFIX).rpartition("-")
-    return role if role in LAYOUTS else None
+    return role if role in ROLES else None
 
 
-def menu_link_messages(session: Session, role: str) -> list[dict[str, Any]] | None:
-    """The ``line-richmenu`` outbox messages that give a user ``role``'s menu; None before a sync.
-
-    Enqueue them when a role is granted:
-    ``outbox.enqueue(session, sealer, channel="line-richmenu", recipient=user_id, messages=...)``.
-    """
-    row = session.get(RichMenu, role)
-    return None if row is None else [{"richMenuId": row.line_rich_menu_id}]
-
-
-def menu_unlink_messages() -> list[dict[str, Any]]:
-    """The ``line-richmenu`` outbox messages that take a user back to the default (household) menu."""
-    return [{"richMenuId": None}]
+def link_messages(rich_menu_id: str | None) -> list[dict[str, Any]]:
+    """The ``line-richmenu`` outbox messages that give a user this rich menu, or (None) take
+    them back to the default (household) menu. Enqueue them when a role is granted:
+    ``outbox.enqueue(session, sealer, channel="line-richmenu", recipient=user_id, messages=...)``."""
+    return [{"richMenuId": rich_menu_id}]
 
 
 class RichMenuSync:
@@ -285,37 +239,3 @@ class RichMenuSync:
             self.api.delete_rich_menu(menu_id, _request_timeout=self.timeout)
         except (ApiException, HTTPError):
             pass
-
-
-@click.group("richmenu")
-def richmenu_group() -> None:
-    """LINE rich menus, one per role."""
-
-
-@richmenu_group.command("sync")
-def sync_command() -> None:
-    """Create or replace the rich menu of every role on LINE; unchanged menus are left alone."""
-    from linebot.v3.messaging.exceptions import ApiException
-    from urllib3.exceptions import HTTPError
-
-    from bot import logs
-    from bot.line import api as line_api
-    from bot.bootstrap import bootstrap
-    from bot.config import from_env
-
-    logs.configure()
-    settings = from_env()
-    services = bootstrap(settings, transports={})
-    sync = RichMenuSync(
-        services, line_api.messaging_api(settings), line_api.messaging_blob_api(settings), line_api.timeout(settings)
-    )
-    try:
-        results = sync.run()
-    except ApiException as error:
-        raise click.ClickException(f"LINE answered {error.status}: {error.body or error.reason}") from None
-    except HTTPError as error:
-        raise click.ClickException(f"LINE could not be reached: {type(error).__name__}") from None
-    finally:
-        services.engine.dispose()
-    for result in results:
-        click.echo(f"{result.role}: {result.status} ({result.rich_menu_id})")

@@ -1,13 +1,16 @@
 """Keeping every answer someone was shown, so it can be explained later by the rule it used."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from casework.crypto import Sealer
+from casework.entitlements import evaluate
 from casework.entitlements.evaluate import Answer, replay
+from casework.entitlements.facts import Columns
 from casework.entitlements.rules import Rules, version_from_spec
 from casework.models import Decision
 
@@ -35,6 +38,35 @@ def record(session: Session, sealer: Sealer, shown: list[tuple[Answer, Subject]]
     session.add_all(decisions)
     session.flush()
     return decisions
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An answer someone was shown, and the decision that keeps it."""
+
+    answer: Answer
+    decision_id: int
+
+
+def _nobody(answer: Answer) -> Subject:
+    return Subject()
+
+
+def _every(answer: Answer) -> bool:
+    return True
+
+
+def judge(session: Session, sealer: Sealer, rules: Rules, columns: Columns, *, on: date, channel: str,
+          shown_to: int | None, now: datetime, subject: Callable[[Answer], Subject] = _nobody,
+          shown: Callable[[Answer], bool] = _every) -> list[Shown]:
+    """Judge ``columns`` by the rules in force ``on`` and keep, as decisions, the answers
+    ``shown`` picks out, each about ``subject(answer)`` (nobody, unless told). Every answer
+    anyone sees, in chat or on the command line, is judged and kept here, so none is
+    shown that could not be explained later."""
+    picked = [answer for answer in evaluate.answers(rules, columns, on) if shown(answer)]
+    kept = record(session, sealer, [(answer, subject(answer)) for answer in picked], on=on, channel=channel,
+                  shown_to=shown_to, now=now)
+    return [Shown(answer, decision.id) for answer, decision in zip(picked, kept)]
 
 
 def explain_again(sealer: Sealer, decision: Decision, rules: Rules) -> Answer:

@@ -23,26 +23,32 @@ def test_housekeeping_forgets_only_old_handled_events(fake_services, clock):
 
 
 
+def keep(uow, chat_id: str, clock, *frames: tuple[str, dict]) -> None:
+    conversations.store(uow.session, uow.sealer, chat_id,
+                        conversations.Conversation([conversations.Frame(*frame) for frame in frames]), clock())
+
+
+def top(services, chat_id: str) -> conversations.Frame | None:
+    with services.uow() as uow:
+        return conversations.load(uow.session, uow.sealer, chat_id).top
+
+
 def test_half_answered_short_flows_are_let_go_after_a_day_and_what_they_interrupted_comes_back(fake_services, clock):
     paused, idle, busy = "U" + "b" * 32, "U" + "c" * 32, "U" + "d" * 32
     with fake_services.uow() as uow:
-        session, sealer = uow.session, uow.sealer
-        conversations.save(session, sealer, paused, "check", {"household": 7}, clock())
-        conversations.interrupt(session, sealer, paused, "rights", {"answers": {"age": 72}}, clock())
-        conversations.save(session, sealer, idle, "rights", {"answers": {"age": 40}}, clock())
+        keep(uow, paused, clock, ("assess", {"household": 7}), ("rights", {"answers": {"age": 72}}))
+        keep(uow, idle, clock, ("rights", {"answers": {"age": 40}}))
         uow.commit()
     clock.advance(hours=23)
     with fake_services.uow() as uow:
-        conversations.save(uow.session, uow.sealer, busy, "help", {"need": "health"}, clock())
+        keep(uow, busy, clock, ("help", {"need": "health"}))
         uow.commit()
     assert clock_process.let_go_of_idle_flows(fake_services) == 0
     clock.advance(hours=2)
     assert clock_process.let_go_of_idle_flows(fake_services) == 2
-    with fake_services.uow() as uow:
-        assert conversations.load(uow.session, uow.sealer, paused) == ("check", {"household": 7})
-        assert conversations.load(uow.session, uow.sealer, idle) is None
-        assert conversations.load(uow.session, uow.sealer, busy) == ("help", {"need": "health"})
+    assert top(fake_services, paused) == conversations.Frame("assess", {"household": 7})
+    assert top(fake_services, idle) is None
+    assert top(fake_services, busy) == conversations.Frame("help", {"need": "health"})
     clock.advance(days=30)
     assert clock_process.let_go_of_idle_flows(fake_services) == 1  # the leader's paused check stays
-    with fake_services.uow() as uow:
-        assert conversations.load(uow.session, uow.sealer, paused) == ("check", {"household": 7})
+    assert top(fake_services, paused) == conversations.Frame("assess", {"household": 7})

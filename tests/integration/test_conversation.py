@@ -21,8 +21,8 @@ def test_following_brings_a_thai_welcome_with_the_menu_and_the_privacy_notice(so
     assert somchai.follow().status_code == 200
     welcome, notice = somchai.received()
     assert welcome["text"].startswith("ยินดีต้อนรับสู่แก้จน")
-    assert quick_reply_labels(welcome) == ["สิทธิ์ของฉัน", "เกี่ยวกับแก้จน", "วิธีใช้งาน", "ภาษา",
-                                           "ลงทะเบียนครัวเรือน"]
+    assert quick_reply_labels(welcome) == ["สิทธิ์ของฉัน", "ลงทะเบียนครัวเรือน", "เกี่ยวกับแก้จน", "วิธีใช้งาน",
+                                           "ภาษา"]
     assert notice["type"] == "flex"
     buttons = notice["contents"]["footer"]["contents"]
     assert [b["action"]["data"] for b in buttons] == ["a=consent&v=yes", "a=consent&v=no"]
@@ -85,8 +85,8 @@ def test_switching_to_english_changes_later_answers(somchai):
     (done,) = somchai.received()
     assert done["text"] == "Done. I will write to you in this language."
     somchai.says("menu")
-    assert quick_reply_labels(somchai.received()[0]) == ["My rights", "About Kaejon", "How to use", "Language",
-                                                         "Register household"]
+    assert quick_reply_labels(somchai.received()[0]) == ["My rights", "Register household", "About Kaejon",
+                                                         "How to use", "Language"]
 
 
 def test_forged_or_stale_postbacks_get_the_menu_back(somchai):

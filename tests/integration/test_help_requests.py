@@ -487,9 +487,9 @@ def test_a_leaders_words_long_after_tapping_reply_are_not_relayed(somchai, kanya
     kanya.taps(data_of(notice, "ตอบกลับ"))
     kanya.received()
     with services.uow() as uow:  # an hour passes before she types
-        flow, state = conversations.load(uow.session, uow.sealer, kanya.user_id)
-        state["at"] = (services.clock() - timedelta(hours=1)).isoformat()
-        conversations.save(uow.session, uow.sealer, kanya.user_id, flow, state, services.clock())
+        conversation = conversations.load(uow.session, uow.sealer, kanya.user_id)
+        conversation.top.state["at"] = (services.clock() - timedelta(hours=1)).isoformat()
+        conversations.store(uow.session, uow.sealer, kanya.user_id, conversation, services.clock())
         uow.commit()
     kanya.says("ไปกินข้าวกันไหม")
     (answer,) = kanya.received()

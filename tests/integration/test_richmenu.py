@@ -18,7 +18,7 @@ from bot.commands import cli
 from bot.line.richmenu_images import MAX_BYTES, contrast_ratio, render
 from casework import outbox
 from casework.models import OutboxMessage, RichMenu
-from messages import postback
+from messages import menu, postback
 from messages.i18n import translator
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, drain
 
@@ -53,8 +53,9 @@ def stored(services) -> dict[str, str]:
 
 
 def link_messages(services, role: str) -> list[dict[str, Any]] | None:
-    with services.uow() as uow:
-        return rm.menu_link_messages(uow.session, role)
+    """What gives a user ``role``'s menu; None before a sync has stored one."""
+    menu_id = stored(services).get(role)
+    return rm.link_messages(menu_id) if menu_id else None
 
 
 def enqueue_menu(services, recipient: str, messages: list[dict[str, Any]]) -> int:
@@ -95,8 +96,8 @@ def test_a_changed_menu_replaces_the_old_one_and_moves_its_users(services, stand
     old = stored(services)
     enqueue_menu(services, NOK, link_messages(services, "leader"))
     drain(services)
-    leader = rm.LAYOUTS["leader"]
-    monkeypatch.setitem(rm.LAYOUTS, "leader", [leader[1], leader[0], leader[2]])
+    leader = menu.ROLE_MENUS["leader"]
+    monkeypatch.setitem(menu.ROLE_MENUS, "leader", (leader[1], leader[0], *leader[2:]))
 
     results = {r.role: r.status for r in sync(services)}
 
@@ -176,7 +177,7 @@ def test_each_area_is_a_thai_button_for_its_action(role):
     built = rm.build(role)
     thai = translator("th")
 
-    buttons = [button for row in rm.LAYOUTS[role] for button in row]
+    buttons = [button for row in menu.rich_menu_rows(role) for button in row]
     actions = [area["action"] for area in built.definition["areas"]]
     assert [postback.decode(action["data"]) for action in actions] == [(b.action, {}) for b in buttons]
     assert [action["displayText"] for action in actions] == [thai.gettext(b.label) for b in buttons]
@@ -197,13 +198,14 @@ def test_the_areas_tile_the_whole_picture(role):
 
 
 def test_every_button_colour_is_high_contrast_behind_white_text():
-    colours = {button.colour for layout in rm.LAYOUTS.values() for row in layout for button in row}
+    colours = {entry.colour for entries in (*menu.ROLE_MENUS.values(), menu.EVERYONE, (menu.MENU,))
+               for entry in entries}
 
     assert min(contrast_ratio("#FFFFFF", colour) for colour in colours) >= 7
 
 
 def test_household_actions_are_the_ones_other_features_route():
-    actions = [button.action for row in rm.LAYOUTS["household"] for button in row]
+    actions = [button.action for row in menu.rich_menu_rows("household") for button in row]
 
     assert actions == ["rights", "help_request", "my_requests", "my_data", "menu"]
 
@@ -243,7 +245,7 @@ def test_the_transport_links_and_unlinks_a_user(services, standin):
     drain(services)
     assert menus_on_line(standin)["links"] == {SOMCHAI: leader}
 
-    unlinked = enqueue_menu(services, SOMCHAI, rm.menu_unlink_messages())
+    unlinked = enqueue_menu(services, SOMCHAI, rm.link_messages(None))
     drain(services)
     assert menus_on_line(standin)["links"] == {}
     with services.uow() as uow:

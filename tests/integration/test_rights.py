@@ -422,6 +422,16 @@ def test_a_stored_decision_is_explained_by_its_own_rule_after_the_rules_change(d
     assert missing.exit_code == 1 and "no decision 999999" in missing.output
 
 
+def test_rights_check_can_judge_by_another_rules_directory(database_url, monkeypatch, tmp_path):
+    shipped = (rules.DEFAULT_DIR / "old_age.yaml").read_text(encoding="utf-8")
+    (tmp_path / "old_age.yaml").write_text(shipped.replace("{from: 70, to: 79, baht: 700}",
+                                                           "{from: 70, to: 79, baht: 750}"), encoding="utf-8")
+    result = run_check(database_url, monkeypatch, "--age", "72", "--on", "2026-11-25", "--rules", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    (old_age,) = json.loads(result.output)["answers"]
+    assert (old_age["programme"], old_age["amount"]) == ("old_age", 750)
+
+
 @pytest.mark.backends("sqlite")
 def test_commands_on_a_database_not_yet_migrated_say_so_in_one_line(tmp_path, monkeypatch):
     from bot.commands import cli

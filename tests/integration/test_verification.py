@@ -76,7 +76,7 @@ def test_a_leader_verifies_and_another_confirms(kanya, lek, services):
         assert assessment.status == "confirmed"
         steps = [c.action for c in audit.history(uow.session, uow.sealer, entity="household",
                                                    entity_id=household_id)]
-    assert steps == ["household.confirm", "household.submit", "household.created"]
+    assert steps == ["household.confirm", "household.submit", "consent.sensitive", "household.created"]
 
 
 def test_a_reviewer_can_return_with_a_note_and_the_assessor_hears_it(kanya, lek, services):
@@ -210,7 +210,8 @@ def test_an_invite_gives_the_role_its_rich_menu(client, services, standin):
     user.received()
     menus = requests.get(f"{standin.url}/_standin/richmenus", timeout=5).json()
     with services.uow() as uow:
-        leader_menu = rm.menu_link_messages(uow.session, "leader")[0]["richMenuId"]
+        from casework.models import RichMenu
+        leader_menu = uow.session.get(RichMenu, "leader").line_rich_menu_id
     assert menus["links"][user.user_id] == leader_menu
 
 

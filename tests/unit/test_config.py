@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from bot.config import ConfigError, from_env
+from bot.config import ConfigError, for_admin, from_env
 from casework.db import normalize_url
 
 SECRETS = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "KAEJON_SECRET_KEY": "k"}
@@ -25,6 +25,14 @@ def test_demo_mode_runs_without_secrets():
 
 def test_outside_demo_there_is_no_simulator():
     assert not from_env({**SECRETS, "KAEJON_STANDIN_URL": "http://x"}).simulator_enabled
+
+
+def test_every_process_and_the_command_line_read_kaejon_rules_at_start(tmp_path):
+    assert from_env({**SECRETS, "KAEJON_RULES": str(tmp_path)}).rules_dir == str(tmp_path)
+    assert for_admin({"KAEJON_SECRET_KEY": "k", "KAEJON_RULES": str(tmp_path)}).rules_dir == str(tmp_path)
+    assert for_admin({"KAEJON_SECRET_KEY": "k"}).rules_dir is None  # the shipped rules
+    with pytest.raises(ConfigError, match="KAEJON_RULES is not a directory"):
+        for_admin({"KAEJON_SECRET_KEY": "k", "KAEJON_RULES": str(tmp_path / "missing")})
 
 
 def test_the_default_database_is_a_sqlite_file():

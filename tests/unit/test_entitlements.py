@@ -20,6 +20,7 @@ from casework.entitlements.evaluate import Check
 from casework.entitlements.facts import HouseholdRecord, PersonRecord, columns_from
 from messages import line
 from messages import rights as views
+from messages import rights_questions as questions_views
 from messages.i18n import translator
 from tests.rules_data import OLD_AGE_RAISED
 
@@ -180,6 +181,30 @@ def test_a_raised_amount_applies_from_its_date_and_earlier_decisions_keep_their_
     assert views.held(EN, again) == ["Age 72: 60 or over ✓"]
 
 
+def test_what_is_shown_is_judged_and_kept_in_one_place_about_whom_it_is():
+    sealer = Sealer("test-secret-key")
+    facts = rights_questions.records({"age": 40, "disability_card": False, "children": 2, "household_size": 4,
+                                      "household_income": 20_000, "receives": []})
+    columns = columns_from(facts.persons, [facts.household])
+
+    anonymous = FakeSession()
+    shown = decisions.judge(anonymous, sealer, SHIPPED, columns, on=ON, channel="anonymous", shown_to=7,
+                            now=None, shown=rights_questions.worth_showing)  # type: ignore[arg-type]
+    assert [(d.programme, d.status) for d in anonymous.added] == [(s.answer.programme.id, s.answer.status)
+                                                                  for s in shown]
+    assert {(d.household_id, d.person_id, d.shown_to) for d in anonymous.added} == {(None, None, None)}
+    children = [s.answer for s in shown if s.answer.programme.entity == "person" and s.answer.row > 0]
+    assert children and all(a.status == "eligible" or a.receiving for a in children)  # no "can't tell" noise
+    assert len(shown) < len(evaluate.answers(SHIPPED, columns, ON))
+
+    chat = FakeSession()
+    decisions.judge(chat, sealer, SHIPPED, columns, on=ON, channel="chat", shown_to=7, now=None,  # type: ignore
+                    subject=lambda answer: Subject(5, 100 + answer.row))
+    assert len(chat.added) == len(evaluate.answers(SHIPPED, columns, ON))  # everything, unless told
+    assert {(d.household_id, d.shown_to) for d in chat.added} == {(5, 7)}
+    assert {d.person_id for d in chat.added} == {100, 101, 102}
+
+
 @pytest.mark.parametrize("text, line_no, message", [
     (RAISED.replace("{fact: age, at_least: 60}\n    benefit:\n      per: month\n      by: age\n      bands:\n"
                     "        - {from: 60, to: 69, baht: 800}",
@@ -258,6 +283,19 @@ def test_answers_become_facts_with_one_row_per_child():
     assert alone.persons[0].own_income_year == 108_000 and alone.persons[0].welfare is None
 
 
+def test_a_step_offers_this_person_only_what_makes_sense():
+    questions = rights_questions.default()
+    size, income = questions.step("household_size"), questions.step("household_income")
+    answers = {"children": 2, "household_size": 4}
+    assert rights_questions.smallest(size, answers) == 3  # you and the two children
+    offered = [label for label, value in rights_questions.choices(size, answers, SHIPPED, ON, "en")
+               if rights_questions.sensible(size, answers, value)]
+    assert offered == ["3", "4", "5", "6", "7", "8 or more"]
+    bands = rights_questions.choices(income, answers, SHIPPED, ON, "en")
+    assert [label for label, _ in bands][:3] == ["Up to 12,000", "12,001-33,333", "Over 33,333"]  # four people
+    assert all(rights_questions.sensible(income, answers, value) for _, value in bands)
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda d: d["steps"][0]["choices"][0]["label"].update(en="A label far too long for LINE"), "over 18"),
     (lambda d: d["steps"].pop(), "the steps must be exactly"),
@@ -291,7 +329,7 @@ def test_every_questionnaire_button_fits_a_quick_reply(language):
             labels = ["\u2713 " + label for label in labels]
             labels += [rights_questions.text_in(step.none or {}, language),
                        rights_questions.text_in(step.done or {}, language)]
-        message = views.ask(tr, language, step, 1, len(questions.steps),
+        message = questions_views.ask(tr, language, step, 1, len(questions.steps),
                             [(label, str(i)) for i, label in enumerate(labels[:12])])
         assert all(item["action"]["label"] == labels[i] for i, item in
                    enumerate(message[0]["quickReply"]["items"][:-1]))

@@ -1,0 +1,66 @@
+"""A household's record as leaders and coordinators meet it: the list to check, the
+card with what this person may do to it, and ending it (moved away, no longer there)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casework import authorization, registry
+from casework.authorization import Actor
+from casework.models import Household
+from casework.registry import HouseholdView
+from casework.usecases.base import Env, allow, get, use_case
+
+PAGE_SIZE = 10
+CHECKABLE = ("listed", "pending_check", "returned", "verified")
+
+
+@dataclass(frozen=True)
+class Page:
+    total: int
+    households: list[HouseholdView]
+    page: int
+
+
+@dataclass(frozen=True)
+class Card:
+    """A household as the card shows it, with what this person may do to it now."""
+
+    view: HouseholdView
+    can_check: bool
+    can_link: bool
+    can_end: bool
+    link_requests: list[int]
+
+
+@use_case
+def to_check(env: Env, actor: Actor, page: int = 0) -> Page:
+    """Households waiting for an on-site check in the leader's or coordinator's areas."""
+    scopes = actor.areas("leader", "coordinator")
+    allow(bool(scopes), "no_role")
+    total, households = registry.to_check(env.session, scopes, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    return Page(total, [registry.view(env.session, env.sealer, household, env.today) for household in households],
+                page)
+
+
+@use_case
+def open_card(env: Env, actor: Actor, household_id: int | None) -> Card:
+    household = get(env, Household, household_id)
+    allow(authorization.can_check(actor, household.village_code))
+    can_link = authorization.can_link(actor, household.village_code)
+    return Card(view=registry.view(env.session, env.sealer, household, env.today),
+                can_check=household.status in CHECKABLE, can_link=can_link,
+                can_end=authorization.can_handle_tasks(actor, household.village_code),
+                link_requests=[link.id for link in registry.link_requests(env.session, household.id)]
+                if can_link else [])
+
+
+@use_case
+def end(env: Env, actor: Actor, household_id: int | None, kind: str, *, confirmed: bool) -> bool:
+    """Mark a household moved away (``kind`` move) or gone (close); asked once first:
+    True when done, False when only asked."""
+    household = get(env, Household, household_id)
+    allow(kind in ("move", "close") and authorization.can_handle_tasks(actor, household.village_code))
+    if not confirmed:
+        return False
+    registry.end(env.session, env.sealer, household=household, action=kind, actor=actor.label, now=env.now)
+    return True

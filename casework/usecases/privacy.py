@@ -1,0 +1,69 @@
+"""What a person decides about their data and sees of it: the privacy notice answered in
+chat, their household's record as Kaejon keeps it, and a request to correct or erase it
+(a task for the area's coordinator, answered within 30 days)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from casework import accounts, audit, consent, registry
+from casework.authorization import Actor
+from casework.models import Household
+from casework.registry import HouseholdView
+from casework.usecases.base import Env, allow, get, use_case
+
+
+@dataclass(frozen=True)
+class MyData:
+    """The household as its own LINE sees it, and the consent decisions on record."""
+
+    view: HouseholdView
+    consents: list[tuple[str, str]]
+
+
+@use_case
+def notice_due(env: Env, actor: Actor) -> bool:
+    """True while this person has not answered the current privacy notice (declining is an answer)."""
+    return actor.account_id is None or consent.latest(env.session, scope="personal",
+                                                      account_id=actor.account_id) is None
+
+
+@use_case
+def decide(env: Env, actor: Actor, accepted: bool) -> bool:
+    """Accept or decline the privacy notice from one's own LINE; deciding makes the account
+    the decision is kept against. Returns ``accepted``."""
+    allow(actor.line_user_id is not None)
+    account = accounts.get_or_create(env.session, actor.line_user_id, env.now)
+    decision = consent.ACCEPTED if accepted else consent.DECLINED
+    consent.record(env.session, scope="personal", decision=decision, channel="chat", now=env.now,
+                   account_id=account.id)
+    audit.record(env.session, env.sealer, actor=f"account:{account.id}", action="consent.personal",
+                 entity="account", entity_id=account.id, area_code=None, now=env.now,
+                 changes={"decision": [None, decision]})
+    return accepted
+
+
+def _own_household(env: Env, actor: Actor) -> Household:
+    """The household this LINE is linked to (the first, if linked to more);
+    ``Refused("not_linked")`` until a leader has linked it."""
+    allow(actor.account_id is not None and bool(actor.households), "not_linked")
+    return get(env, Household, actor.households[0])
+
+
+@use_case
+def my_data(env: Env, actor: Actor) -> MyData:
+    household = _own_household(env, actor)
+    decisions = [("personal", consent.latest(env.session, scope="personal", account_id=actor.account_id)),
+                 ("sensitive", consent.latest(env.session, scope="sensitive", household_id=household.id))]
+    return MyData(view=registry.view(env.session, env.sealer, household, env.today),
+                  consents=[(scope, decision) for scope, decision in decisions if decision])
+
+
+@use_case
+def request_change(env: Env, actor: Actor, kind: str) -> datetime:
+    """Ask the coordinator to correct or erase (``kind``) the household's data; the date
+    the answer is due. ``Refused("bad_request")`` for any other kind."""
+    household = _own_household(env, actor)
+    task = registry.request_change(env.session, env.sealer, household=household, account_id=actor.account_id,
+                                   kind=kind, now=env.now)
+    return task.due_at

@@ -1,0 +1,117 @@
+"""Registering a household in chat: by the household itself, from its own LINE, having
+accepted the privacy notice (the record starts "pending on-site check" and asks for the
+LINE to be linked), or by a leader who found it in their area.
+
+The answers wait in the chat's conversation; every step asks again whether this person
+may register (``by_leader`` says which way they began).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from casework import accounts, areas, authorization, consent, registry
+from casework.authorization import Actor
+from casework.errors import Refused
+from casework.models import Village
+from casework.usecases.base import Env, allow, use_case
+
+MAX_HOUSE_NO = 20
+MAX_HEAD = 80
+
+
+@dataclass(frozen=True)
+class Registered:
+    """The household registered (or found at that address), and the LINE of each leader of
+    its area to tell that a household registered itself (none when a leader registered it)."""
+
+    household_id: int
+    village_code: str
+    leaders: tuple[str, ...] = ()
+
+
+def house_number(text: str) -> str | None:
+    """A house number as people write it (``99/1``): short, with a digit in it."""
+    text = " ".join(text.split())
+    return text if 0 < len(text) <= MAX_HOUSE_NO and any(ch.isdigit() for ch in text) else None
+
+
+def head_name(text: str) -> str | None:
+    """The head of the household's first name and surname (two to six words)."""
+    text = " ".join(text.split())
+    return text if 2 <= len(text.split()) <= 6 and len(text) <= MAX_HEAD else None
+
+
+def _may_register(env: Env, actor: Actor, by_leader: bool) -> None:
+    if by_leader:
+        allow(bool(actor.areas("leader")), "no_role")
+    else:
+        allow(actor.account_id is not None
+              and consent.given(env.session, scope="personal", account_id=actor.account_id), "needs_consent")
+
+
+@use_case
+def start_self(env: Env, actor: Actor) -> None:
+    """A household begins registering itself: ``Refused("needs_consent")`` before the privacy
+    notice is accepted, ``Refused("already_linked")`` if its LINE already has a household."""
+    _may_register(env, actor, by_leader=False)
+    if actor.households:
+        raise Refused("already_linked")
+
+
+@use_case
+def start_by_leader(env: Env, actor: Actor) -> None:
+    _may_register(env, actor, by_leader=True)
+
+
+@use_case
+def choose_subdistrict(env: Env, actor: Actor, subdistrict_code: str, by_leader: bool) -> list[tuple[str, str]]:
+    """The villages Kaejon knows in a sub-district (code, name), to choose from;
+    ``Refused("bad_area")`` for a code that is not a sub-district."""
+    _may_register(env, actor, by_leader)
+    area = areas.official(subdistrict_code)
+    if area is None or area.level != "subdistrict":
+        raise Refused("bad_area")
+    rows = env.session.execute(select(Village.code, Village.name).where(
+        Village.subdistrict_code == area.code).order_by(Village.code)).all()
+    return [(code, name) for code, name in rows]
+
+
+def _village(env: Env, actor: Actor, village_code: str, by_leader: bool) -> None:
+    _may_register(env, actor, by_leader)
+    if areas.village_parent(village_code) is None:
+        raise Refused("bad_area")
+    if by_leader:
+        allow(authorization.can_check(actor, village_code))
+
+
+@use_case
+def choose_village(env: Env, actor: Actor, village_code: str, by_leader: bool) -> str:
+    """The village the household is in: a leader registers only in their own area."""
+    _village(env, actor, village_code, by_leader)
+    return village_code
+
+
+@use_case
+def submit(env: Env, actor: Actor, by_leader: bool, village_code: str, house_no: str, head: str) -> Registered:
+    """Register the household (or find the one already at that address). A household that
+    registered itself asks for its LINE to be linked, and the area's leaders are told."""
+    _village(env, actor, village_code, by_leader)
+    number, name = house_number(house_no), head_name(head)
+    if number is None or name is None:
+        raise Refused("incomplete")
+    household = registry.find_by_address(env.session, env.sealer, village_code, number)
+    if household is None:
+        first, last = name.split(" ", 1)
+        household = registry.add_household(
+            env.session, env.sealer, village_code=village_code, house_no=number, address="",
+            people=[registry.NewPerson(first_name=first, last_name=last, relation="head")],
+            source="found_by_leader" if by_leader else "self_registered", status="pending_check",
+            actor=actor.label, now=env.now)
+    if by_leader:
+        return Registered(household.id, household.village_code)
+    assert actor.account_id is not None  # _may_register: a household that registers itself has consented
+    registry.request_link(env.session, env.sealer, household, actor.account_id, env.now)
+    leaders = accounts.staff_covering(env.session, household.village_code, "leader")
+    return Registered(household.id, household.village_code, tuple(leader.line_user_id for leader in leaders))

@@ -1,0 +1,147 @@
+"""A household asks for help and follows its requests.
+
+Only a LINE account linked to the household asks for it or sees its requests. A request
+is written in one go when the household sends it; until then it is a ``Draft`` that
+waits in the chat's (sealed) conversation, each step checked here, and each step asking
+again whether this person may still ask for this household.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from casework import authorization, cases
+from casework.authorization import Actor
+from casework.cases import CaseView
+from casework.errors import Refused
+from casework.locations import Point, point
+from casework.models import Household
+from casework.usecases.base import Env, allow, get, use_case
+
+MAX_SHOWN = 10  # requests in "My requests", most recently updated first (a carousel takes 12)
+MAX_LINE_MESSAGE_ID = 32
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A request being written: the need chosen (None until then), the household's words,
+    the LINE ids of its photos (the worker fetches them once it is sent), and where it is."""
+
+    need: str | None = None
+    text: str = ""
+    photos: tuple[str, ...] = ()
+    location: Point | None = None
+
+    def chosen(self, need: str) -> Draft:
+        if need not in cases.NEEDS:
+            raise Refused("choose_need")
+        return replace(self, need=need)
+
+    def with_text(self, words: str) -> Draft:
+        return replace(self, text=cases.joined(self.text, words))
+
+    def with_photo(self, line_message_id: str) -> Draft:
+        """The same photo twice is one photo; ``Refused("too_many_photos")`` past ``MAX_PHOTOS``."""
+        if len(line_message_id) > MAX_LINE_MESSAGE_ID:
+            raise Refused("not_kept")
+        if line_message_id in self.photos:
+            return self
+        if len(self.photos) >= cases.MAX_PHOTOS:
+            raise Refused("too_many_photos")
+        return replace(self, photos=(*self.photos, line_message_id))
+
+    def located(self, latitude: Any, longitude: Any) -> Draft:
+        return replace(self, location=point(latitude, longitude))
+
+    def to_state(self) -> dict[str, Any]:
+        return {"need": self.need, "text": self.text, "photos": list(self.photos),
+                "location": list(self.location) if self.location else None}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Draft:
+        location = state.get("location")
+        return cls(need=state.get("need"), text=state.get("text") or "", photos=tuple(state.get("photos") or ()),
+                   location=(location[0], location[1]) if location else None)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The request as opened, and the LINE of the staff to tell."""
+
+    case: CaseView
+    notify: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mine:
+    total: int
+    requests: list[CaseView]
+
+
+def household_asking(env: Env, actor: Actor, household_id: int | None) -> Household:
+    """The household a request is for, if this person's LINE is linked to it."""
+    household = get(env, Household, household_id)
+    allow(authorization.can_ask_for_help(actor, household.id), "not_linked")
+    return household
+
+
+def own_household(env: Env, actor: Actor) -> Household:
+    """The household this person's LINE is linked to; ``Refused("not_linked")`` if none."""
+    allow(bool(actor.households), "not_linked")
+    return household_asking(env, actor, actor.households[0])
+
+
+@use_case
+def begin(env: Env, actor: Actor) -> int:
+    """Start asking for help: the id of the household asking."""
+    return own_household(env, actor).id
+
+
+@use_case
+def choose_need(env: Env, actor: Actor, household_id: int | None, draft: Draft, need: str) -> Draft:
+    """``Refused("choose_need")`` for anything but one of ``cases.NEEDS``."""
+    household_asking(env, actor, household_id)
+    return draft.chosen(need)
+
+
+@use_case
+def add_text(env: Env, actor: Actor, household_id: int | None, draft: Draft, text: str) -> Draft:
+    """The household's words, joined to what it wrote before; ``Refused("too_long")`` past ``MAX_DETAILS``."""
+    household_asking(env, actor, household_id)
+    return draft.with_text(text)
+
+
+@use_case
+def add_photo(env: Env, actor: Actor, household_id: int | None, draft: Draft, line_message_id: str) -> Draft:
+    household_asking(env, actor, household_id)
+    return draft.with_photo(line_message_id)
+
+
+@use_case
+def set_location(env: Env, actor: Actor, household_id: int | None, draft: Draft, latitude: Any,
+                 longitude: Any) -> Draft:
+    """``Refused("bad_location")`` for anything that is not a place on Earth."""
+    household_asking(env, actor, household_id)
+    return draft.located(latitude, longitude)
+
+
+@use_case
+def send(env: Env, actor: Actor, household_id: int | None, draft: Draft) -> Sent:
+    """Open the request under its reference number; ``Refused("incomplete")`` before a need is chosen."""
+    household = household_asking(env, actor, household_id)
+    allow(actor.account_id is not None, "not_linked")
+    if draft.need is None:
+        raise Refused("incomplete")
+    case = cases.open_case(env.session, env.sealer, household=household, need=draft.need,
+                           account_id=actor.account_id, now=env.now, details=draft.text, location=draft.location,
+                           photos=draft.photos)
+    return Sent(cases.view(env.session, env.sealer, case),
+                cases.staff_to_tell(env.session, household, besides=actor.account_id))
+
+
+@use_case
+def mine(env: Env, actor: Actor) -> Mine:
+    """The household's requests, most recently updated first, each with its latest update."""
+    household = own_household(env, actor)
+    total, rows = cases.cases_of(env.session, household.id, limit=MAX_SHOWN)
+    return Mine(total, [cases.view(env.session, env.sealer, case, updates=1) for case in rows])
