@@ -79,8 +79,9 @@ def can_handle_tasks(actor: Actor, area_code: str) -> bool:
     return actor.covers(area_code, "coordinator")
 
 
-def can_ask_for_help(actor: Actor, household_id: int) -> bool:
-    """Open and follow a household's requests: only a LINE account linked to that household."""
+def is_linked_to(actor: Actor, household_id: int) -> bool:
+    """A household's own business (asking for help and following its requests, its rights
+    from its record, its data): only a LINE account linked to that household."""
     return actor.account_id is not None and household_id in actor.households
 
 
@@ -98,9 +99,3 @@ def can_administer(actor: Actor) -> bool:
 def can_add_village(actor: Actor, village_code: str) -> bool:
     """Add a village: coordinators of the area it is in, and operators at the command line."""
     return actor.covers(village_code, "coordinator", OPERATOR)
-
-
-def can_see_rights(actor: Actor, household_id: int) -> bool:
-    """A household's welfare rights from its record: only a LINE account linked to it
-    (anyone may answer the short questions instead, which keep nothing personal)."""
-    return actor.account_id is not None and household_id in actor.households

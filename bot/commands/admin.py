@@ -3,44 +3,12 @@ villages and agencies, through the same use cases as the chat, with the operator
 the actor (and in the audit log)."""
 from __future__ import annotations
 
-import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
 
-from bot.bootstrap import Services, bootstrap
-from bot.config import ConfigError, for_admin
-from casework import accounts, authorization, migrate
-from casework.authorization import Actor
+from bot.commands.operator import as_operator
+from casework import accounts
 from casework.errors import Refused
-from casework.unit_of_work import UnitOfWork
 from casework.usecases import agencies, invites, villages
-from casework.usecases.base import Env
-
-
-def admin_services() -> Services:
-    services = bootstrap(for_admin(), transports={})
-    if not migrate.is_current(services.engine):
-        services.engine.dispose()
-        raise ConfigError("the database is not at this version's schema: run `kaejon db upgrade` first")
-    return services
-
-
-def operator() -> str:
-    return f"cli:{getpass.getuser()}"[:64]
-
-
-@contextmanager
-def as_operator() -> Iterator[tuple[UnitOfWork, Env, Actor]]:
-    """A unit of work for one command, the Env its use case runs in, and the operator as
-    the actor; the database connections are let go afterwards."""
-    services = admin_services()
-    try:
-        with services.uow() as uow:
-            yield uow, services.env(uow), authorization.operator(operator())
-    finally:
-        services.engine.dispose()
 
 
 @click.command("invite")

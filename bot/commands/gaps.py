@@ -14,7 +14,7 @@ from typing import IO
 
 import click
 
-from bot.commands.rights import operator, started
+from bot.commands.operator import as_operator
 from casework.entitlements.screening import ScreeningResult, UnknownArea, UnknownProgramme
 from casework.usecases import screening
 
@@ -75,21 +75,16 @@ def describe(result: ScreeningResult, area: str) -> str:
               help="Keep the run and its gaps in the database (screening_runs, screening_gaps).")
 def gaps(area_code: str, day: object, programme_id: str | None, output: Path | None, store: bool) -> None:
     """List every "eligible but not receiving" gap in an area as CSV, one row per gap."""
-    services = started()
-    try:
-        with services.uow() as uow:
-            try:
-                found = screening.gaps(services.env(uow), operator(), area_code,
-                                       day.date() if day is not None else None,  # type: ignore[attr-defined]
-                                       store=store, programme=programme_id)
-            except UnknownArea as error:
-                raise click.BadParameter(str(error), param_hint="'--area'") from None
-            except UnknownProgramme as error:
-                raise click.BadParameter(str(error), param_hint="'--programme'") from None
-            if store:
-                uow.commit()
-    finally:
-        services.engine.dispose()
+    on = day.date() if day is not None else None  # type: ignore[attr-defined]
+    with as_operator() as (uow, env, actor):
+        try:
+            found = screening.gaps(env, actor, area_code, on, store=store, programme=programme_id)
+        except UnknownArea as error:
+            raise click.BadParameter(str(error), param_hint="'--area'") from None
+        except UnknownProgramme as error:
+            raise click.BadParameter(str(error), param_hint="'--programme'") from None
+        if store:
+            uow.commit()
     result = found.result
     if output is not None:
         with output.open("w", encoding="utf-8", newline="") as handle:

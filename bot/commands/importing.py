@@ -1,7 +1,7 @@
 """``kaejon import households FILE``: survey lists into the household registry.
 
 Importing needs only the database and the sealing key, not the LINE channel
-(``bot.admin.admin_services``).
+(``bot.commands.operator.admin_services``).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.commands.admin import admin_services
+from bot.commands.operator import admin_services
 
 
 if TYPE_CHECKING:

@@ -17,11 +17,8 @@ from typing import Any
 
 import click
 
-from bot.bootstrap import Services
-from bot.commands import admin
-from bot.config import ConfigError, rules_directory
-from casework import authorization
-from casework.authorization import Actor
+from bot.commands.operator import as_operator
+from bot.config import rules_directory
 from casework.conditions import CHOICES
 from casework.entitlements import rules as rules_files
 from casework.entitlements.facts import RECEIVED, HouseholdRecord, PersonRecord
@@ -65,19 +62,6 @@ def rules_check(directory: Path | None, day: object) -> None:
 @click.group("rights")
 def rights_group() -> None:
     """Welfare entitlements: one person's or household's answer, or an area's gaps."""
-
-
-def started() -> Services:
-    """The services built at start for the command line (database, sealing key, the
-    deployment's rules); a setting that is wrong, or a database not migrated, in one line."""
-    try:
-        return admin.admin_services()
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def operator() -> Actor:
-    return authorization.operator(admin.operator())
 
 
 # Facts given on the command line ---------------------------------------------------------
@@ -238,15 +222,10 @@ def check(age: float | None, disability_card: bool | None, thai: bool | None, in
         other_rules = rules_files.default(rules_dir) if rules_dir else None
     except rules_files.RulesError as error:
         raise click.ClickException(str(error)) from None
-    services = started()
-    try:
-        with services.uow() as uow:
-            env = services.env(uow)
-            found = rights.check(env if other_rules is None else replace(env, rules=other_rules), operator(),
-                                 persons, household, day.date() if day is not None else None)
-            uow.commit()
-    finally:
-        services.engine.dispose()
+    with as_operator() as (uow, env, actor):
+        found = rights.check(env if other_rules is None else replace(env, rules=other_rules), actor, persons,
+                             household, day.date() if day is not None else None)
+        uow.commit()
     tr = translator(language)
     output = []
     for shown in found.shown:
@@ -264,14 +243,11 @@ def check(age: float | None, disability_card: bool | None, thai: bool | None, in
 def explain(decision_id: int, language: str) -> None:
     """Explain a stored decision again, by the rule version and inputs kept with it, even
     when the rules in force have changed since; printed as JSON like ``rights check``."""
-    services = started()
-    try:
-        with services.uow() as uow:
-            explained = rights.explain(services.env(uow), operator(), decision_id)
-    except Refused:
-        raise click.ClickException(f"no decision {decision_id}") from None
-    finally:
-        services.engine.dispose()
+    with as_operator() as (_uow, env, actor):
+        try:
+            explained = rights.explain(env, actor, decision_id)
+        except Refused:
+            raise click.ClickException(f"no decision {decision_id}") from None
     if explained.answer is None:
         raise click.ClickException(f"programme {explained.programme} is no longer in the rules")
     entry = views.explained(translator(language), language, explained.answer)

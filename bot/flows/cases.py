@@ -24,7 +24,7 @@ def _id(params: dict[str, str]) -> int | None:
 def show_open(ctx: EventContext, params: dict[str, str]) -> str:
     """Leaders' and coordinators' open requests in their areas, a page at a time."""
     page = handling.open_list(ctx.env, ctx.actor, postback.whole_number(params.get("p"), digits=4) or 0)
-    ctx.answer(views.open_requests(ctx.tr, ctx.language, page.total, page.cases, page.page, ctx.quick()))
+    ctx.answer(views.open_requests(ctx.tr, ctx.language, page.total, page.items, page.page, ctx.quick()))
     return "open_cases"
 
 

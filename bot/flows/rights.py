@@ -15,6 +15,7 @@ from bot.flows.base import Flow, State
 from bot.flows.context import EventContext
 from casework import rights_questions
 from casework.entitlements.evaluate import Answer
+from casework.errors import Refused
 from casework.rights_questions import Step, text_in
 from casework.thai_input import InputError, parse_amount
 from casework.usecases import rights
@@ -28,8 +29,11 @@ def show(ctx: EventContext, params: dict[str, str]) -> str:
     """The "My rights" button: a linked household's record, else the first question."""
     if ctx.chat is None:
         return "no_chat"
-    if ctx.actor.households:
+    try:
         return _household(ctx)
+    except Refused as refusal:
+        if refusal.reason != "not_linked":
+            raise
     state = {"step": rights_questions.default().steps[0].key, "answers": {}}
     ctx.conversation.interrupt(FLOW, state)
     return _ask(ctx, state, "rights_started")

@@ -45,7 +45,7 @@ def _keep(ctx: EventContext, state: State, household_id: int, draft: Draft) -> N
 
 def show_pending(ctx: EventContext, params: dict[str, str]) -> str:
     page = households.to_check(ctx.env, ctx.actor, postback.whole_number(params.get("p"), digits=4) or 0)
-    ctx.answer(views.household_list(ctx.tr, ctx.language, page.total, page.households, page.page, quick=ctx.quick()))
+    ctx.answer(views.household_list(ctx.tr, ctx.language, page.total, page.items, page.page, quick=ctx.quick()))
     return "pending_list"
 
 

@@ -17,13 +17,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NoReturn, TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from casework import authorization
+from casework.authorization import Actor
 from casework.crypto import Sealer
 from casework.entitlements.rules import Rules
 from casework.errors import Refused
+from casework.models import Household
 from casework.thai_time import thai_today
 
 # Reasons that say "not for you": the record is outside the actor's areas, the actor
@@ -31,6 +34,10 @@ from casework.thai_time import thai_today
 # or the id names nothing (which must look the same, so that ids cannot be probed).
 # Any other reason is about the request itself (a wrong answer, a step already done).
 FORBIDDEN = frozenset({"forbidden", "no_role", "not_linked", "needs_consent"})
+
+T = TypeVar("T")
+M = TypeVar("M")
+F = TypeVar("F", bound=Callable[..., object])
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,15 @@ class Env:
         return thai_today(self.now)
 
 
-F = TypeVar("F", bound=Callable[..., object])
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list (``page`` counts from 0) and how many there are in all."""
+
+    total: int
+    items: list[T]
+    page: int
+
+
 USE_CASES: dict[str, Callable[..., object]] = {}
 
 
@@ -62,17 +77,10 @@ def use_case(function: F) -> F:
     return function
 
 
-def refuse(reason: str = "forbidden") -> NoReturn:
-    raise Refused(reason)
-
-
 def allow(allowed: bool, reason: str = "forbidden") -> None:
     """Go on only if ``allowed``; the one way a use case says no to an actor."""
     if not allowed:
         raise Refused(reason)
-
-
-M = TypeVar("M")
 
 
 def get(env: Env, model: type[M], record_id: int | None) -> M:
@@ -82,3 +90,13 @@ def get(env: Env, model: type[M], record_id: int | None) -> M:
     if record is None:
         raise Refused("forbidden")
     return record
+
+
+def own_household(env: Env, actor: Actor) -> Household:
+    """The household this person's LINE is linked to (the first, if more); which one is the
+    actor's own link, never one a button names. ``Refused("not_linked")`` until a leader
+    has linked it."""
+    allow(bool(actor.households), "not_linked")
+    household = get(env, Household, actor.households[0])
+    allow(authorization.is_linked_to(actor, household.id), "not_linked")
+    return household

@@ -14,18 +14,11 @@ from casework.authorization import Actor
 from casework.cases import CaseView
 from casework.errors import Refused
 from casework.models import Account, Case, Household
-from casework.usecases.base import Env, allow, get, use_case
+from casework.usecases.base import Env, Page, allow, get, use_case
 
 PAGE_SIZE = 10  # open requests per page, leaving room in a carousel for "more"
 
 DONE, UNCHANGED, ASKED, TOO_LATE, UNREACHABLE = "done", "unchanged", "asked", "too_late", "unreachable"
-
-
-@dataclass(frozen=True)
-class Page:
-    total: int
-    cases: list[CaseView]
-    page: int
 
 
 @dataclass(frozen=True)
@@ -56,7 +49,7 @@ def _view(env: Env, case: Case) -> CaseView:
 
 
 @use_case
-def open_list(env: Env, actor: Actor, page: int = 0) -> Page:
+def open_list(env: Env, actor: Actor, page: int = 0) -> Page[CaseView]:
     """Open requests in the leader's or coordinator's areas, the longest untouched first."""
     scopes = actor.areas("leader", "coordinator")
     allow(bool(scopes), "no_role")

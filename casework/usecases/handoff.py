@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from casework import cases
 from casework.authorization import Actor
 from casework.cases import CaseView
-from casework.usecases.base import Env, allow, use_case
-from casework.usecases.requests import household_asking, own_household
+from casework.usecases.base import Env, allow, own_household, use_case
+from casework.usecases.requests import household_asking
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,10 @@ from casework import authorization, registry
 from casework.authorization import Actor
 from casework.models import Household
 from casework.registry import HouseholdView
-from casework.usecases.base import Env, allow, get, use_case
+from casework.usecases.base import Env, Page, allow, get, use_case
 
 PAGE_SIZE = 10
 CHECKABLE = ("listed", "pending_check", "returned", "verified")
-
-
-@dataclass(frozen=True)
-class Page:
-    total: int
-    households: list[HouseholdView]
-    page: int
 
 
 @dataclass(frozen=True)
@@ -33,7 +26,7 @@ class Card:
 
 
 @use_case
-def to_check(env: Env, actor: Actor, page: int = 0) -> Page:
+def to_check(env: Env, actor: Actor, page: int = 0) -> Page[HouseholdView]:
     """Households waiting for an on-site check in the leader's or coordinator's areas."""
     scopes = actor.areas("leader", "coordinator")
     allow(bool(scopes), "no_role")

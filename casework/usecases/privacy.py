@@ -8,9 +8,8 @@ from datetime import datetime
 
 from casework import accounts, audit, consent, registry
 from casework.authorization import Actor
-from casework.models import Household
 from casework.registry import HouseholdView
-from casework.usecases.base import Env, allow, get, use_case
+from casework.usecases.base import Env, allow, own_household, use_case
 
 
 @dataclass(frozen=True)
@@ -43,16 +42,9 @@ def decide(env: Env, actor: Actor, accepted: bool) -> bool:
     return accepted
 
 
-def _own_household(env: Env, actor: Actor) -> Household:
-    """The household this LINE is linked to (the first, if linked to more);
-    ``Refused("not_linked")`` until a leader has linked it."""
-    allow(actor.account_id is not None and bool(actor.households), "not_linked")
-    return get(env, Household, actor.households[0])
-
-
 @use_case
 def my_data(env: Env, actor: Actor) -> MyData:
-    household = _own_household(env, actor)
+    household = own_household(env, actor)
     decisions = [("personal", consent.latest(env.session, scope="personal", account_id=actor.account_id)),
                  ("sensitive", consent.latest(env.session, scope="sensitive", household_id=household.id))]
     return MyData(view=registry.view(env.session, env.sealer, household, env.today),
@@ -63,7 +55,7 @@ def my_data(env: Env, actor: Actor) -> MyData:
 def request_change(env: Env, actor: Actor, kind: str) -> datetime:
     """Ask the coordinator to correct or erase (``kind``) the household's data; the date
     the answer is due. ``Refused("bad_request")`` for any other kind."""
-    household = _own_household(env, actor)
+    household = own_household(env, actor)
     task = registry.request_change(env.session, env.sealer, household=household, account_id=actor.account_id,
                                    kind=kind, now=env.now)
     return task.due_at

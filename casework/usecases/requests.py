@@ -16,7 +16,7 @@ from casework.cases import CaseView
 from casework.errors import Refused
 from casework.locations import Point, point
 from casework.models import Household
-from casework.usecases.base import Env, allow, get, use_case
+from casework.usecases.base import Env, allow, get, own_household, use_case
 
 MAX_SHOWN = 10  # requests in "My requests", most recently updated first (a carousel takes 12)
 MAX_LINE_MESSAGE_ID = 32
@@ -81,14 +81,8 @@ class Mine:
 def household_asking(env: Env, actor: Actor, household_id: int | None) -> Household:
     """The household a request is for, if this person's LINE is linked to it."""
     household = get(env, Household, household_id)
-    allow(authorization.can_ask_for_help(actor, household.id), "not_linked")
+    allow(authorization.is_linked_to(actor, household.id), "not_linked")
     return household
-
-
-def own_household(env: Env, actor: Actor) -> Household:
-    """The household this person's LINE is linked to; ``Refused("not_linked")`` if none."""
-    allow(bool(actor.households), "not_linked")
-    return household_asking(env, actor, actor.households[0])
 
 
 @use_case

@@ -18,8 +18,8 @@ from casework.entitlements.decisions import Shown, Subject
 from casework.entitlements.evaluate import Answer
 from casework.entitlements.facts import HouseholdRecord, PersonRecord, columns_from
 from casework.entitlements.registry_columns import Frame
-from casework.models import Decision, Household
-from casework.usecases.base import Env, allow, get, use_case
+from casework.models import Decision
+from casework.usecases.base import Env, allow, get, own_household, use_case
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,7 @@ def _person_id(frame: Frame, answer: Answer) -> int | None:
 def of_household(env: Env, actor: Actor) -> HouseholdRights:
     """The rights of the household this LINE is linked to, from its record. Which
     household is the actor's own link, never one a button names."""
-    allow(bool(actor.households), "not_linked")
-    household = get(env, Household, actor.households[0])
-    allow(authorization.can_see_rights(actor, household.id), "not_linked")
+    household = own_household(env, actor)
     on = env.today
     frame = registry_columns.for_household(env.session, household.id)
     names = {member.person_id: member.name

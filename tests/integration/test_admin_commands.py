@@ -17,7 +17,7 @@ def kaejon(database_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
     monkeypatch.delenv("KAEJON_DEMO", raising=False)
-    monkeypatch.setattr("bot.commands.admin.getpass.getuser", lambda: "somsri")
+    monkeypatch.setattr("bot.commands.operator.getpass.getuser", lambda: "somsri")
     return lambda *args: CliRunner().invoke(cli, list(args))
 
 
