@@ -27,7 +27,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import line_events as le  # noqa: E402
+from bot.dev import line_events as le  # noqa: E402
 from tests.e2e import procs  # noqa: E402
 from tests.e2e.system import SECRET, launched, users  # noqa: E402
 

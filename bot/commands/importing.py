@@ -1,7 +1,7 @@
 """``kaejon import households FILE``: survey lists into the household registry.
 
-Importing needs only the database and the sealing key, not the LINE channel
-(``bot.commands.operator.admin_services``).
+Importing needs only the database and the sealing key, not the LINE channel; it runs
+as the operator (``bot.commands.operator``), whom the audit log names.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.commands.operator import admin_services
+from bot.commands.operator import admin_services, operator
 
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def households(file: Path, rejects_path: Path | None, sheet: str | None, dry_run
     from sqlalchemy import inspect
 
     from casework import importing
+    from casework.usecases import imports
 
     services = admin_services()
     try:
@@ -48,10 +49,9 @@ def households(file: Path, rejects_path: Path | None, sheet: str | None, dry_run
             raise click.ClickException("the database has no registry tables; run `kaejon db upgrade` first")
         if sys.stderr.isatty():
             click.echo(f"Reading and checking {file.name} ...", err=True)
-        with _progress_bar() as progress:
-            summary = importing.import_households(
-                file, uow=services.uow, sealer=services.sealer, now=services.clock(),
-                rejects_path=rejects_path, sheet=sheet, dry_run=dry_run, progress=progress)
+        with services.uow() as uow, _progress_bar() as progress:
+            summary = imports.households(services.env(uow), operator(), file, units=services.uow,
+                                         rejects_path=rejects_path, sheet=sheet, dry_run=dry_run, progress=progress)
     except importing.FileError as error:
         raise click.ClickException(str(error)) from None
     finally:

@@ -3,10 +3,10 @@
 Importing this package registers every use case in ``USE_CASES``; the authorization
 matrix test enumerates them from there.
 """
-from casework.usecases import (agencies, cases, checks, corrections, handoff, households, invites, links, oversight,
-                               privacy, registration, requests, reviews, rights, screening, villages)
+from casework.usecases import (agencies, cases, checks, corrections, handoff, households, imports, invites, links,
+                               oversight, privacy, registration, requests, reviews, rights, screening, villages)
 from casework.usecases.base import USE_CASES, Env, use_case
 
 __all__ = ["USE_CASES", "Env", "use_case", "agencies", "cases", "checks", "corrections", "handoff", "households",
-           "invites", "links", "oversight", "privacy", "registration", "requests", "reviews", "rights", "screening",
-           "villages"]
+           "imports", "invites", "links", "oversight", "privacy", "registration", "requests", "reviews", "rights",
+           "screening", "villages"]

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from casework import accounts, authorization, cases, consent, registry
 from casework.authorization import Actor
+from casework.citizen_id import with_check_digit
 from casework.entitlements import decisions
 from casework.entitlements.facts import HouseholdRecord, PersonRecord, columns_from
 from casework.errors import Refused
@@ -33,11 +35,32 @@ ACTORS = ("household", "other_household", "leader_in", "leader_out", "coordinato
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
 
 
+class Within:
+    """A unit of work inside the world's own transaction, for an import's batches: a
+    savepoint each, rolled back unless committed (a dry run never commits)."""
+
+    def __init__(self, env: Env) -> None:
+        self.session, self.sealer = env.session, env.sealer
+
+    def __enter__(self) -> Within:
+        self._savepoint = self.session.begin_nested()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._savepoint.is_active:
+            self._savepoint.rollback()
+
+    def commit(self) -> None:
+        self._savepoint.commit()
+
+
 @dataclass
 class World:
     """The records and the actors every row is tried with."""
 
     env: Env
+    units: Callable[[], Within]  # for an import's batches (always a dry run here)
+    survey: Path  # a survey list of one household
     actors: dict[str, Actor] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
     line_ids: dict[str, str] = field(default_factory=dict)
@@ -73,14 +96,17 @@ class World:
 
 
 @pytest.fixture
-def world(services) -> Any:
+def world(services, tmp_path) -> Any:
     registry_data.village(services, "46010105")
     registry_data.village(services, "46020101")
     record = registry_data.household(services, "46010105", "12")
     other = registry_data.household(services, "46010105", "14", head="มานี มีนา", citizen="310170012345")
     with services.uow() as uow:
         env = Env(session=uow.session, sealer=uow.sealer, now=NOW, rules=services.rules)
-        world = World(env, ids={"household": record, "other_household": other})
+        survey = tmp_path / "survey.csv"
+        survey.write_text("village_code,house_no,citizen_id,first_name,last_name,relation\n"
+                          f"46010105,21,{with_check_digit('110170099999')},Somsak,Dee,head\n", encoding="utf-8")
+        world = World(env, lambda: Within(env), survey, ids={"household": record, "other_household": other})
         session = uow.session
         agency = Agency(code="PSDHS-46", name="Kalasin social development office", created_at=NOW)
         session.add(agency)
@@ -221,6 +247,7 @@ MATRIX: dict[str, Row] = {
     "villages.begin": (lambda w: {}, COORDINATORS | OPERATOR),
     "villages.add": (lambda w: {"code": "46010107", "name": "Ban Nong Bua"}, COORDINATOR | OPERATOR),
     "agencies.add": (lambda w: {"code": "PSDHS-99", "name": "Another office"}, OPERATOR),
+    "imports.households": (lambda w: {"path": w.survey, "units": w.units, "dry_run": True}, OPERATOR),
     # Welfare rights, and screening an area for gaps
     "rights.of_household": (lambda w: {}, LINKED),
     "rights.answer_questions": (lambda w: {"answers": dict(ANSWERS)}, EVERYONE),

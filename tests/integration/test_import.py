@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from bench.import_households import COLUMN, make_survey, write_csv, write_xlsx
 from casework import importing
@@ -274,6 +274,7 @@ def test_the_command_prints_a_summary(database_url, small_survey, tmp_path, monk
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
     monkeypatch.delenv("KAEJON_DEMO", raising=False)
+    monkeypatch.setattr("bot.commands.operator.getpass.getuser", lambda: "somsri")
     runner = CliRunner()
 
     first = runner.invoke(cli, ["import", "households", str(path)], catch_exceptions=False)
@@ -286,6 +287,11 @@ def test_the_command_prints_a_summary(database_url, small_survey, tmp_path, monk
     assert "ignored (sensitive)  columns: disability, chronic_illness" in first.output
     assert "Checked (dry run, nothing stored) list.csv" in again.output
     assert "persons              0 created, 0 updated, 40 unchanged" in again.output
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        actors = set(connection.execute(select(AuditEntry.actor)).scalars())
+    engine.dispose()
+    assert actors == {"cli:somsri import:list.csv"}  # the operator at the keyboard, and the file
 
 
 def test_the_command_explains_a_file_it_cannot_read(database_url, tmp_path, monkeypatch):

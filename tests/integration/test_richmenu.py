@@ -18,7 +18,8 @@ from bot.commands import cli
 from bot.line.richmenu_images import MAX_BYTES, contrast_ratio, render
 from casework import outbox
 from casework.models import OutboxMessage, RichMenu
-from messages import menu, postback
+from messages import menu as role_menus
+from messages import postback
 from messages.i18n import translator
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, drain
 
@@ -96,8 +97,8 @@ def test_a_changed_menu_replaces_the_old_one_and_moves_its_users(services, stand
     old = stored(services)
     enqueue_menu(services, NOK, link_messages(services, "leader"))
     drain(services)
-    leader = menu.ROLE_MENUS["leader"]
-    monkeypatch.setitem(menu.ROLE_MENUS, "leader", (leader[1], leader[0], *leader[2:]))
+    leader = role_menus.ROLE_MENUS["leader"]
+    monkeypatch.setitem(role_menus.ROLE_MENUS, "leader", (leader[1], leader[0], *leader[2:]))
 
     results = {r.role: r.status for r in sync(services)}
 
@@ -177,7 +178,7 @@ def test_each_area_is_a_thai_button_for_its_action(role):
     built = rm.build(role)
     thai = translator("th")
 
-    buttons = [button for row in menu.rich_menu_rows(role) for button in row]
+    buttons = [button for row in role_menus.rich_menu_rows(role) for button in row]
     actions = [area["action"] for area in built.definition["areas"]]
     assert [postback.decode(action["data"]) for action in actions] == [(b.action, {}) for b in buttons]
     assert [action["displayText"] for action in actions] == [thai.gettext(b.label) for b in buttons]
@@ -198,14 +199,14 @@ def test_the_areas_tile_the_whole_picture(role):
 
 
 def test_every_button_colour_is_high_contrast_behind_white_text():
-    colours = {entry.colour for entries in (*menu.ROLE_MENUS.values(), menu.EVERYONE, (menu.MENU,))
-               for entry in entries}
+    every = (*role_menus.ROLE_MENUS.values(), role_menus.EVERYONE, (role_menus.MENU,))
+    colours = {entry.colour for entries in every for entry in entries}
 
     assert min(contrast_ratio("#FFFFFF", colour) for colour in colours) >= 7
 
 
 def test_household_actions_are_the_ones_other_features_route():
-    actions = [button.action for row in menu.rich_menu_rows("household") for button in row]
+    actions = [button.action for row in role_menus.rich_menu_rows("household") for button in row]
 
     assert actions == ["rights", "help_request", "my_requests", "my_data", "menu"]
 

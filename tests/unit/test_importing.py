@@ -11,6 +11,7 @@ from bot.config import for_admin
 from casework import importing
 from casework.citizen_id import with_check_digit
 from casework.importing import FileError, RowRejected, validate_row
+from casework.importing.columns import SENSITIVE_THAI, SENSITIVE_WORDS, with_tables
 
 TODAY = date(2026, 11, 25)
 GOOD_ID = with_check_digit("110170012345")
@@ -247,6 +248,17 @@ def documented_table(heading_first_cell: str) -> dict[str, tuple[set[str], set[s
         thai = {word.strip() for word in cells[2].split(",") if word.strip()}
         table[cells[0].strip("`")] = (english, thai)
     return table
+
+
+def test_the_docs_tables_are_the_ones_the_vocabulary_file_makes():
+    page = DOCS.read_text(encoding="utf-8")
+    assert with_tables(page) == page, ("docs/import-format.md is out of step with casework/data/import_columns.yaml; "
+                                       "write its tables anew: python -m casework.importing docs/import-format.md")
+    health = page[page.index("## Health and disability"):]
+    health = health[:health.index("\n## ")]
+    unnamed = [word for word in SENSITIVE_WORDS if f"`{word}" not in health] + \
+        [word for word in SENSITIVE_THAI if word not in health]
+    assert not unnamed, "docs/import-format.md does not name these sensitive header words"
 
 
 def test_the_documented_columns_are_the_columns_the_code_knows():
