@@ -258,7 +258,7 @@ def test_the_docs_tables_are_the_ones_the_vocabulary_file_makes():
     health = health[:health.index("\n## ")]
     unnamed = [word for word in SENSITIVE_WORDS if f"`{word}" not in health] + \
         [word for word in SENSITIVE_THAI if word not in health]
-    assert not unnamed, "docs/import-format.md does not name these sensitive header words"
+    assert not unnamed, f"docs/import-format.md does not name the sensitive header words {unnamed}"
 
 
 def test_the_documented_columns_are_the_columns_the_code_knows():
