@@ -61,7 +61,8 @@ def _handle(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: d
         return
     try:
         with uow.session.begin_nested():
-            ctx = EventContext(services=services, uow=uow, event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
+            ctx = EventContext(flows=services.flows, rules=services.rules, uow=uow,
+                               event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
                                occurred_at=event.occurred_at, now=now, chat=_chat_for(uow, event, now),
                                reply_ttl=timedelta(seconds=services.settings.reply_token_ttl))
             outcome = handler(ctx)

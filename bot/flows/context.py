@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from babel.support import NullTranslations
 
+from bot.flows.base import Flows
 from casework import accounts, chats, conversations, outbox, registry
 from casework.authorization import ANONYMOUS, Actor
 from casework.conversations import Conversation
+from casework.entitlements.rules import Rules
 from casework.models import Account, Chat
 from casework.unit_of_work import UnitOfWork
 from casework.usecases.base import Env
@@ -19,13 +21,11 @@ from messages.i18n import translator
 from messages.line import Message
 from messages.menu import quick_menu
 
-if TYPE_CHECKING:
-    from bot.bootstrap import Services
-
 
 @dataclass
 class EventContext:
-    services: Services
+    flows: Flows  # every flow and button action, built at start
+    rules: Rules  # the welfare rules, loaded at start
     uow: UnitOfWork
     event: dict[str, Any]
     inbox_id: int
@@ -58,7 +58,7 @@ class EventContext:
     @property
     def env(self) -> Env:
         """What use cases need: this event's transaction and moment, the rules loaded at start."""
-        return Env(session=self.uow.session, sealer=self.uow.sealer, now=self.now, rules=self.services.rules)
+        return Env(session=self.uow.session, sealer=self.uow.sealer, now=self.now, rules=self.rules)
 
     def account(self) -> Account | None:
         return accounts.find(self.uow.session, self.user_id) if self.user_id is not None else None

@@ -8,7 +8,7 @@ import re
 
 from bot.flows.base import Flow
 from bot.flows.context import EventContext
-from bot.line import richmenu
+from bot.line import transports
 from bot.logs import log
 from casework import accounts, outbox
 from casework.errors import Refused
@@ -39,7 +39,7 @@ def redeem_invite(ctx: EventContext, code: str) -> str:
     ctx.forget_actor()
     if redeemed.rich_menu_id is not None and ctx.user_id is not None:  # nothing to link before a sync
         outbox.enqueue(ctx.uow.session, ctx.uow.sealer, channel="line-richmenu", recipient=ctx.user_id,
-                       messages=richmenu.link_messages(redeemed.rich_menu_id), now=ctx.now,
+                       messages=transports.link_messages(redeemed.rich_menu_id), now=ctx.now,
                        source_event_id=ctx.inbox_id)
     ctx.answer(staff.role_granted(ctx.tr, ctx.language, redeemed.role, redeemed.area_code, ctx.quick()))
     return "role_granted"

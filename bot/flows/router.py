@@ -76,7 +76,7 @@ def on_text(ctx: EventContext, text: str) -> str:
     """Typed text: the answer a flow asked for, an invite or link code, a button's label, or chatter."""
     action = typed_action(ctx.tr, text)
     top = ctx.conversation.top
-    waiting = ctx.services.flows.get(top.flow) if top is not None else None
+    waiting = ctx.flows.get(top.flow) if top is not None else None
     if waiting is not None and waiting.text is not None and top is not None:
         if action is not None:
             ctx.conversation.resume()  # a menu word leaves the question
@@ -102,7 +102,7 @@ def on_text(ctx: EventContext, text: str) -> str:
 def _offer(ctx: EventContext, what: str, handle: Callable[[Flow, dict[str, Any]], str | None]) -> str | None:
     """Offer what arrived to the flows in the conversation, top first, until one takes it."""
     for frame in reversed(ctx.conversation.frames):
-        flow = ctx.services.flows.get(frame.flow)
+        flow = ctx.flows.get(frame.flow)
         if flow is not None:
             outcome = _guarded(ctx, flow.name, lambda: handle(flow, frame.state))
             if outcome:
@@ -124,7 +124,7 @@ def on_postback(ctx: EventContext) -> str:
 
 
 def on_action(ctx: EventContext, action: str, params: dict[str, str]) -> str:
-    found = ctx.services.flows.actions.get(action)
+    found = ctx.flows.actions.get(action)
     if found is None:
         ctx.answer(greetings.stale_button(ctx.tr, ctx.quick()))
         return "unknown_postback"

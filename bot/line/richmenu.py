@@ -106,13 +106,6 @@ def role_of(name: str) -> str | None:
     return role if role in ROLES else None
 
 
-def link_messages(rich_menu_id: str | None) -> list[dict[str, Any]]:
-    """The ``line-richmenu`` outbox messages that give a user this rich menu, or (None) take
-    them back to the default (household) menu. Enqueue them when a role is granted:
-    ``outbox.enqueue(session, sealer, channel="line-richmenu", recipient=user_id, messages=...)``."""
-    return [{"richMenuId": rich_menu_id}]
-
-
 class RichMenuSync:
     """Creates, replaces and retires Kaejon's rich menus through the LINE SDK."""
 

@@ -6,7 +6,7 @@ not); what to do about them is decided once, in ``casework.outbox``.
 from __future__ import annotations
 
 import json
-from typing import Protocol
+from typing import Any, Protocol
 
 from linebot.v3.messaging import MessagingApi, PushMessageRequest, ReplyMessageRequest
 from linebot.v3.messaging.exceptions import ApiException
@@ -93,6 +93,13 @@ def _retry_after(error: ApiException) -> float | None:
         return float(headers["retry-after"])
     except (KeyError, ValueError):
         return None
+
+
+def link_messages(rich_menu_id: str | None) -> list[dict[str, Any]]:
+    """The ``line-richmenu`` outbox messages that give a user this rich menu, or (None) take
+    them back to the default (household) menu. Enqueue them when a role is granted:
+    ``outbox.enqueue(session, sealer, channel="line-richmenu", recipient=user_id, messages=...)``."""
+    return [{"richMenuId": rich_menu_id}]
 
 
 class LineRichMenuTransport:

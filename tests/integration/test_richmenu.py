@@ -14,6 +14,7 @@ from PIL import Image
 from bot.line import api as line_api
 from bot.line import richmenu as rm
 from bot.line import richmenu_images as rm_images
+from bot.line.transports import link_messages as link_messages_for
 from bot.commands import cli
 from bot.line.richmenu_images import MAX_BYTES, contrast_ratio, render
 from casework import outbox
@@ -56,7 +57,7 @@ def stored(services) -> dict[str, str]:
 def link_messages(services, role: str) -> list[dict[str, Any]] | None:
     """What gives a user ``role``'s menu; None before a sync has stored one."""
     menu_id = stored(services).get(role)
-    return rm.link_messages(menu_id) if menu_id else None
+    return link_messages_for(menu_id) if menu_id else None
 
 
 def enqueue_menu(services, recipient: str, messages: list[dict[str, Any]]) -> int:
@@ -246,7 +247,7 @@ def test_the_transport_links_and_unlinks_a_user(services, standin):
     drain(services)
     assert menus_on_line(standin)["links"] == {SOMCHAI: leader}
 
-    unlinked = enqueue_menu(services, SOMCHAI, rm.link_messages(None))
+    unlinked = enqueue_menu(services, SOMCHAI, link_messages_for(None))
     drain(services)
     assert menus_on_line(standin)["links"] == {}
     with services.uow() as uow:
