@@ -61,11 +61,11 @@ def on_message(ctx: EventContext) -> str:
         return on_text(ctx, str(message.get("text", "")))
     outcome = None
     if kind == "image" and isinstance(message.get("id"), str):
-        outcome = _offer(ctx, "image", lambda flow, state: flow.photo and flow.photo(ctx, state, message["id"]))
+        outcome = _offer(ctx, lambda flow, state: flow.photo and flow.photo(ctx, state, message["id"]))
     elif kind == "location":
-        outcome = _offer(ctx, "location", lambda flow, state: flow.location and flow.location(
+        outcome = _offer(ctx, lambda flow, state: flow.location and flow.location(
             ctx, state, message.get("latitude"), message.get("longitude")))
-    outcome = outcome or _offer(ctx, "reprompt", lambda flow, state: flow.reprompt and flow.reprompt(ctx, state))
+    outcome = outcome or _offer(ctx, lambda flow, state: flow.reprompt and flow.reprompt(ctx, state))
     if outcome:
         return outcome
     ctx.answer(greetings.unsupported_message(ctx.tr, ctx.quick()))
@@ -89,7 +89,7 @@ def on_text(ctx: EventContext, text: str) -> str:
         return code
     if action is not None:
         return on_action(ctx, action, {})
-    outcome = _offer(ctx, "reprompt", lambda flow, state: flow.reprompt and flow.reprompt(ctx, state))
+    outcome = _offer(ctx, lambda flow, state: flow.reprompt and flow.reprompt(ctx, state))
     if outcome:
         return outcome
     handed = _guarded(ctx, "handoff", lambda: handoff.offer(ctx, text))
@@ -99,7 +99,7 @@ def on_text(ctx: EventContext, text: str) -> str:
     return "not_understood"
 
 
-def _offer(ctx: EventContext, what: str, handle: Callable[[Flow, dict[str, Any]], str | None]) -> str | None:
+def _offer(ctx: EventContext, handle: Callable[[Flow, dict[str, Any]], str | None]) -> str | None:
     """Offer what arrived to the flows in the conversation, top first, until one takes it."""
     for frame in reversed(ctx.conversation.frames):
         flow = ctx.flows.get(frame.flow)

@@ -7,6 +7,10 @@ sub-schemas as `allOf: [{$ref: Base}, {...}]`. A validator that ignores the
 discriminator checks only the base, so a text message without `text`, or a Flex
 component of type `foo`, would pass. This module follows the discriminators and
 adds the documented limits the document leaves out.
+
+It is longer than the project's modules usually are because it is one checker of one
+document: the schema walk and the limits it adds are read together, against LINE's
+pages, and are not used apart.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ sent. Endpoints under `/_standin/` are not LINE's: they issue reply tokens
 (standing in for webhook events), show what was sent and received, register
 profiles and message content, show the rich menus and inject faults (errors,
 429s, slow answers). Everything lives in memory: it is a test double.
+
+It is longer than the project's modules usually are because it mirrors one API, path
+for path, over one in-memory state that every endpoint shares; it is development
+tooling (``bot/dev/``), never imported by the production processes.
 """
 
 from __future__ import annotations
