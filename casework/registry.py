@@ -2,6 +2,7 @@
 what a household sees of itself. Each change is audited; callers authorize first."""
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,15 +12,19 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework import audit, conditions, household_status
+from casework.accounts import looks_like_invite
 from casework.citizen_id import is_thai_national, mask
 from casework.crypto import Sealer
 from casework.errors import Refused
 from casework.locations import Point
-from casework.models import Assessment, Attachment, Household, HouseholdLink, Person, Task, Village
+from casework.models import Account, Assessment, Attachment, Household, HouseholdLink, Person, Task, Village
 from casework.questionnaire import Questionnaire, score
-from casework.thai_input import age_on
+from casework.thai_input import age_on, ascii_digits
 
 LINK_CODE_TTL = timedelta(minutes=15)
+LINK_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: nothing that reads as another
+LINK_CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes; a few hundred wrong tries an hour service-wide find none
+_LINK_SEPARATORS = re.compile(r"[\s\-‐‑–—_.]+")
 REQUEST_DUE = timedelta(days=30)  # PDPA: answer a data subject's request within 30 days
 
 
@@ -221,18 +226,44 @@ def add_photo(session: Session, sealer: Sealer, household: Household, line_messa
     return photo
 
 
+def link_code_of(text: str) -> str | None:
+    """The link code in what someone typed (``k7qm 4xpd ๙a``, ``K7QM-4XPD-9A``), or None."""
+    cleaned = _LINK_SEPARATORS.sub("", ascii_digits(text.strip())).upper()
+    if len(cleaned) != LINK_CODE_LENGTH or not set(cleaned) <= set(LINK_ALPHABET):
+        return None
+    return cleaned if _mixed(cleaned) else None
+
+
+def _mixed(code: str) -> bool:
+    """A digit and a letter in it, so that a typed word is not taken for a code."""
+    return any(ch.isdigit() for ch in code) and any(ch.isalpha() for ch in code)
+
+
 def create_link_code(session: Session, sealer: Sealer, household: Household, leader_id: int, now: datetime) -> str:
-    """Six digits the leader's chat shows; the household sends them from its own LINE."""
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    """A code the leader's chat shows (``K7QM-4XPD-9A``); the household sends it from its own
+    LINE. Codes offered before for this household stop working."""
+    cancelled = session.execute(update(HouseholdLink).where(HouseholdLink.household_id == household.id,
+                                                            HouseholdLink.status == "offered")
+                                .values(status="cancelled", code_hash=None, decided_at=now)).rowcount
+    code = ""
+    while not _mixed(code) or looks_like_invite(code):  # an invite is KJ and eight more
+        code = "".join(secrets.choice(LINK_ALPHABET) for _ in range(LINK_CODE_LENGTH))
     session.add(HouseholdLink(household_id=household.id, status="offered", code_hash=sealer.fingerprint(
         f"link|{code}"), code_expires_at=now + LINK_CODE_TTL, created_at=now, created_by=leader_id))
     session.flush()
-    return code
+    audit.record(session, sealer, actor=f"account:{leader_id}", action="household.link_offered", entity="household",
+                 entity_id=household.id, area_code=household.village_code, now=now,
+                 changes={"codes_cancelled": [None, cancelled]} if cancelled else None)
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
 def redeem_link_code(session: Session, sealer: Sealer, code: str, account_id: int, now: datetime) -> Household:
-    link = session.scalar(select(HouseholdLink).where(HouseholdLink.code_hash == sealer.fingerprint(f"link|{code}"),
-                                                      HouseholdLink.status == "offered"))
+    """Spend a code as typed; ``RegistryError("bad_link_code")`` for one that is wrong, spent or expired."""
+    normalized = link_code_of(code)
+    if normalized is None:
+        raise RegistryError("bad_link_code")
+    link = session.scalar(select(HouseholdLink).where(
+        HouseholdLink.code_hash == sealer.fingerprint(f"link|{normalized}"), HouseholdLink.status == "offered"))
     if link is None or link.code_expires_at is None or link.code_expires_at <= now:
         raise RegistryError("bad_link_code")
     spent = session.execute(update(HouseholdLink).where(HouseholdLink.id == link.id,
@@ -240,6 +271,9 @@ def redeem_link_code(session: Session, sealer: Sealer, code: str, account_id: in
                             .values(status="linked", account_id=account_id, decided_at=now, code_hash=None))
     if spent.rowcount != 1:
         raise RegistryError("bad_link_code")
+    session.execute(update(HouseholdLink).where(  # the request it made, if any, is answered by the code
+        HouseholdLink.household_id == link.household_id, HouseholdLink.account_id == account_id,
+        HouseholdLink.status == "requested").values(status="cancelled", decided_at=now))
     household = session.get(Household, link.household_id)
     assert household is not None
     audit.record(session, sealer, actor=f"account:{link.created_by}", action="household.link", entity="household",
@@ -248,20 +282,35 @@ def redeem_link_code(session: Session, sealer: Sealer, code: str, account_id: in
     return household
 
 
+def warn_of_guessing(session: Session, now: datetime) -> tuple[str, ...]:
+    """The LINE of each leader with a live code not yet warned about guessing; each code is
+    marked warned, so a leader hears of it once per code, not once per wrong try."""
+    claimed = session.execute(update(HouseholdLink).where(  # one statement: another process may warn too
+        HouseholdLink.status == "offered", HouseholdLink.code_expires_at > now, HouseholdLink.warned_at.is_(None))
+        .values(warned_at=now).returning(HouseholdLink.created_by).execution_options(synchronize_session=False))
+    leader_ids = {leader_id for (leader_id,) in claimed if leader_id is not None}
+    if not leader_ids:
+        return ()
+    return tuple(session.scalars(select(Account.line_user_id).where(Account.id.in_(leader_ids))
+                                 .order_by(Account.id)))
+
+
 def find_by_address(session: Session, sealer: Sealer, village_code: str, house_no: str) -> Household | None:
     return session.scalar(select(Household).where(Household.address_key == address_key(sealer, village_code,
                                                                                             house_no)))
 
 
-def request_link(session: Session, sealer: Sealer, household: Household, account_id: int, now: datetime
-                 ) -> HouseholdLink:
-    """The household asks for its LINE to be linked; a leader of the area approves on site."""
+def request_link(session: Session, sealer: Sealer, household: Household, account_id: int, now: datetime, *,
+                 typed_name: str | None = None) -> HouseholdLink:
+    """The household asks for its LINE to be linked, with the head's name as it typed it;
+    a leader of the area approves on site."""
     existing = session.scalar(select(HouseholdLink).where(
         HouseholdLink.household_id == household.id, HouseholdLink.account_id == account_id,
         HouseholdLink.status.in_(("requested", "linked"))))
     if existing is not None:
         return existing
-    link = HouseholdLink(household_id=household.id, account_id=account_id, status="requested", created_at=now)
+    link = HouseholdLink(household_id=household.id, account_id=account_id, status="requested", created_at=now,
+                         requested_name=sealer.seal_json({"name": typed_name}) if typed_name else None)
     session.add(link)
     session.flush()
     audit.record(session, sealer, actor=f"account:{account_id}", action="household.link_requested",
@@ -272,6 +321,57 @@ def request_link(session: Session, sealer: Sealer, household: Household, account
 def link_requests(session: Session, household_id: int) -> list[HouseholdLink]:
     return list(session.scalars(select(HouseholdLink).where(
         HouseholdLink.household_id == household_id, HouseholdLink.status == "requested").order_by(HouseholdLink.id)))
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """A request as the leader sees it: the requester's LINE name, the name they typed, and
+    whether that name is one of the household's members."""
+
+    id: int
+    line_name: str
+    typed_name: str
+    name_matches: bool
+
+
+_TITLES = ("นางสาว", "น.ส.", "นาง", "นาย", "เด็กชาย", "เด็กหญิง", "ด.ช.", "ด.ญ.",
+           "mrs.", "mrs", "mr.", "mr", "ms.", "ms", "miss")
+
+
+def _bare_name(name: str) -> str:
+    text = " ".join(name.split()).casefold()
+    for title in _TITLES:
+        if text.startswith(title):
+            text = text[len(title):]
+            break
+    return "".join(ch for ch in text if ch.isalnum() or "\u0e00" <= ch <= "\u0e7f")
+
+
+def same_name(typed: str, member: str) -> bool:
+    """The same person's name, whatever the spacing and the title (นาย, นางสาว, Mr …)."""
+    bare = _bare_name(typed)
+    return bool(bare) and bare == _bare_name(member)
+
+
+def member_names(session: Session, sealer: Sealer, household_id: int) -> list[str]:
+    names = []
+    for sealed in session.scalars(select(Person.name).where(Person.household_id == household_id)):
+        name = sealer.open_json(sealed)
+        names.append(" ".join(filter(None, (name.get("first"), name.get("last")))))
+    return names
+
+
+def describe_request(session: Session, sealer: Sealer, link: HouseholdLink) -> LinkRequest:
+    typed = str(sealer.open_json(link.requested_name).get("name") or "") if link.requested_name else ""
+    account = session.get(Account, link.account_id) if link.account_id is not None else None
+    return LinkRequest(id=link.id, line_name=account.display_name if account is not None else "", typed_name=typed,
+                       name_matches=any(same_name(typed, member)
+                                        for member in member_names(session, sealer, link.household_id)))
+
+
+def is_linked(session: Session, household_id: int) -> bool:
+    return session.scalar(select(HouseholdLink.id).where(HouseholdLink.household_id == household_id,
+                                                         HouseholdLink.status == "linked").limit(1)) is not None
 
 
 def approve_link(session: Session, sealer: Sealer, link: HouseholdLink, leader_id: int, now: datetime) -> Household:

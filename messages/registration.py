@@ -77,6 +77,23 @@ def already_linked(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     return line.text(_("Your LINE is already linked to a household."), quick=quick)
 
 
+def registration_pending(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Your registration is waiting for your community leader. You can register again once "
+                       "they have answered it."), quick=quick)
+
+
+def too_many_registrations(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("You have registered several households this month. Please ask your community leader to "
+                       "register any other household."), quick=quick)
+
+
+def no_such_village(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Kaejon does not know that village number in this sub-district."))
+
+
 def leaders_notice(tr: NullTranslations, language: str, village_code: str) -> list[Message]:
     _ = tr.gettext
     return line.text(_("A household in %(area)s registered itself in Kaejon. It is in your list of households "

@@ -5,7 +5,7 @@ from babel.support import NullTranslations
 
 from casework import areas
 from casework.questionnaire import Question, Questionnaire, Result, text_in
-from casework.registry import HouseholdView
+from casework.registry import HouseholdView, LinkRequest
 from casework.usecases.reviews import ToReview
 from messages import line, postback
 from messages.dates import format_date
@@ -75,7 +75,8 @@ def household_list(tr: NullTranslations, language: str, total: int, households: 
 
 def household_card(tr: NullTranslations, language: str, view: HouseholdView, questionnaire: Questionnaire, *,
                    can_check: bool, can_link: bool, has_draft: bool, quick: list[Message],
-                   link_requests: list[int] | None = None, can_end: bool = False) -> list[Message]:
+                   link_requests: list[LinkRequest] | None = None, can_end: bool = False,
+                   already_linked: bool = False) -> list[Message]:
     _ = tr.gettext
     lines = [_("Status: %(status)s") % {"status": _(STATUS.get(view.status, view.status))}]
     if view.poverty_group:
@@ -89,6 +90,7 @@ def household_card(tr: NullTranslations, language: str, view: HouseholdView, que
         lines.append(f"{member.name} ({', '.join(details)})")
     lines.append(_("Location: %(state)s · Photos: %(count)d") % {
         "state": _("recorded") if view.has_location else _("not yet"), "count": view.photos})
+    lines.extend(_link_request_lines(tr, link_requests or [], already_linked))
     buttons = []
     if can_check:
         label = _("Continue the check") if has_draft else _("Start the check")
@@ -96,8 +98,8 @@ def household_card(tr: NullTranslations, language: str, view: HouseholdView, que
     if can_check:
         buttons.append(line.postback_action(_("Correct details"), postback.encode("fix", id=view.id),
                                             display_text=_("Correct details")))
-    for link_id in (link_requests or [])[:1]:
-        buttons.append(line.postback_action(_("Approve their LINE"), postback.encode("approve", id=link_id),
+    for request in (link_requests or [])[:1]:
+        buttons.append(line.postback_action(_("Approve their LINE"), postback.encode("approve", id=request.id),
                                             display_text=_("Approve their LINE")))
     if can_link:
         buttons.append(line.postback_action(_("Link their LINE"), postback.encode("link", id=view.id),
@@ -110,6 +112,20 @@ def household_card(tr: NullTranslations, language: str, view: HouseholdView, que
     card = line.bubble(view.address or _("(no address)"), lines, subtitle=area_name(view.village_code, language),
                        buttons=buttons)
     return [line.flex(view.address or _("Household"), card, quick=quick)]
+
+
+def _link_request_lines(tr: NullTranslations, requests: list[LinkRequest], already_linked: bool) -> list[str]:
+    """Who asks to link (the first request, which the button approves) and what to check."""
+    _ = tr.gettext
+    lines = []
+    for request in requests[:1]:
+        lines.append(_("LINE %(line_name)s asks to be linked as %(typed_name)s") % {
+            "line_name": request.line_name or _("(name unknown)"), "typed_name": request.typed_name or "-"})
+        if not request.name_matches:
+            lines.append(_("That name is not a member's. Meet them and offer a link code instead."))
+    if requests and already_linked:
+        lines.append(_("Warning: this household's LINE is already linked."))
+    return lines
 
 
 def sensitive_question(tr: NullTranslations, household_id: int) -> list[Message]:
@@ -225,6 +241,29 @@ def bad_link_code(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     return line.text(_("That code is not valid or has expired. Ask your community leader for a new one."),
                      quick=quick)
+
+
+def link_code_throttled(tr: NullTranslations, paused: bool, quick: list[Message]) -> list[Message]:
+    """Too many wrong codes from this chat, or (``paused``) from everyone together."""
+    _ = tr.gettext
+    if paused:
+        return line.text(_("Linking by code is paused for a while because many wrong codes were sent. Please try "
+                           "again in an hour, or ask your community leader to link your LINE when you meet."),
+                         quick=quick)
+    return line.text(_("Too many wrong codes were sent. Please try again in an hour, or ask your community leader "
+                       "to link your LINE when you meet."), quick=quick)
+
+
+def codes_guessed(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Someone has sent several wrong link codes. If a household could not link with the code "
+                       "you gave, offer a new one when you meet: a new code cancels the old one."))
+
+
+def identity_unproven(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Not approved: the name they typed is not a member of this household. Meet them, check "
+                       "who they are, and tap \"Link their LINE\" to give them a code."), quick=quick)
 
 
 def my_data(tr: NullTranslations, language: str, view: HouseholdView, questionnaire: Questionnaire,

@@ -4,13 +4,12 @@ approves the link the household asked for when it registered)."""
 from __future__ import annotations
 
 import logging
-import re
 
 from bot.flows.base import Flow
 from bot.flows.context import EventContext
 from bot.line import transports
 from bot.logs import log
-from casework import accounts, outbox
+from casework import accounts, outbox, registry
 from casework.errors import Refused
 from casework.usecases import invites, links
 from messages import consent as consent_messages
@@ -18,15 +17,13 @@ from messages import postback
 from messages import registry as views
 from messages import staff
 
-LINK_CODE = re.compile(r"^\d{6}$")
-
 
 def typed_code(ctx: EventContext, text: str) -> str | None:
     """An invite or a household link code typed in the chat; None for any other text."""
     if accounts.looks_like_invite(text):
         return redeem_invite(ctx, text)
-    if LINK_CODE.match(text.strip()):
-        return redeem_link(ctx, text.strip())
+    if registry.link_code_of(text) is not None:
+        return redeem_link(ctx, text)
     return None
 
 
@@ -49,10 +46,17 @@ def redeem_link(ctx: EventContext, code: str) -> str:
     try:
         linked = links.redeem_code(ctx.env, ctx.actor, code)
     except Refused as refusal:
-        if refusal.reason == "needs_consent":
-            ctx.answer(consent_messages.needed(ctx.tr))
-            return "link_needs_consent"
-        log("refused", level=logging.WARNING, action="link", reason=refusal.reason)
+        if refusal.reason != "needs_consent":
+            raise
+        ctx.answer(consent_messages.needed(ctx.tr))
+        return "link_needs_consent"
+    for leader in linked.tell:
+        ctx.push(leader, lambda tr, language: views.codes_guessed(tr))
+    if linked.problem is not None:
+        log("refused", level=logging.WARNING, action="link", reason=linked.problem)
+        if linked.problem in ("too_many", "paused"):
+            ctx.answer(views.link_code_throttled(ctx.tr, linked.problem == "paused", ctx.quick()))
+            return "link_throttled"
         ctx.answer(views.bad_link_code(ctx.tr, ctx.quick()))
         return "link_refused"
     ctx.forget_actor()
@@ -68,7 +72,13 @@ def offer_link(ctx: EventContext, params: dict[str, str]) -> str:
 
 def approve_link(ctx: EventContext, params: dict[str, str]) -> str:
     """A leader who met the household approves the link its LINE asked for."""
-    linked = links.approve(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
+    try:
+        linked = links.approve(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
+    except Refused as refusal:
+        if refusal.reason != "identity_unproven":
+            raise
+        ctx.answer(views.identity_unproven(ctx.tr, ctx.quick()))
+        return "link_identity_unproven"
     if linked.member_line_id is not None:
         ctx.push(linked.member_line_id, lambda tr, language: views.linked(tr, linked.address, []))
     ctx.answer(views.link_approved(ctx.tr, ctx.quick()))

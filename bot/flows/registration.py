@@ -30,8 +30,21 @@ def start_self(ctx: EventContext, params: dict[str, str]) -> str:
         if refusal.reason == "already_linked":
             ctx.answer(views.already_linked(ctx.tr, ctx.quick()))
             return "register_already_linked"
+        if _limited(ctx, refusal):
+            return f"register_{refusal.reason}"
         raise
     return _begin(ctx, by_leader=False)
+
+
+def _limited(ctx: EventContext, refusal: Refused) -> bool:
+    """Answer a refusal for the limits on registering oneself; False for any other."""
+    if refusal.reason == "registration_pending":
+        ctx.answer(views.registration_pending(ctx.tr, ctx.quick()))
+    elif refusal.reason == "too_many_registrations":
+        ctx.answer(views.too_many_registrations(ctx.tr, ctx.quick()))
+    else:
+        return False
+    return True
 
 
 def start_by_leader(ctx: EventContext, params: dict[str, str]) -> str:
@@ -120,13 +133,16 @@ def _subdistrict_chosen(ctx: EventContext, state: State, code: str) -> str:
 
 
 def _village_chosen(ctx: EventContext, state: State, village_code: str) -> str:
+    by_leader = bool(state.get("by_leader"))
     try:
-        registration.choose_village(ctx.env, ctx.actor, village_code, bool(state.get("by_leader")))
+        registration.choose_village(ctx.env, ctx.actor, village_code, by_leader)
     except Refused as refusal:
         if refusal.reason != "bad_area":
             raise
-        ctx.answer(views.invalid(ctx.tr))
-        return "register_invalid"
+        ctx.answer(views.no_such_village(ctx.tr))  # and the question again, with the villages it knows
+        ctx.answer(views.ask_village(ctx.tr, registration.choose_subdistrict(ctx.env, ctx.actor,
+                                                                              state["subdistrict"], by_leader)))
+        return "register_no_such_village"
     _keep(ctx, state, step="house_no", village=village_code)
     ctx.answer(views.ask_house_no(ctx.tr))
     return "register_village"
@@ -134,8 +150,14 @@ def _village_chosen(ctx: EventContext, state: State, village_code: str) -> str:
 
 def _register(ctx: EventContext, state: State) -> str:
     by_leader = bool(state.get("by_leader"))
-    registered = registration.submit(ctx.env, ctx.actor, by_leader, state["village"], state["house_no"],
-                                     state["head"])
+    try:
+        registered = registration.submit(ctx.env, ctx.actor, by_leader, state["village"], state["house_no"],
+                                         state["head"])
+    except Refused as refusal:
+        if _limited(ctx, refusal):
+            ctx.conversation.resume()
+            return f"register_{refusal.reason}"
+        raise
     ctx.conversation.resume()
     for leader in registered.leaders:
         ctx.push(leader, lambda tr, language: views.leaders_notice(tr, language, registered.village_code))

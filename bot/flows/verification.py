@@ -54,7 +54,7 @@ def open_household(ctx: EventContext, params: dict[str, str]) -> str:
     ctx.answer(views.household_card(
         ctx.tr, ctx.language, card.view, questionnaire(), can_check=card.can_check, can_link=card.can_link,
         has_draft=str(card.view.id) in _state(ctx)["drafts"], quick=ctx.quick(), link_requests=card.link_requests,
-        can_end=card.can_end))
+        can_end=card.can_end, already_linked=card.already_linked))
     return "household_opened"
 
 

@@ -76,6 +76,10 @@ class HouseholdLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("accounts.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A request: the head's name as the requester typed it (sealed), to compare with the members'.
+    requested_name: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # An offered code: when its leader was told that codes were being guessed (once per code).
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Consent(Base):

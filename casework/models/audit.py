@@ -24,4 +24,5 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_audit_log_entity", "entity", "entity_id", "at"),
         Index("ix_audit_log_area", "area_code", "at"),
+        Index("ix_audit_log_action", "action", "at"),  # counting failed codes across the service
     )

@@ -22,7 +22,8 @@ class Card:
     can_check: bool
     can_link: bool
     can_end: bool
-    link_requests: list[int]
+    link_requests: list[registry.LinkRequest]
+    already_linked: bool = False
 
 
 @use_case
@@ -43,8 +44,9 @@ def open_card(env: Env, actor: Actor, household_id: int | None) -> Card:
     return Card(view=registry.view(env.session, env.sealer, household, env.today),
                 can_check=household.status in CHECKABLE, can_link=can_link,
                 can_end=authorization.can_handle_tasks(actor, household.village_code),
-                link_requests=[link.id for link in registry.link_requests(env.session, household.id)]
-                if can_link else [])
+                link_requests=[registry.describe_request(env.session, env.sealer, link)
+                               for link in registry.link_requests(env.session, household.id)] if can_link else [],
+                already_linked=can_link and registry.is_linked(env.session, household.id))
 
 
 @use_case

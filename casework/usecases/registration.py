@@ -8,17 +8,20 @@ may register (``by_leader`` says which way they began).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casework import accounts, areas, authorization, consent, registry
 from casework.authorization import Actor
 from casework.errors import Refused
-from casework.models import Village
+from casework.models import AuditEntry, HouseholdLink, Village
 from casework.usecases.base import Env, allow, use_case
 
 MAX_HOUSE_NO = 20
 MAX_HEAD = 80
+SELF_REGISTRATIONS = 3  # per account in PERIOD, one waiting for its leader at a time
+PERIOD = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,30 @@ def _may_register(env: Env, actor: Actor, by_leader: bool) -> None:
               and consent.given(env.session, scope="personal", account_id=actor.account_id), "needs_consent")
 
 
+def _may_register_again(env: Env, actor: Actor) -> None:
+    """One registration waiting for a leader at a time (for a month at most), and a few a
+    month, per account (``Refused("registration_pending")``, ``Refused("too_many_registrations")``)."""
+    pending = env.session.scalar(select(HouseholdLink.id).where(
+        HouseholdLink.account_id == actor.account_id, HouseholdLink.status == "requested",
+        HouseholdLink.created_at > env.now - PERIOD).limit(1))
+    if pending is not None:
+        raise Refused("registration_pending")
+    recent = env.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.actor == f"account:{actor.account_id}", AuditEntry.action == "household.link_requested",
+        AuditEntry.at > env.now - PERIOD)) or 0
+    if recent >= SELF_REGISTRATIONS:
+        raise Refused("too_many_registrations")
+
+
 @use_case
 def start_self(env: Env, actor: Actor) -> None:
     """A household begins registering itself: ``Refused("needs_consent")`` before the privacy
-    notice is accepted, ``Refused("already_linked")`` if its LINE already has a household."""
+    notice is accepted, ``Refused("already_linked")`` if its LINE already has a household,
+    and the limits of ``_may_register_again``."""
     _may_register(env, actor, by_leader=False)
     if actor.households:
         raise Refused("already_linked")
+    _may_register_again(env, actor)
 
 
 @use_case
@@ -80,7 +100,7 @@ def choose_subdistrict(env: Env, actor: Actor, subdistrict_code: str, by_leader:
 
 def _village(env: Env, actor: Actor, village_code: str, by_leader: bool) -> None:
     _may_register(env, actor, by_leader)
-    if areas.village_parent(village_code) is None:
+    if areas.village_parent(village_code) is None or env.session.get(Village, village_code) is None:
         raise Refused("bad_area")
     if by_leader:
         allow(authorization.can_check(actor, village_code))
@@ -101,6 +121,8 @@ def submit(env: Env, actor: Actor, by_leader: bool, village_code: str, house_no:
     number, name = house_number(house_no), head_name(head)
     if number is None or name is None:
         raise Refused("incomplete")
+    if not by_leader:
+        _may_register_again(env, actor)
     household = registry.find_by_address(env.session, env.sealer, village_code, number)
     if household is None:
         first, last = name.split(" ", 1)
@@ -112,6 +134,6 @@ def submit(env: Env, actor: Actor, by_leader: bool, village_code: str, house_no:
     if by_leader:
         return Registered(household.id, household.village_code)
     assert actor.account_id is not None  # _may_register: a household that registers itself has consented
-    registry.request_link(env.session, env.sealer, household, actor.account_id, env.now)
+    registry.request_link(env.session, env.sealer, household, actor.account_id, env.now, typed_name=name)
     leaders = accounts.staff_covering(env.session, household.village_code, "leader")
     return Registered(household.id, household.village_code, tuple(leader.line_user_id for leader in leaders))

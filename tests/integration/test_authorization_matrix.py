@@ -195,7 +195,7 @@ MATRIX: dict[str, Row] = {
     "invites.create": (lambda w: {"role": "leader", "area_code": "46010105", "name": "Somsri"}, OPERATOR),
     "invites.redeem": (lambda w: {"code": "KJ-ABCD-EFGH"}, WITH_LINE),
     "links.offer_code": (_household, LEADER),
-    "links.redeem_code": (lambda w: {"code": "123456"}, WITH_LINE),
+    "links.redeem_code": (lambda w: {"code": "K7QM-4XPD-9A"}, WITH_LINE),
     "links.approve": (lambda w: {"link_id": w.ids["link_request"]}, LEADER),
     # Registration: oneself needs only the privacy notice accepted (a linked household is
     # told it is linked already, an answer, not a refusal); the command line has no chat.

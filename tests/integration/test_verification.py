@@ -171,7 +171,7 @@ def test_a_household_links_only_through_its_leader(kanya, somchai, services):
     somchai.received()
     somchai.says("1101700123456")  # typing a citizen ID opens nothing
     assert somchai.received()[0]["text"].startswith("ขออภัยค่ะ")
-    somchai.says("123456")  # a guessed code
+    somchai.says("k7qm 4xpd 9a")  # a guessed code
     assert somchai.received()[0]["text"].startswith("รหัสนี้ไม่ถูกต้อง")
 
     kanya.taps(f"a=link&id={household_id}")

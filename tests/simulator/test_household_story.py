@@ -90,7 +90,7 @@ def test_anonymous_rights_by_buttons_and_a_linked_household_asks_for_help(client
         household_id = uow.session.scalar(select(Household.id).where(Household.address_key == key))
     (code_message,) = leader.send("postback", data=f"a=link&id={household_id}")
     code = code_message["text"].splitlines()[-1]
-    assert re.fullmatch(r"\d{6}", code)
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{2}", code)
     assert somchai.send("text", text=code)[0]["text"].startswith("เชื่อม LINE ของคุณกับข้อมูลครัวเรือนแล้ว")
 
     (needs,) = somchai.send("postback", data="a=help_request")
