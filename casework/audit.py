@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casework.crypto import Sealer
@@ -53,6 +53,15 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def count_since(session: Session, action: str, since: datetime, *, actor: str | None = None) -> int:
+    """How many times ``action`` was recorded since ``since`` (by ``actor``, or by anyone):
+    counted in the database, so a cap on failures holds across every process."""
+    query = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action, AuditEntry.at > since)
+    if actor is not None:
+        query = query.where(AuditEntry.actor == actor)
+    return session.scalar(query) or 0
 
 
 def history(

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from casework import accounts, audit, authorization
 from casework.authorization import Actor
-from casework.models import AuditEntry, RichMenu
+from casework.models import RichMenu
 from casework.usecases.base import Env, allow, use_case
 
-ATTEMPTS_PER_HOUR = 5
+ATTEMPTS_PER_HOUR = 5  # from one account
+ATTEMPTS_PER_HOUR_SERVICE = 200  # from every account together: many accounts guessing get nowhere either
+FAILED = "invite.failed"
 
 
 @dataclass(frozen=True)
@@ -47,15 +47,15 @@ def redeem(env: Env, actor: Actor, code: str) -> Redeemed:
     allow(actor.line_user_id is not None)
     account = accounts.get_or_create(env.session, actor.line_user_id, env.now)
     who = f"account:{account.id}"
-    failures = env.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.actor == who, AuditEntry.action == "invite.failed", AuditEntry.at > env.now - timedelta(hours=1)))
-    if failures and failures >= ATTEMPTS_PER_HOUR:
+    since = env.now - timedelta(hours=1)
+    if (audit.count_since(env.session, FAILED, since, actor=who) >= ATTEMPTS_PER_HOUR
+            or audit.count_since(env.session, FAILED, since) >= ATTEMPTS_PER_HOUR_SERVICE):
         return Redeemed(problem="too_many")
     try:
         with env.session.begin_nested():
             invite = accounts.redeem_invite(env.session, env.sealer, code, account, env.now)
     except accounts.InviteError as error:
-        audit.record(env.session, env.sealer, actor=who, action="invite.failed", entity="account",
+        audit.record(env.session, env.sealer, actor=who, action=FAILED, entity="account",
                      entity_id=account.id, area_code=None, now=env.now)
         return Redeemed(problem=error.reason)
     audit.record(env.session, env.sealer, actor=who, action="role.granted", entity="account", entity_id=account.id,

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from casework import audit, authorization, consent, registry
 from casework.authorization import Actor
 from casework.errors import Refused
-from casework.models import Account, AuditEntry, Household, HouseholdLink
+from casework.models import Account, Household, HouseholdLink
 from casework.usecases.base import Env, allow, get, use_case
 
 FAILURES_PER_ACCOUNT = 5  # an hour
@@ -52,14 +50,6 @@ def offer_code(env: Env, actor: Actor, household_id: int | None) -> Offered:
     return Offered(code, int(registry.LINK_CODE_TTL.total_seconds() // 60))
 
 
-def _failures(env: Env, who: str | None = None) -> int:
-    query = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == FAILED,
-                                                               AuditEntry.at > env.now - WINDOW)
-    if who is not None:
-        query = query.where(AuditEntry.actor == who)
-    return env.session.scalar(query) or 0
-
-
 @use_case
 def redeem_code(env: Env, actor: Actor, code: str) -> Linked:
     """The household sends the code from its own LINE, having accepted the privacy notice
@@ -68,7 +58,9 @@ def redeem_code(env: Env, actor: Actor, code: str) -> Linked:
     if actor.account_id is None or not consent.given(env.session, scope="personal", account_id=actor.account_id):
         raise Refused("needs_consent")
     who = f"account:{actor.account_id}"
-    mine, everyone = _failures(env, who), _failures(env)
+    since = env.now - WINDOW
+    mine = audit.count_since(env.session, FAILED, since, actor=who)
+    everyone = audit.count_since(env.session, FAILED, since)
     if mine >= FAILURES_PER_ACCOUNT:
         return Linked(problem="too_many")
     if everyone >= FAILURES_PER_SERVICE:

@@ -126,6 +126,11 @@ def test_guessing_link_and_invite_codes_at_speed_gets_nowhere(people, services, 
     newcomer = people.account("1")
     assert people.do(newcomer, links.redeem_code, code).problem == "paused"
 
+    monkeypatch.setattr(invites, "ATTEMPTS_PER_HOUR_SERVICE", invites.ATTEMPTS_PER_HOUR + 4)
+    invite_answers = [people.do(other, invites.redeem, f"KJ-ZZZZ-ZZZ{number + 2}").problem
+                      for other in others for number in range(2)]
+    assert invite_answers == ["unknown"] * 4 + ["too_many"] * 2  # invites stop across the service too
+
     assert linked_count(services) == 0  # no guess linked, nor the real code while capped
     assert told == [leader]  # the leader whose code was live heard of it, once
 
