@@ -16,6 +16,7 @@ from bot import logs, webhook
 from bot.bootstrap import Services, bootstrap
 from bot.config import Settings, from_env
 from bot.logs import log
+from casework import health
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.extensions["kaejon"] = services
     app.register_blueprint(webhook.bp)
     app.add_url_rule("/healthz", view_func=healthz)
+    app.add_url_rule("/healthz/detail", view_func=healthz_detail)
     if services.settings.simulator_enabled:
         from bot.dev.simulator import bp as simulator_bp
 
@@ -50,3 +52,22 @@ def healthz() -> ResponseReturnValue:
         log("health check failed", level=logging.WARNING, error=type(error).__name__)
         return jsonify(status="unavailable", database="down"), 503
     return jsonify(status="ok", database="up"), 200
+
+
+def healthz_detail() -> ResponseReturnValue:
+    """For the on-call operator and the uptime monitor: 503 names the checks that failed.
+
+    Given-up events and dead messages in the last 24 hours, the age of the oldest
+    waiting event and message, and when the worker and the clock were last seen.
+    """
+    services: Services = current_app.extensions["kaejon"]
+    try:
+        with services.uow() as uow:
+            found = health.report(uow.session, services.clock())
+    except SQLAlchemyError as error:
+        log("health check failed", level=logging.WARNING, error=type(error).__name__)
+        return jsonify(status="unavailable", database="down", failed=["database"]), 503
+    if not found.ok:
+        log("health degraded", level=logging.WARNING, failed=",".join(found.failed))
+    return jsonify(status="ok" if found.ok else "degraded", database="up", failed=found.failed,
+                   checks=found.checks), 200 if found.ok else 503

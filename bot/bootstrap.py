@@ -83,7 +83,7 @@ def bootstrap(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
-        sealer=Sealer(settings.secret_key),
+        sealer=Sealer(settings.secret_keys, settings.lookup_keys),
         clock=clock,
         rules=loaded,
         flows=flows,

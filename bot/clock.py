@@ -8,7 +8,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.bootstrap import Services
 from bot.logs import log
-from casework import conversations, inbox
+from casework import conversations, health, inbox, retention
 
 SHORT_FLOW_IDLE = timedelta(days=1)
 
@@ -33,6 +33,28 @@ def let_go_of_idle_flows(services: Services) -> int:
     return count
 
 
+def purge_old_rows(services: Services, batch: int = retention.BATCH) -> tuple[int, int]:
+    """Delete handled events and finished messages older than their periods, batch by batch."""
+    keep = retention.periods()
+    total_events = total_messages = 0
+    while True:
+        with services.uow() as uow:
+            events, messages = retention.purge_batch(uow.session, services.clock(), keep, batch)
+            uow.commit()
+        total_events += events
+        total_messages += messages
+        if events < batch and messages < batch:
+            break
+    log("retention", job="purge_old_rows", events=total_events, messages=total_messages)
+    return total_events, total_messages
+
+
+def beat(services: Services) -> None:
+    with services.uow() as uow:
+        health.beat(uow.session, "clock", services.clock())
+        uow.commit()
+
+
 def build_scheduler(services: Services) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone="Asia/Bangkok")
     scheduler.add_job(forget_old_payloads, "interval", hours=1, args=[services],
@@ -40,6 +62,12 @@ def build_scheduler(services: Services) -> BlockingScheduler:
                       next_run_time=services.clock())
     scheduler.add_job(let_go_of_idle_flows, "interval", hours=1, args=[services],
                       id="let_go_of_idle_flows", coalesce=True, max_instances=1,
+                      next_run_time=services.clock())
+    scheduler.add_job(purge_old_rows, "interval", hours=1, args=[services],
+                      id="purge_old_rows", coalesce=True, max_instances=1,
+                      next_run_time=services.clock())
+    scheduler.add_job(beat, "interval", minutes=1, args=[services],
+                      id="heartbeat", coalesce=True, max_instances=1,
                       next_run_time=services.clock())
     return scheduler
 

@@ -1,14 +1,23 @@
 """Settings from the environment (12-factor); checked once, at start-up."""
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from casework.crypto import KEY_BYTES, derive_key
 from casework.db import DEFAULT_URL, normalize_url
 
+KeyRing = tuple[tuple[str, bytes], ...]
 
-DEMO_SECRET_KEY = "kaejon-demo-only-key-never-use-in-production"
+# Public, in the source: only ``kaejon demo`` (and tests that ask for demo=True) may use them.
+DEMO_SECRET_KEYS = "demo:ZGVtby1vbmx5LXNlYWxpbmcta2V5LW5ldmVyLWluLXByb2R1Y3Rpb24h"
+DEMO_LOOKUP_KEYS = "demo:ZGVtby1vbmx5LWxvb2t1cC1rZXktLW5ldmVyLWluLXByb2R1Y3Rpb24hIQ=="
+_KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
+_MIN_DISTINCT_BYTES = 16  # 32 random bytes have ~30 distinct values; "aaaa..." or a pattern has few
 
 
 class ConfigError(Exception):
@@ -21,7 +30,8 @@ class Settings:
     channel_secret: str = ""
     channel_access_token: str = ""
     line_api_endpoint: str | None = None
-    secret_key: str = ""
+    secret_keys: KeyRing = ()   # KAEJON_SECRET_KEYS: sealing keys, the first seals
+    lookup_keys: KeyRing = ()   # KAEJON_LOOKUP_KEYS: lookup-hash keys, the first hashes
     port: int = 5000
     demo: bool = False
     line_connect_timeout: float = 3.0
@@ -38,25 +48,32 @@ class Settings:
     def simulator_enabled(self) -> bool:
         return self.demo and self.standin_url is not None
 
+    @property
+    def secret_key(self) -> str:
+        """Flask's session key: derived from the current sealing key, never the key itself."""
+        return derive_key(self.secret_keys[0][1], b"flask-session").hex() if self.secret_keys else ""
+
 
 REQUIRED = (
     ("LINE_CHANNEL_SECRET", "channel_secret"),
     ("LINE_CHANNEL_ACCESS_TOKEN", "channel_access_token"),
-    ("KAEJON_SECRET_KEY", "secret_key"),
+    ("KAEJON_SECRET_KEYS", "secret_keys"),
+    ("KAEJON_LOOKUP_KEYS", "lookup_keys"),
 )
 
 
-def from_env(environ: Mapping[str, str] | None = None, *, demo: bool | None = None) -> Settings:
-    """Read settings; outside demo mode a missing secret raises ``ConfigError``."""
+def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
+    """Read settings; outside demo mode a missing or weak secret raises ``ConfigError``.
+    Demo mode is only what the caller says (``kaejon demo``), never an environment variable."""
     env = os.environ if environ is None else environ
-    demo = _flag(env.get("KAEJON_DEMO", "")) if demo is None else demo
     try:
         settings = Settings(
             database_url=database_url(env),
             channel_secret=env.get("LINE_CHANNEL_SECRET", ""),
             channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN", ""),
             line_api_endpoint=(env.get("LINE_API_ENDPOINT") or "").rstrip("/") or None,
-            secret_key=env.get("KAEJON_SECRET_KEY", ""),
+            secret_keys=key_ring(env, "KAEJON_SECRET_KEYS", demo=demo),
+            lookup_keys=key_ring(env, "KAEJON_LOOKUP_KEYS", demo=demo),
             port=int(env.get("PORT", "5000")),
             demo=demo,
             line_connect_timeout=float(env.get("LINE_CONNECT_TIMEOUT", "3")),
@@ -82,12 +99,66 @@ def for_admin(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings for registry work from the command line (imports, invites, rights): the
     database, the sealing key and the deployment's welfare rules, no LINE channel."""
     env = os.environ if environ is None else environ
-    demo = _flag(env.get("KAEJON_DEMO", ""))
-    secret_key = env.get("KAEJON_SECRET_KEY", "") or (DEMO_SECRET_KEY if demo else "")
-    if not secret_key:
-        raise ConfigError("KAEJON_SECRET_KEY is not set; Kaejon cannot start without it (see README).")
-    return Settings(database_url=database_url(env), secret_key=secret_key, demo=demo,
+    url = database_url(env)
+    # KAEJON_DEMO=1 lets admin commands use the demo keys on the demo's SQLite file only:
+    # a production (PostgreSQL) database never opens with keys that are in the source.
+    demo = _flag(env.get("KAEJON_DEMO", "")) and url.startswith("sqlite")
+    secret_keys = key_ring(env, "KAEJON_SECRET_KEYS", demo=demo)
+    lookup_keys = key_ring(env, "KAEJON_LOOKUP_KEYS", demo=demo)
+    if demo:
+        secret_keys = secret_keys or parse_keys(DEMO_SECRET_KEYS, "demo", demo=True)
+        lookup_keys = lookup_keys or parse_keys(DEMO_LOOKUP_KEYS, "demo", demo=True)
+    for variable, ring in (("KAEJON_SECRET_KEYS", secret_keys), ("KAEJON_LOOKUP_KEYS", lookup_keys)):
+        if not ring:
+            raise ConfigError(f"{variable} is not set; Kaejon cannot start without it (see README).")
+    return Settings(database_url=url, secret_keys=secret_keys, lookup_keys=lookup_keys, demo=demo,
                     rules_dir=rules_directory(env))
+
+
+def key_ring(env: Mapping[str, str], variable: str, *, demo: bool) -> KeyRing:
+    """The ring in ``variable`` (empty if unset); a malformed or weak key is a ``ConfigError``."""
+    return parse_keys(env.get(variable, ""), variable, demo=demo)
+
+
+def parse_keys(text: str, variable: str, *, demo: bool = False) -> KeyRing:
+    """``id:key,id:key``: the first key is current, the rest are older keys still accepted.
+    Keys are base64 or hex of at least 32 random bytes; outside demo the demo keys are refused."""
+    ring: list[tuple[str, bytes]] = []
+    demo_keys = {key for text in (DEMO_SECRET_KEYS, DEMO_LOOKUP_KEYS) for _, key in _split(text)}
+    for key_id, encoded in _split(text):
+        if not _KEY_ID.match(key_id):
+            raise ConfigError(f"{variable}: a key needs an id (letters, digits, . _ -), as id:key")
+        if key_id in {existing for existing, _ in ring}:
+            raise ConfigError(f"{variable}: key id {key_id} appears twice")
+        key = _decode_key(encoded)
+        if key is None or len(key) < KEY_BYTES:
+            raise ConfigError(f"{variable}: key {key_id} is not base64 or hex of at least {KEY_BYTES} bytes "
+                              "(make one with `kaejon keys new`)")
+        if not demo and encoded in demo_keys:
+            raise ConfigError(f"{variable}: key {key_id} is the public demo key; make one with `kaejon keys new`")
+        if len(set(key)) < _MIN_DISTINCT_BYTES:
+            raise ConfigError(f"{variable}: key {key_id} is not random (make one with `kaejon keys new`)")
+        ring.append((key_id, key))
+    return tuple(ring)
+
+
+def _split(text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in text.replace("\n", ",").split(","):
+        if item.strip():
+            key_id, _, encoded = item.strip().partition(":")
+            pairs.append((key_id.strip(), encoded.strip()))
+    return pairs
+
+
+def _decode_key(encoded: str) -> bytes | None:
+    if re.fullmatch(r"(?:[0-9a-fA-F]{2}){32,}", encoded):
+        return bytes.fromhex(encoded)
+    try:
+        padded = encoded + "=" * (-len(encoded) % 4)
+        return base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def database_url(environ: Mapping[str, str] | None = None) -> str:
@@ -112,7 +183,8 @@ def with_demo_defaults(settings: Settings) -> Settings:
         demo=True,
         channel_secret=settings.channel_secret or "demo-channel-secret",
         channel_access_token=settings.channel_access_token or "demo-access-token",
-        secret_key=settings.secret_key or DEMO_SECRET_KEY,
+        secret_keys=settings.secret_keys or parse_keys(DEMO_SECRET_KEYS, "demo", demo=True),
+        lookup_keys=settings.lookup_keys or parse_keys(DEMO_LOOKUP_KEYS, "demo", demo=True),
         line_api_endpoint=settings.line_api_endpoint or settings.standin_url,
     )
 

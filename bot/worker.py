@@ -13,18 +13,25 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.flows import router
+from sqlalchemy import select
+
 from bot.bootstrap import Services
+from bot.flows import router
 from bot.flows.context import EventContext
-from bot.logs import log
 from bot.line.content import ContentError
-from casework import chats, inbox, outbox, photos
-from casework.models import Chat
+from bot.logs import log
+from casework import chats, health, inbox, outbox, photos
+from casework.models import Account, Chat, OutboxMessage
 from casework.unit_of_work import UnitOfWork
+from messages import failures
+from messages.i18n import translator
 
 Handler = Callable[[EventContext], str]
 SEND_POLL_SECONDS = 0.5
 PHOTO_POLL_SECONDS = 2.0
+HEARTBEAT_SECONDS = 30.0
+# Events a user sent and waits for an answer to; an unfollow or unsend needs no apology.
+APOLOGIZE_FOR = {"message", "postback", "follow", "join", "beacon", "accountLink"}
 
 
 def handle_events(services: Services, handler: Handler = router.handle, limit: int = 1) -> int:
@@ -73,6 +80,25 @@ def _handle(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: d
         logging.getLogger("kaejon").exception(
             "event failed", extra={"fields": {"event_id": event.webhook_event_id, "type": event.event_type,
                                               "attempt": event.attempts, "gave_up": given_up}})
+        if given_up:
+            _gave_up(uow, event, now)
+
+
+def _gave_up(uow: UnitOfWork, event: inbox.InboxEvent, now: datetime) -> None:
+    """Alert the operators (an ERROR line; ``kaejon failures`` lists it) and tell the sender, once."""
+    logging.getLogger("kaejon").error(
+        "event given up", extra={"fields": {"alert": "event_given_up", "inbox_id": event.id,
+                                            "event_id": event.webhook_event_id, "type": event.event_type,
+                                            "error": event.error}})
+    if not event.chat_key or event.event_type not in APOLOGIZE_FOR:
+        return
+    dedupe_key = f"gave-up:{event.id}"
+    if uow.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key.startswith(dedupe_key + ":"))):
+        return
+    language = uow.session.scalar(select(Chat.language).where(Chat.line_id == event.chat_key))
+    outbox.enqueue(uow.session, uow.sealer, recipient=event.chat_key,
+                   messages=failures.could_not_handle(translator(language or "th")), now=now,
+                   source_event_id=event.id, dedupe_key=dedupe_key)
 
 
 def _chat_for(uow: UnitOfWork, event: inbox.InboxEvent, now: datetime) -> Chat | None:
@@ -104,6 +130,10 @@ def send_one(services: Services) -> bool:
     log("send", outbox_id=delivery.id, channel=delivery.channel, method=delivery.method,
         attempt=delivery.attempts, outcome=status, http=getattr(result, "status", None),
         ms=round((time.perf_counter() - started) * 1000, 1))
+    if status == "dead":
+        logging.getLogger("kaejon").error(
+            "message dead", extra={"fields": {"alert": "message_dead", "outbox_id": delivery.id,
+                                              "http": getattr(result, "status", None)}})
     return True
 
 
@@ -112,24 +142,50 @@ def fetch_one_photo(services: Services) -> bool:
     if services.content is None:
         return False
     with services.uow() as uow:
-        photo = photos.claim(uow.session)
+        photo = photos.claim(uow.session, services.clock())
         uow.commit()
     if photo is None:
         return False
     try:
         content, content_type = services.content.fetch(photo.line_message_id)
     except ContentError as error:
-        if error.permanent:
-            with services.uow() as uow:
+        with services.uow() as uow:
+            now = services.clock()
+            if error.permanent:
                 photos.mark_failed(uow.session, photo)
-                uow.commit()
-        log("photo", attachment_id=photo.id, outcome="failed", permanent=error.permanent, error=str(error))
+                given_up = True
+            else:
+                given_up = not photos.defer(uow.session, photo, now)
+            if given_up:
+                _tell_about_lost_photo(uow, photo, now)
+            uow.commit()
+        log("photo", attachment_id=photo.id, outcome="failed", permanent=error.permanent, error=str(error),
+            gave_up=given_up)
         return True
     with services.uow() as uow:
         photos.store(uow.session, uow.sealer, photo, content, content_type)
         uow.commit()
     log("photo", attachment_id=photo.id, outcome="stored", bytes=len(content))
     return True
+
+
+def _tell_about_lost_photo(uow: UnitOfWork, photo: photos.PendingPhoto, now: datetime) -> None:
+    """The person who recorded the photo (the leader on a check) hears that it is lost."""
+    account = uow.session.get(Account, photo.created_by) if photo.created_by else None
+    if account is None:
+        return
+    language = uow.session.scalar(select(Chat.language).where(Chat.line_id == account.line_user_id))
+    outbox.enqueue(uow.session, uow.sealer, recipient=account.line_user_id,
+                   messages=failures.photo_lost(translator(language or "th")), now=now,
+                   dedupe_key=f"photo-lost:{photo.id}")
+
+
+def beat(services: Services, name: str = "worker") -> bool:
+    """Record that this process is alive (read by ``/healthz/detail``); never counts as work."""
+    with services.uow() as uow:
+        health.beat(uow.session, name, services.clock())
+        uow.commit()
+    return False
 
 
 def run_loop(step: Callable[[], bool], stop: threading.Event, idle: float,
@@ -140,9 +196,9 @@ def run_loop(step: Callable[[], bool], stop: threading.Event, idle: float,
     An unexpected error (the database went away, say) is logged and the loop
     goes on after a pause, so a worker rides out a database restart.
     """
-    wake = wake or threading.Event()
     while not stop.is_set():
-        wake.clear()
+        if wake is not None:
+            wake.clear()
         try:
             did_work = step()
         except Exception:
@@ -153,7 +209,8 @@ def run_loop(step: Callable[[], bool], stop: threading.Event, idle: float,
             if then_wake is not None:
                 then_wake.set()
         else:
-            wake.wait(idle)
+            # Without a wake event, sleep on ``stop`` so a stop request ends the pause.
+            (wake or stop).wait(idle)
 
 
 def start_threads(services: Services, stop: threading.Event) -> list[threading.Thread]:
@@ -175,6 +232,8 @@ def start_threads(services: Services, stop: threading.Event) -> list[threading.T
             args=(lambda: send_one(services), stop, SEND_POLL_SECONDS), kwargs={"wake": sends_waiting}))
     threads.append(threading.Thread(target=run_loop, name="kaejon-photos", daemon=True,
                                     args=(lambda: fetch_one_photo(services), stop, PHOTO_POLL_SECONDS)))
+    threads.append(threading.Thread(target=run_loop, name="kaejon-heartbeat", daemon=True,
+                                    args=(lambda: beat(services), stop, HEARTBEAT_SECONDS)))
     for thread in threads:
         thread.start()
     return threads

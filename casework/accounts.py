@@ -108,7 +108,7 @@ def create_invite(session: Session, sealer: Sealer, *, role: str, area_code: str
 
 def redeem_invite(session: Session, sealer: Sealer, code: str, account: Account, now: datetime) -> Invite:
     """Spend the code: the account gets the invite's role over its area, once."""
-    invite = session.scalar(select(Invite).where(Invite.code_hash == sealer.fingerprint(normalize_invite(code))))
+    invite = session.scalar(select(Invite).where(Invite.code_hash.in_(sealer.fingerprints(normalize_invite(code)))))
     if invite is None:
         raise InviteError("unknown")
     if invite.used_at is not None:

@@ -99,3 +99,8 @@ def can_administer(actor: Actor) -> bool:
 def can_add_village(actor: Actor, village_code: str) -> bool:
     """Add a village: coordinators of the area it is in, and operators at the command line."""
     return actor.covers(village_code, "coordinator", OPERATOR)
+
+
+def can_erase(actor: Actor, area_code: str) -> bool:
+    """Carry out a household's erasure request: the area's coordinator, or the operator."""
+    return can_handle_tasks(actor, area_code) or can_administer(actor)

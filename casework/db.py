@@ -1,13 +1,14 @@
 """Engines and sessions for SQLite (the embedded default) and PostgreSQL."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+import os
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///kaejon.db"
@@ -32,16 +33,41 @@ def is_sqlite(url: str) -> bool:
     return make_url(normalize_url(url)).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+CONNECT_TIMEOUT_SECONDS = 5
+STATEMENT_TIMEOUT_MS = 30_000
+LOCK_TIMEOUT_MS = 10_000
+SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def timeouts(environ: Mapping[str, str] | None = None) -> dict[str, float]:
+    """Database time limits from the environment, so a hung server cannot hang the threads.
+
+    ``KAEJON_DB_CONNECT_TIMEOUT`` (seconds), ``KAEJON_DB_STATEMENT_TIMEOUT_MS`` and
+    ``KAEJON_DB_LOCK_TIMEOUT_MS`` (PostgreSQL; 0 turns a limit off),
+    ``KAEJON_DB_BUSY_TIMEOUT`` (SQLite, seconds).
+    """
+    env = os.environ if environ is None else environ
+    return {
+        "connect": float(env.get("KAEJON_DB_CONNECT_TIMEOUT", CONNECT_TIMEOUT_SECONDS)),
+        "statement_ms": int(env.get("KAEJON_DB_STATEMENT_TIMEOUT_MS", STATEMENT_TIMEOUT_MS)),
+        "lock_ms": int(env.get("KAEJON_DB_LOCK_TIMEOUT_MS", LOCK_TIMEOUT_MS)),
+        "busy": float(env.get("KAEJON_DB_BUSY_TIMEOUT", SQLITE_BUSY_TIMEOUT_SECONDS)),
+    }
+
+
+def make_engine(url: str, *, pool_size: int = 5, environ: Mapping[str, str] | None = None) -> Engine:
     url = normalize_url(url)
+    limits = timeouts(environ)
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": limits["busy"]})
         _configure_sqlite(engine)
         return engine
     # No pre-ping: it costs a round trip on every checkout. A connection that died
     # with the server raises a disconnect error, which invalidates the whole pool;
     # callers retry once (see ``retrying_disconnects``).
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    options = f"-c statement_timeout={int(limits['statement_ms'])} -c lock_timeout={int(limits['lock_ms'])}"
+    connect_args = {"connect_timeout": max(int(limits["connect"]), 1), "options": options}
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, connect_args=connect_args)
 
 
 def _configure_sqlite(engine: Engine) -> None:

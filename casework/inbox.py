@@ -48,19 +48,30 @@ def summarize(raw: dict[str, Any], received_at: datetime) -> EventSummary:
     source_type = source.get("type") if isinstance(source.get("type"), str) else None
     chat_key = chat_id_of(source)
     delivery = raw.get("deliveryContext") if isinstance(raw.get("deliveryContext"), dict) else {}
-    timestamp = raw.get("timestamp")
-    occurred_at = received_at
-    if isinstance(timestamp, (int, float)) and timestamp > 0:
-        occurred_at = min(datetime.fromtimestamp(timestamp / 1000, timezone.utc), received_at)
     return EventSummary(
-        webhook_event_id=event_id,
-        event_type=str(raw.get("type") or "unknown")[:32],
-        source_type=(source_type or None) and source_type[:8],
+        webhook_event_id=_plain(event_id, 64),
+        event_type=_plain(str(raw.get("type") or "unknown"), 32),
+        source_type=(source_type or None) and _plain(source_type, 8),
         chat_key=chat_key,
-        mode=str(raw.get("mode") or "active")[:16],
+        mode=_plain(str(raw.get("mode") or "active"), 16),
         is_redelivery=bool(delivery.get("isRedelivery", False)),
-        occurred_at=occurred_at,
+        occurred_at=_occurred_at(raw.get("timestamp"), received_at),
     )
+
+
+def _occurred_at(timestamp: Any, received_at: datetime) -> datetime:
+    """LINE's milliseconds, or the arrival time when they are not a time (``1e20``, huge ints)."""
+    if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool) or not timestamp > 0:
+        return received_at
+    try:
+        return min(datetime.fromtimestamp(timestamp / 1000, timezone.utc), received_at)
+    except (OverflowError, OSError, ValueError):
+        return received_at
+
+
+def _plain(text: str, size: int) -> str:
+    """A value fit for a plain text column: PostgreSQL refuses NUL in text."""
+    return text.replace("\x00", "\ufffd")[:size]
 
 
 def chat_id_of(source: dict[str, Any]) -> str | None:
@@ -68,7 +79,7 @@ def chat_id_of(source: dict[str, Any]) -> str | None:
     for key in ("groupId", "roomId", "userId"):
         value = source.get(key)
         if isinstance(value, str) and value:
-            return value[:64]
+            return _plain(value, 64)
     return None
 
 
@@ -186,3 +197,56 @@ def forget_payloads(session: Session, before: datetime) -> int:
         .values(payload=None)
     )
     return result.rowcount or 0
+
+
+def given_up(session: Session, since: datetime | None = None, limit: int = 100) -> list[InboxEvent]:
+    """Events the worker gave up on, newest first (plain columns only: no payload is read)."""
+    query = select(InboxEvent).where(InboxEvent.status == "failed")
+    if since is not None:
+        query = query.where(InboxEvent.handled_at >= since)
+    return list(session.scalars(query.order_by(InboxEvent.id.desc()).limit(limit)))
+
+
+def requeue(session: Session, now: datetime, *, ids: list[int] | None = None,
+            since: datetime | None = None) -> int:
+    """Put given-up events back in the queue, with fresh attempts; already pending or
+    handled events are left alone, so running it twice does nothing more."""
+    query = update(InboxEvent).where(InboxEvent.status == "failed", InboxEvent.payload.is_not(None))
+    if ids is not None:
+        query = query.where(InboxEvent.id.in_(ids))
+    if since is not None:
+        query = query.where(InboxEvent.handled_at >= since)
+    result = session.execute(query.values(status="pending", attempts=0, next_attempt_at=now,
+                                          handled_at=None, outcome=None))
+    return result.rowcount or 0
+
+
+def purge(session: Session, before: datetime, batch: int = 1000) -> int:
+    """Delete up to ``batch`` events finished before ``before``; call again until it returns 0.
+
+    Outbox rows that point at a deleted event keep their own row (the link is dropped)."""
+    from sqlalchemy import delete
+
+    from casework.models import OutboxMessage
+
+    ids = list(session.scalars(
+        select(InboxEvent.id).where(InboxEvent.status != "pending", InboxEvent.handled_at < before)
+        .order_by(InboxEvent.id).limit(batch)))
+    if not ids:
+        return 0
+    session.execute(update(OutboxMessage).where(OutboxMessage.source_event_id.in_(ids)).values(source_event_id=None))
+    session.execute(delete(InboxEvent).where(InboxEvent.id.in_(ids)))
+    return len(ids)
+
+
+def erase_message(session: Session, sealer: Sealer, chat_key: str, message_id: str) -> int:
+    """Forget the stored payload of the event that brought message ``message_id`` (LINE ``unsend``)."""
+    erased = 0
+    candidates = session.scalars(select(InboxEvent).where(
+        InboxEvent.chat_key == chat_key, InboxEvent.event_type == "message", InboxEvent.payload.is_not(None)))
+    for event in candidates:
+        message = open_payload(sealer, event).get("message")
+        if isinstance(message, dict) and message.get("id") == message_id:
+            event.payload = None
+            erased += 1
+    return erased

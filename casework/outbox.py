@@ -235,3 +235,39 @@ def record_outcome(session: Session, delivery: Delivery, outcome: Outcome, now: 
         .values(**values)
     )
     return values["status"] if result.rowcount == 1 else "lost_claim"
+
+
+def dead(session: Session, since: datetime | None = None, limit: int = 100) -> list[OutboxMessage]:
+    """Rows that will not be sent any more, newest first (the sealed body is not read)."""
+    query = select(OutboxMessage).where(OutboxMessage.status == "dead")
+    if since is not None:
+        query = query.where(OutboxMessage.created_at >= since)
+    return list(session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def requeue(session: Session, now: datetime, *, ids: list[int] | None = None,
+            since: datetime | None = None) -> int:
+    """Put dead rows back in the queue. An expired reply token makes the retry a push
+    (``choose_method``); rows that are pending or sent are left alone."""
+    table = OutboxMessage.__table__
+    query = update(table).where(table.c.status == "dead")
+    if ids is not None:
+        query = query.where(table.c.id.in_(ids))
+    if since is not None:
+        query = query.where(table.c.created_at >= since)
+    result = session.connection().execute(query.values(status="pending", attempts=0, next_attempt_at=now,
+                                                       lease_until=None))
+    return result.rowcount or 0
+
+
+def purge(session: Session, before: datetime, batch: int = 1000) -> int:
+    """Delete up to ``batch`` sent, dead or cancelled rows created before ``before``."""
+    from sqlalchemy import delete
+
+    table = OutboxMessage.__table__
+    ids = list(session.connection().execute(
+        select(table.c.id).where(table.c.status.in_(("sent", "dead", "cancelled")), table.c.created_at < before)
+        .order_by(table.c.id).limit(batch)).scalars())
+    if ids:
+        session.connection().execute(delete(table).where(table.c.id.in_(ids)))
+    return len(ids)

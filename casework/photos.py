@@ -8,26 +8,32 @@ cannot loop forever), store it sealed, or give up after ``MAX_ATTEMPTS``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from casework.backoff import retry_delay
 from casework.crypto import Sealer
 from casework.models import Attachment
 
 MAX_ATTEMPTS = 5
 MAX_BYTES = 10 * 1024 * 1024
+RETRY_BASE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
 class PendingPhoto:
     id: int
     line_message_id: str
+    created_by: int | None = None
 
 
-def claim(session: Session) -> PendingPhoto | None:
+def claim(session: Session, now: datetime) -> PendingPhoto | None:
     row = session.scalars(
-        select(Attachment).where(Attachment.status == "pending").order_by(Attachment.id).limit(1)
+        select(Attachment).where(Attachment.status == "pending",
+                                 or_(Attachment.next_attempt_at.is_(None), Attachment.next_attempt_at <= now))
+        .order_by(Attachment.id).limit(1)
         .with_for_update(skip_locked=True)
     ).first()
     if row is None:
@@ -36,7 +42,25 @@ def claim(session: Session) -> PendingPhoto | None:
     if row.attempts > MAX_ATTEMPTS:
         row.status = "failed"
         return None
-    return PendingPhoto(id=row.id, line_message_id=row.line_message_id)
+    return PendingPhoto(id=row.id, line_message_id=row.line_message_id, created_by=row.created_by)
+
+
+def defer(session: Session, photo: PendingPhoto, now: datetime) -> bool:
+    """Wait before the next download (backing off); returns False once the photo is given up."""
+    attempts = session.scalar(select(Attachment.attempts).where(Attachment.id == photo.id)) or 0
+    if attempts >= MAX_ATTEMPTS:
+        mark_failed(session, photo)
+        return False
+    session.execute(update(Attachment).where(Attachment.id == photo.id, Attachment.status == "pending")
+                    .values(next_attempt_at=now + retry_delay(attempts, base=RETRY_BASE_SECONDS)))
+    return True
+
+
+def erase_message(session: Session, message_id: str) -> int:
+    """Drop a photo whose LINE message was unsent: the content goes, the row stays as a count."""
+    result = session.execute(update(Attachment).where(Attachment.line_message_id == message_id)
+                             .values(status="erased", content=None, size=None))
+    return result.rowcount or 0
 
 
 def store(session: Session, sealer: Sealer, photo: PendingPhoto, content: bytes, content_type: str) -> bool:

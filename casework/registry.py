@@ -90,7 +90,12 @@ def add_household(session: Session, sealer: Sealer, *, village_code: str, house_
 
 
 def address_key(sealer: Sealer, village_code: str, house_no: str) -> str:
-    return sealer.fingerprint(f"{village_code}|{' '.join(house_no.split()).lower()}")
+    return address_keys(sealer, village_code, house_no)[0]
+
+
+def address_keys(sealer: Sealer, village_code: str, house_no: str) -> list[str]:
+    """The address key under every lookup key (current first): what to search during a rotation."""
+    return sealer.fingerprints(f"{village_code}|{' '.join(house_no.split()).lower()}")
 
 
 def address_text(address: dict[str, Any]) -> str:
@@ -263,7 +268,7 @@ def redeem_link_code(session: Session, sealer: Sealer, code: str, account_id: in
     if normalized is None:
         raise RegistryError("bad_link_code")
     link = session.scalar(select(HouseholdLink).where(
-        HouseholdLink.code_hash == sealer.fingerprint(f"link|{normalized}"), HouseholdLink.status == "offered"))
+        HouseholdLink.code_hash.in_(sealer.fingerprints(f"link|{normalized}")), HouseholdLink.status == "offered"))
     if link is None or link.code_expires_at is None or link.code_expires_at <= now:
         raise RegistryError("bad_link_code")
     spent = session.execute(update(HouseholdLink).where(HouseholdLink.id == link.id,
@@ -296,8 +301,8 @@ def warn_of_guessing(session: Session, now: datetime) -> tuple[str, ...]:
 
 
 def find_by_address(session: Session, sealer: Sealer, village_code: str, house_no: str) -> Household | None:
-    return session.scalar(select(Household).where(Household.address_key == address_key(sealer, village_code,
-                                                                                            house_no)))
+    return session.scalar(select(Household).where(Household.address_key.in_(address_keys(sealer, village_code,
+                                                                                           house_no))))
 
 
 def request_link(session: Session, sealer: Sealer, household: Household, account_id: int, now: datetime, *,

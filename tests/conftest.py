@@ -21,10 +21,18 @@ from bot.config import Settings, from_env
 from casework import migrate
 from casework.db import normalize_url
 from casework.models import Base
+from tests.keys import TEST_KEYS
 
 POSTGRES_ADMIN_URL = os.environ.get("KAEJON_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 CHANNEL_SECRET = "test-channel-secret"
 ACCESS_TOKEN = "test-access-token"
+
+
+@pytest.fixture(autouse=True)
+def _key_rings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands read KAEJON_SECRET_KEYS / KAEJON_LOOKUP_KEYS from the environment: test keys."""
+    for variable, value in TEST_KEYS.items():
+        monkeypatch.setenv(variable, os.environ.get(variable) or value)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -109,7 +117,7 @@ def make_settings(database_url: str, line_api_endpoint: str) -> Settings:
             "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
             "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
             "LINE_API_ENDPOINT": line_api_endpoint,
-            "KAEJON_SECRET_KEY": "test-secret-key",
+            **TEST_KEYS,
             "LINE_READ_TIMEOUT": "2",
         },
         demo=False,

@@ -9,11 +9,13 @@ from flask.cli import FlaskGroup
 from bot.commands import admin
 from bot.config import ConfigError, database_url, from_env
 from bot.commands.importing import import_group
+from bot.commands.keys import keys_group
 from bot.commands.richmenu import richmenu_group
 from bot.commands.rights import rights_group, rules_group
 from bot.commands.rights import check as rights_check
 from bot.commands.rights import explain as rights_explain
 from bot.commands.gaps import gaps as rights_gaps
+from bot.commands.operations import erase_household, failures, requeue_group, retention_group
 
 
 def _create_app():  # type: ignore[no-untyped-def]
@@ -118,6 +120,7 @@ def demo(port: int, database: str) -> None:
 
 
 cli.add_command(import_group)
+cli.add_command(keys_group)
 cli.add_command(richmenu_group)
 cli.add_command(rules_group)
 cli.add_command(rights_group)
@@ -127,6 +130,10 @@ rights_group.add_command(rights_gaps)
 cli.add_command(admin.invite)
 cli.add_command(admin.village)
 cli.add_command(admin.agency)
+cli.add_command(failures)
+cli.add_command(requeue_group)
+cli.add_command(retention_group)
+cli.add_command(erase_household)
 
 
 def main() -> None:

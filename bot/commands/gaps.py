@@ -7,7 +7,6 @@ in chat). The summary goes to stderr so the CSV can be piped. The run is
 """
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import IO
@@ -16,6 +15,7 @@ import click
 
 from bot.commands.operator import as_operator
 from casework.entitlements.screening import ScreeningResult, UnknownArea, UnknownProgramme
+from casework.spreadsheets import csv_writer
 from casework.usecases import screening
 
 COLUMNS = ("programme", "village_code", "household_id", "person_id", "age", "amount", "period")
@@ -24,7 +24,7 @@ COLUMNS = ("programme", "village_code", "household_id", "person_id", "age", "amo
 def gaps_csv(result: ScreeningResult, out: IO[str]) -> int:
     """Write one row per gap of a ``screening.ScreeningResult``, programmes in the rules'
     order, each in village, household and person order; returns the rows written."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     written = 0
     for found in result.gaps:

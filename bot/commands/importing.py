@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.commands.operator import admin_services, operator
-
+from messages.i18n import DEFAULT_LANGUAGE, translator
 
 if TYPE_CHECKING:
     from casework.importing import Progress, Summary
@@ -52,6 +52,8 @@ def households(file: Path, rejects_path: Path | None, sheet: str | None, dry_run
         with services.uow() as uow, _progress_bar() as progress:
             summary = imports.households(services.env(uow), operator(), file, units=services.uow,
                                          rejects_path=rejects_path, sheet=sheet, dry_run=dry_run, progress=progress)
+    except importing.FileRefused as error:
+        raise click.ClickException(error.translated(translator(DEFAULT_LANGUAGE).gettext)) from None
     except importing.FileError as error:
         raise click.ClickException(str(error)) from None
     finally:

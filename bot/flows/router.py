@@ -18,6 +18,7 @@ from typing import Any
 from bot.flows import consent, handoff, joining
 from bot.flows.base import Flow
 from bot.flows.context import EventContext
+from bot.flows.unsend import on_unsend
 from bot.logs import log
 from casework import chats
 from casework.errors import Refused
@@ -153,6 +154,7 @@ HANDLERS: dict[str, Handler] = {
     "leave": on_unfollow,
     "message": on_message,
     "postback": on_postback,
+    "unsend": on_unsend,
 }
 
 CHAT_OPENING = {"follow", "join"}
@@ -164,7 +166,7 @@ def handle(ctx: EventContext) -> str:
         return "ignored_type"
     if ctx.chat is None:
         return "no_source"
-    if not ctx.chat.active and ctx.event.get("type") not in CHAT_OPENING | {"unfollow", "leave"}:
+    if not ctx.chat.active and ctx.event.get("type") not in CHAT_OPENING | {"unfollow", "leave", "unsend"}:
         # A message from a chat we thought closed means it is open again.
         chats.opened(ctx.chat, ctx.now)
     return handler(ctx)

@@ -3,10 +3,10 @@ store the good rows in bulk, list the rejected ones with their reasons.
 
 One row is one person; rows with the same village code and house number are one
 household. A file is read and checked completely before anything is stored, so a
-file that cannot be read stores nothing. Storing then goes in batches, each its own
-transaction: an import stopped half-way is finished by running it again, because
-importing is idempotent (persons are found by their citizen ID's look-up hash,
-households by their address key).
+file that cannot be read (or is refused by the limits in ``reading``) stores nothing.
+Storing then goes in batches within one transaction: an import that fails half-way
+leaves nothing, and running it again is safe because importing is idempotent (persons
+are found by their citizen ID's look-up hash, households by their address key).
 
 The package: ``columns`` (the vocabulary, as data, and matching headers), ``reading``
 (CSV and XLSX), ``rows`` (checking one row), ``storing`` (bulk SQL), ``summary``; this
@@ -18,7 +18,6 @@ counted in the summary.
 """
 from __future__ import annotations
 
-import csv
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -28,17 +27,18 @@ from pathlib import Path
 
 from casework.crypto import Sealer
 from casework.importing.columns import FIELDS, HEADERS, RELATIONS, REQUIRED, SEXES, map_header
-from casework.importing.problems import REASONS, FileError, RowError, RowRejected
+from casework.importing.problems import REASONS, FileError, FileRefused, RowError, RowRejected
 from casework.importing.reading import detect_encoding, open_table
 from casework.importing.rows import mask_citizen_id, validate_row
 from casework.importing.storing import BATCH_PERSONS, HouseholdPlan, Store
 from casework.importing.summary import Progress, Reject, Summary
 from casework.registry import address_key
+from casework.spreadsheets import csv_writer
 from casework.thai_time import thai_today
 from casework.unit_of_work import UnitOfWork
 
-__all__ = ["FIELDS", "HEADERS", "REASONS", "RELATIONS", "REQUIRED", "SEXES", "FileError", "Progress", "RowError",
-           "RowRejected", "Summary", "detect_encoding", "import_households", "map_header", "mask_citizen_id",
+__all__ = ["FIELDS", "HEADERS", "REASONS", "RELATIONS", "REQUIRED", "SEXES", "FileError", "FileRefused", "Progress",
+           "RowError", "RowRejected", "Summary", "detect_encoding", "import_households", "map_header", "mask_citizen_id",
            "open_table", "validate_row"]
 
 
@@ -56,10 +56,10 @@ def import_households(
 ) -> Summary:
     """Read, check and store one survey list; write the rejected rows beside it.
 
-    ``uow`` makes a unit of work (``Services.uow``) and ``sealer`` is the same sealer
-    (needed before any transaction, for address keys); with ``dry_run`` every batch is
-    rolled back, so the summary tells what an import would do. The audit log names
-    the file, and ``by`` (the operator) when given.
+    ``uow`` makes a unit of work (``Services.uow``; the import uses one) and ``sealer`` is
+    the same sealer (needed before any transaction, for address keys); with ``dry_run``
+    the transaction is rolled back, so the summary tells what an import would do. The
+    audit log names the file, and ``by`` (the operator) when given.
     """
     with _collector_paused():
         return _import(path, uow=uow, sealer=sealer, now=now, rejects_path=rejects_path, sheet=sheet,
@@ -91,20 +91,23 @@ def _import(path: Path, *, uow: Callable[[], UnitOfWork], sealer: Sealer, now: d
     plans, header, rejects = _read(path, sheet, today, sealer, summary)
     _write_rejects(rejects_path, header, rejects)
     actor = f"{by + ' ' if by else ''}import:{path.name}"[:64]
-    store = Store(uow=uow, now=now, actor=actor, summary=summary, commit=not dry_run)
-    store.villages(sorted({plan.village_code for plan in plans.values()}))
-    total, done, size = summary.accepted, 0, 0
-    batch: list[HouseholdPlan] = []
-    for plan in plans.values():
-        batch.append(plan)
-        size += len(plan.members)
-        if size >= BATCH_PERSONS:
+    with uow() as work:  # one transaction: an import that fails half-way leaves nothing
+        store = Store(work=work, now=now, actor=actor, summary=summary)
+        store.villages(sorted({plan.village_code for plan in plans.values()}))
+        total, done, size = summary.accepted, 0, 0
+        batch: list[HouseholdPlan] = []
+        for plan in plans.values():
+            batch.append(plan)
+            size += len(plan.members)
+            if size >= BATCH_PERSONS:
+                done += store.batch(batch)
+                batch, size = [], 0
+                if progress:
+                    progress(done, total)
+        if batch:
             done += store.batch(batch)
-            batch, size = [], 0
-            if progress:
-                progress(done, total)
-    if batch:
-        done += store.batch(batch)
+        if not dry_run:
+            work.commit()
     if progress:
         progress(done, total)
     summary.seconds = time.monotonic() - started
@@ -159,9 +162,10 @@ def _read(path: Path, sheet: str | None, today: date, sealer: Sealer, summary: S
 
 def _write_rejects(path: Path, header: list[str], rejects: list[Reject]) -> None:
     """Always written (only a header when nothing was rejected), so an old list never
-    passes for this run's; UTF-8 with a byte-order mark, which Excel needs for Thai."""
+    passes for this run's; UTF-8 with a byte-order mark, which Excel needs for Thai. The
+    cells are the file's own, so a hostile one is neutralised (``casework.spreadsheets``)."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(["row", "column", "reason_code", "reason", *header])
         for reject in rejects:
             writer.writerow([reject.row, reject.columns, reject.reasons, reject.message, *reject.cells])

@@ -2,6 +2,8 @@
 row with a stable reason code and the words the rejects file shows for it."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from casework.entitlements.facts import RECEIVED
 
 REASONS = {
@@ -33,6 +35,45 @@ LABELS = {"citizen_id": "citizen ID", "house_no": "house number"}
 class FileError(Exception):
     """The file as a whole cannot be imported (unreadable, no header, a required column
     missing); the message says which, and nothing is stored."""
+
+
+def N_(message: str) -> str:
+    """Marks a message for the Thai catalog; ``casework`` translates nothing itself (the
+    command does, with ``messages.i18n``), so it cannot use ``messages.i18n.N_``."""
+    return message
+
+
+REFUSALS = {
+    "too_big": N_("{file}: the file is {size:,} MB; at most {limit:,} MB can be imported. "
+                  "Split it into smaller files."),
+    "too_many_rows": N_("{file}: more than {limit:,} rows; split it into smaller files."),
+    "too_many_columns": N_("{file}: row {row:,} has more than {limit:,} columns."),
+    "cell_too_long": N_("{file}: row {row:,}, column {column:,} holds {count:,} characters; "
+                        "at most {limit:,}."),
+    "line_too_long": N_("{file}: a line after row {row:,} is longer than {limit:,} characters; "
+                        "this is not a survey list."),
+    "binary": N_("{file}: the file holds NUL bytes; it is not a CSV text file. "
+                 "Save it from Excel as CSV UTF-8 or XLSX."),
+    "not_xlsx": N_("{file}: not a readable XLSX file (damaged, truncated or not a zip). "
+                   "Save it again from Excel."),
+    "xlsx_too_big": N_("{file}: unpacks to {size:,} MB; at most {limit:,} MB can be imported. "
+                       "Split it into smaller files."),
+    "zip_bomb": N_("{file}: a part unpacks to {ratio:,} times its packed size; refused as unsafe. "
+                   "Save it again from Excel."),
+}
+
+
+class FileRefused(FileError):
+    """The file is refused before it is read through: too big, damaged, or built to exhaust
+    memory. ``code`` is a key of ``REFUSALS``; the words are translated where shown."""
+
+    def __init__(self, code: str, **details: object) -> None:
+        self.code = code
+        self.details = details
+        super().__init__(REFUSALS[code].format(**details))
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return gettext(REFUSALS[self.code]).format(**self.details)
 
 
 class RowError(ValueError):

@@ -1,10 +1,16 @@
 """Reading a survey list: CSV in the encodings Thai spreadsheets save (UTF-8, UTF-8 with
 a byte-order mark, UTF-16, TIS-620) with whichever separator it uses, or XLSX; finding
-the header row below a title block; cells as the text a CSV would hold."""
+the header row below a title block; cells as the text a CSV would hold.
+
+A file is refused (``FileRefused``) before it can exhaust memory: its size, rows,
+columns, cell and line lengths are bounded, and an XLSX zip's unpacked sizes are checked
+from its directory before openpyxl opens it (Python's zipfile never unpacks a member
+beyond the size the directory declares, so the declared sizes are a true bound)."""
 from __future__ import annotations
 
 import codecs
 import csv
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,9 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from casework.importing.columns import REQUIRED, Columns, clean_text, map_header
-from casework.importing.problems import FileError
+from casework.importing.problems import FileError, FileRefused
 
 HEADER_SEARCH_ROWS = 20        # a header may sit below a title block; look this far down for it
+# Limits: a province's survey (about a million people) fits well within them.
+MAX_FILE_BYTES = 512 << 20     # the file as stored
+MAX_ROWS = 2_000_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 2_000         # names are at most 100; a longer cell is not survey data
+MAX_LINE_CHARS = 200_000       # one CSV line, read at most this far before it is refused
+MAX_XLSX_UNPACKED = 1 << 30    # all of an XLSX zip's parts together, unpacked
+MAX_XLSX_RATIO = 200           # unpacked / packed for a part over 1 MB; spreadsheets pack 5-20 times
+MAX_XLSX_PARTS = 10_000
 
 
 @dataclass
@@ -67,6 +82,9 @@ def open_table(path: Path, sheet: str | None = None) -> Iterator[Table]:
     """Open a CSV or XLSX file and find its header row; raises ``FileError``."""
     if not path.is_file():
         raise FileError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FileRefused("too_big", file=path.name, size=_megabytes(size), limit=_megabytes(MAX_FILE_BYTES))
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         with _open_xlsx(path, sheet) as table:
             yield table
@@ -84,16 +102,16 @@ def _open_csv(path: Path) -> Iterator[Table]:
     encoding = detect_encoding(path)
     with path.open(encoding=encoding, newline="", errors="strict") as handle:
         try:
-            head = [handle.readline() for _ in range(HEADER_SEARCH_ROWS)]
+            head = [handle.readline(MAX_LINE_CHARS + 1) for _ in range(HEADER_SEARCH_ROWS)]
         except UnicodeDecodeError:
             raise FileError(f"{path.name}: not UTF-8, UTF-16 or TIS-620 text") from None
         delimiter = detect_delimiter(line for line in head if line.strip())
         handle.seek(0)
-        records = enumerate(csv.reader(handle, delimiter=delimiter), start=1)
+        records = enumerate(csv.reader(_lines(path, handle), delimiter=delimiter), start=1)
 
         def cells() -> Iterator[tuple[int, list[str]]]:
             try:
-                yield from records
+                yield from _bounded(path, records)
             except UnicodeDecodeError:
                 raise FileError(f"{path.name}: a byte is not valid {encoding} text; save the file "
                                 "as UTF-8 CSV") from None
@@ -109,10 +127,14 @@ def _open_csv(path: Path) -> Iterator[Table]:
 def _open_xlsx(path: Path, sheet: str | None) -> Iterator[Table]:
     from openpyxl import load_workbook
 
+    _check_zip(path)
+    # our own handle, closed below even when a part fails half-read and openpyxl's stays open
+    handle = path.open("rb")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged or mislabelled file
-        raise FileError(f"{path.name}: not a readable XLSX file ({error.__class__.__name__})") from None
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or mislabelled file
+        handle.close()
+        raise FileRefused("not_xlsx", file=path.name) from None
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
@@ -123,12 +145,76 @@ def _open_xlsx(path: Path, sheet: str | None) -> Iterator[Table]:
 
         def cells() -> Iterator[tuple[int, list[str]]]:
             # min_row=1: read-only sheets then fill skipped empty rows, so numbers stay true
-            for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
-                yield number, [cell_text(value) for value in values]
+            # rows are padded to the sheet's declared width; a hostile width is cut short
+            declared = worksheet.max_column
+            width = None if declared and declared <= MAX_COLUMNS else MAX_COLUMNS + 1
+            rows = worksheet.iter_rows(min_row=1, max_col=width, values_only=True)
+            try:
+                for number, values in _bounded(path, enumerate(rows, start=1)):
+                    yield number, [cell_text(value) for value in values]
+            except FileError:
+                raise
+            except Exception:  # a part damaged past the directory (bad CRC, broken XML)
+                raise FileRefused("not_xlsx", file=path.name) from None
 
         yield _with_header(path, cells(), kind=f"XLSX (sheet {worksheet.title!r})")
     finally:
         workbook.close()
+        handle.close()
+
+
+def _megabytes(size: int) -> int:
+    return -(-size // (1 << 20))
+
+
+def _lines(path: Path, handle: Any) -> Iterator[str]:
+    """The file's lines, each read at most ``MAX_LINE_CHARS`` far: a 50 MB line is refused
+    having read 200,000 characters of it. A NUL never belongs in a text file."""
+    row = 0
+    while True:
+        line = handle.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        row += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise FileRefused("line_too_long", file=path.name, row=row - 1, limit=MAX_LINE_CHARS)
+        if "\0" in line:
+            raise FileRefused("binary", file=path.name)
+        yield line
+
+
+def _bounded(path: Path, rows: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    """The rows, refused past ``MAX_ROWS``, ``MAX_COLUMNS`` or a cell of ``MAX_CELL_CHARS``."""
+    for number, cells in rows:
+        if number > MAX_ROWS:
+            raise FileRefused("too_many_rows", file=path.name, limit=MAX_ROWS)
+        if len(cells) > MAX_COLUMNS:
+            if any(cell not in (None, "") for cell in cells[MAX_COLUMNS:]):
+                raise FileRefused("too_many_columns", file=path.name, row=number, limit=MAX_COLUMNS)
+            cells = cells[:MAX_COLUMNS]
+        for column, cell in enumerate(cells, start=1):
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                raise FileRefused("cell_too_long", file=path.name, row=number, column=column, count=len(cell),
+                                  limit=MAX_CELL_CHARS)
+        yield number, cells
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a damaged zip or a zip bomb from the zip's directory alone, unpacking nothing."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise FileRefused("not_xlsx", file=path.name) from None
+    if not parts or len(parts) > MAX_XLSX_PARTS:
+        raise FileRefused("not_xlsx", file=path.name)
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise FileRefused("xlsx_too_big", file=path.name, size=_megabytes(unpacked),
+                          limit=_megabytes(MAX_XLSX_UNPACKED))
+    for part in parts:
+        if part.file_size > 1 << 20 and part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1):
+            raise FileRefused("zip_bomb", file=path.name, ratio=part.file_size // max(part.compress_size, 1))
 
 
 def _with_header(path: Path, rows: Iterator[tuple[int, list[str]]], **details: Any) -> Table:

@@ -1,9 +1,10 @@
-"""Storing accepted rows in bulk: households and persons in batches, each batch its own
-transaction with one look-up query for households and one for persons, new rows
-inserted together, changes audited (old -> new, sealed fields unshown)."""
+"""Storing accepted rows in bulk: households and persons in batches, with one look-up
+query for households and one for persons per batch, new rows inserted together, changes
+audited (old -> new, sealed fields unshown). All batches share the import's one
+transaction, so an import that fails half-way leaves nothing behind."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from casework.importing.columns import HOUSEHOLD_FIELDS
 from casework.importing.rows import PersonRow
 from casework.importing.summary import Summary
 from casework.models import AuditEntry, Household, Person, Village
+from casework.registry import address_keys
 from casework.unit_of_work import UnitOfWork
 
 BATCH_PERSONS = 2_000          # persons per transaction: one look-up query each for households and persons
@@ -61,14 +63,14 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 @dataclass
 class Store:
-    """Stores batches of households: one query finds the ones already known, new rows go
-    in at once, changed rows are updated with executemany, audit entries go in at once."""
+    """Stores batches of households in ``work`` (the import's one unit of work, committed
+    by the caller): one query finds the ones already known, new rows go in at once,
+    changed rows are updated with executemany, audit entries go in at once."""
 
-    uow: Callable[[], UnitOfWork]
+    work: UnitOfWork
     now: datetime
     actor: str
     summary: Summary
-    commit: bool
 
     def _audit(self, action: str, entity: str, entity_id: int | str, area: str, changes: audit.Changes,
                sealer: Sealer) -> dict[str, Any]:
@@ -78,40 +80,39 @@ class Store:
 
     def _finish(self, work: UnitOfWork, audits: list[dict[str, Any]]) -> None:
         _insert(work.session, _A, audits)
-        if self.commit:
-            work.commit()
 
     def villages(self, codes: list[str]) -> None:
         """Villages the registry has not seen yet are created, each with an audit entry."""
-        with self.uow() as work:
-            known: set[str] = set()
-            for chunk in _chunks(codes, BATCH_PERSONS):
-                known.update(work.session.scalars(select(_V.c.code).where(_among(work.session, _V.c.code, chunk))))
-            new = [code for code in codes if code not in known]
-            if new:
-                _insert(work.session, _V, [
-                    {"code": code, "subdistrict_code": code[:6], "number": int(code[6:]), "name": "",
-                     "created_at": self.now, "created_by": self.actor} for code in new])
-            audits = [self._audit("village.create", "village", code, code,
-                                  {"subdistrict_code": [None, code[:6]], "number": [None, int(code[6:])]},
-                                  work.sealer) for code in new]
-            self.summary.villages_created += len(new)
-            self._finish(work, audits)
+        work = self.work
+        known: set[str] = set()
+        for chunk in _chunks(codes, BATCH_PERSONS):
+            known.update(work.session.scalars(select(_V.c.code).where(_among(work.session, _V.c.code, chunk))))
+        new = [code for code in codes if code not in known]
+        if new:
+            _insert(work.session, _V, [
+                {"code": code, "subdistrict_code": code[:6], "number": int(code[6:]), "name": "",
+                 "created_at": self.now, "created_by": self.actor} for code in new])
+        audits = [self._audit("village.create", "village", code, code,
+                              {"subdistrict_code": [None, code[:6]], "number": [None, int(code[6:])]},
+                              work.sealer) for code in new]
+        self.summary.villages_created += len(new)
+        self._finish(work, audits)
 
     def batch(self, plans: list[HouseholdPlan]) -> int:
-        with self.uow() as work:
-            session, sealer = work.session, work.sealer
-            audits: list[dict[str, Any]] = []
-            household_ids = self._households(session, sealer, plans, audits)
-            self._persons(session, sealer, plans, household_ids, audits)
-            self._finish(work, audits)
+        work = self.work
+        session, sealer = work.session, work.sealer
+        audits: list[dict[str, Any]] = []
+        household_ids = self._households(session, sealer, plans, audits)
+        self._persons(session, sealer, plans, household_ids, audits)
+        self._finish(work, audits)
         return sum(len(plan.members) for plan in plans)
 
     def _households(self, session: Session, sealer: Sealer, plans: list[HouseholdPlan],
                     audits: list[dict[str, Any]]) -> dict[str, int]:
+        keys_of = {plan.key: address_keys(sealer, plan.village_code, plan.house_no) for plan in plans}
         found = {row.address_key: row for row in session.execute(
             select(_H.c.id, _H.c.address_key, _H.c.address, *(_H.c[name] for name in _HOUSEHOLD_PLAIN))
-            .where(_among(session, _H.c.address_key, [plan.key for plan in plans])))}
+            .where(_among(session, _H.c.address_key, [key for keys in keys_of.values() for key in keys])))}
         ids: dict[str, int] = {}
         new_rows, new_plans, changed = [], [], []
         for plan in plans:
@@ -120,7 +121,7 @@ class Store:
                      "savings_baht": plan.values["savings"]}
             address = {"house_no": plan.house_no, "moo": int(plan.village_code[6:]),
                        "street": plan.values["street"], "text": ""}
-            row = found.get(plan.key)
+            row = next((found[key] for key in keys_of[plan.key] if key in found), None)
             if row is None:
                 new_plans.append(plan)
                 new_rows.append({"village_code": plan.village_code, "address_key": plan.key,
@@ -164,12 +165,12 @@ class Store:
 
     def _persons(self, session: Session, sealer: Sealer, plans: list[HouseholdPlan], household_ids: dict[str, int],
                  audits: list[dict[str, Any]]) -> None:
-        members = [(plan, person, sealer.fingerprint(person.citizen_id))
+        members = [(plan, person, sealer.fingerprints(person.citizen_id))
                    for plan in plans for person in plan.members]
         found = {row.citizen_id_hash: row for row in session.execute(
             select(_P.c.id, _P.c.citizen_id_hash, _P.c.household_id, _P.c.name, _P.c.phone,
                    *(_P.c[name] for name in _PERSON_PLAIN))
-            .where(_among(session, _P.c.citizen_id_hash, [hashed for _, _, hashed in members])))}
+            .where(_among(session, _P.c.citizen_id_hash, [h for _, _, hashed in members for h in hashed])))}
         new_rows, new_areas, changed = [], [], []
         for plan, person, hashed in members:
             household_id = household_ids[plan.key]
@@ -178,10 +179,10 @@ class Store:
                      "income_baht_year": person.income, "welfare": person.welfare,
                      "thai": citizen_id.is_thai_national(person.citizen_id)}
             name = {"first": person.first_name, "last": person.last_name}
-            row = found.get(hashed)
+            row = next((found[h] for h in hashed if h in found), None)
             if row is None:
                 plain["welfare"] = plain["welfare"] or []
-                new_rows.append({"household_id": household_id, "citizen_id_hash": hashed,
+                new_rows.append({"household_id": household_id, "citizen_id_hash": hashed[0],
                                  "citizen_id": sealer.seal(person.citizen_id.encode()),
                                  "name": sealer.seal_json(name),
                                  "phone": sealer.seal(person.phone.encode()) if person.phone else None,

@@ -6,11 +6,11 @@ from casework.models.base import Base, BigId, Json, UTCDateTime
 from casework.models.cases import Case, CaseUpdate, Counter
 from casework.models.conversations import Conversation, RichMenu
 from casework.models.entitlements import Decision, ScreeningGap, ScreeningRun
-from casework.models.messaging import Chat, InboxEvent, OutboxMessage
+from casework.models.messaging import Chat, Heartbeat, InboxEvent, OutboxMessage
 from casework.models.registry import Assessment, Attachment, Household, Person
 
 __all__ = [
     "Account", "Agency", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat",
     "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
-    "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
+    "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
 ]

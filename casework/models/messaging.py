@@ -117,3 +117,12 @@ class OutboxMessage(Base):
         ),
         Index("ix_outbox_source_event_id", "source_event_id"),
     )
+
+
+class Heartbeat(Base):
+    """When a background process (worker, clock) last showed it was alive; read by /healthz/detail."""
+
+    __tablename__ = "heartbeats"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -98,5 +98,6 @@ class Attachment(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     size: Mapped[int | None] = mapped_column(Integer)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int] = mapped_column(BigId, ForeignKey("accounts.id"))

@@ -6,10 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from casework import accounts, audit, consent, registry
+from sqlalchemy import select
+
+from casework import accounts, audit, authorization, consent, erasure, registry
 from casework.authorization import Actor
+from casework.models import Household, Task
 from casework.registry import HouseholdView
-from casework.usecases.base import Env, allow, own_household, use_case
+from casework.usecases.base import Env, allow, get, own_household, use_case
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,21 @@ def request_change(env: Env, actor: Actor, kind: str) -> datetime:
     task = registry.request_change(env.session, env.sealer, household=household, account_id=actor.account_id,
                                    kind=kind, now=env.now)
     return task.due_at
+
+
+@use_case
+def erase_household(env: Env, actor: Actor, household_id: int) -> erasure.Erased:
+    """Carry out the household's open erasure request: its personal data is erased
+    (docs/privacy.md says what is kept) and the request's task is closed.
+    ``Refused("no_request")`` unless the household asked for erasure."""
+    household = get(env, Household, household_id)
+    allow(authorization.can_erase(actor, household.village_code))
+    tasks = list(env.session.scalars(select(Task).where(
+        Task.household_id == household.id, Task.kind == "data_erase", Task.status == "open")))
+    allow(bool(tasks), "no_request")
+    result = erasure.erase_household(env.session, env.sealer, household, actor=actor.label, now=env.now)
+    for task in tasks:
+        task.status = "done"
+        task.resolved_at = env.now
+        task.resolved_by = actor.account_id
+    return result

@@ -89,18 +89,18 @@ def wait_http(url: str, timeout: float = 30) -> None:
     raise TimeoutError(f"{url} did not come up in {timeout} s")
 
 
-def create_database(prefix: str = "kaejon_e2e") -> str:
+def create_database(prefix: str = "kaejon_e2e", admin_url: str = POSTGRES_ADMIN_URL) -> str:
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalize_url(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return normalize_url(POSTGRES_ADMIN_URL).rsplit("/", 1)[0] + f"/{name}"
+    return normalize_url(admin_url).rsplit("/", 1)[0] + f"/{name}"
 
 
 def drop_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
-    admin = create_engine(normalize_url(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()

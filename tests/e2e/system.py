@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 
 from bot.dev import line_events as le
 from tests.e2e import procs
+from tests.keys import TEST_KEYS
 
 SECRET = "e2e-channel-secret"
 TOKEN = "e2e-access-token"
@@ -96,16 +97,16 @@ def post_all(system: System, events: list[dict[str, Any]], concurrency: int = 16
 
 
 @contextmanager
-def launched(log_dir: Path, **env_overrides: str) -> Iterator[System]:
-    """Create a database, migrate it with the Procfile's ``release``, start the stand-in
-    and ``web``; stop everything and drop the database afterwards."""
-    database_url = procs.create_database()
+def launched(log_dir: Path, admin_url: str = procs.POSTGRES_ADMIN_URL, **env_overrides: str) -> Iterator[System]:
+    """Create a database (on the server of ``admin_url``), migrate it with the Procfile's
+    ``release``, start the stand-in and ``web``; stop everything and drop the database afterwards."""
+    database_url = procs.create_database(admin_url=admin_url)
     standin_port, web_port = procs.free_port(), procs.free_port()
     standin = procs.start(f"{sys.executable} -m bot.dev.standin --port {standin_port} --token {TOKEN}",
                           procs.base_env(), log_dir / "standin.log")
     env = procs.base_env(
         DATABASE_URL=database_url, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=TOKEN,
-        LINE_API_ENDPOINT=f"http://127.0.0.1:{standin_port}", KAEJON_SECRET_KEY="e2e-secret-key",
+        LINE_API_ENDPOINT=f"http://127.0.0.1:{standin_port}", **TEST_KEYS,
         PORT=str(web_port), WEB_CONCURRENCY="2", LINE_CONNECT_TIMEOUT="1", LINE_READ_TIMEOUT="8",
     )
     env.update(env_overrides)
@@ -122,3 +123,9 @@ def launched(log_dir: Path, **env_overrides: str) -> Iterator[System]:
         procs.stop(web)
         procs.stop(standin)
         procs.drop_database(database_url)
+
+
+def logs_naming(system: System, words: set[str]) -> set[str]:
+    """Which of ``words`` (user ids, say) appear in any process's log: none should."""
+    text = "\n".join(path.read_text(errors="replace") for path in system.log_dir.glob("*.log"))
+    return {word for word in words if word in text}

@@ -15,7 +15,6 @@ def kaejon(database_url, monkeypatch):
     from bot.commands import cli
 
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
     monkeypatch.delenv("KAEJON_DEMO", raising=False)
     monkeypatch.setattr("bot.commands.operator.getpass.getuser", lambda: "somsri")
     return lambda *args: CliRunner().invoke(cli, list(args))

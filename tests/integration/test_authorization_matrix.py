@@ -192,6 +192,7 @@ MATRIX: dict[str, Row] = {
     "privacy.decide": (lambda w: {"accepted": True}, WITH_LINE),
     "privacy.my_data": (lambda w: {}, LINKED),
     "privacy.request_change": (lambda w: {"kind": "erase"}, LINKED),
+    "privacy.erase_household": (_household, COORDINATOR | OPERATOR),
     "invites.create": (lambda w: {"role": "leader", "area_code": "46010105", "name": "Somsri"}, OPERATOR),
     "invites.redeem": (lambda w: {"code": "KJ-ABCD-EFGH"}, WITH_LINE),
     "links.offer_code": (_household, LEADER),

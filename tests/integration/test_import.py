@@ -272,7 +272,6 @@ def test_the_command_prints_a_summary(database_url, small_survey, tmp_path, monk
 
     path = write_csv(tmp_path / "list.csv", small_survey)
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
     monkeypatch.delenv("KAEJON_DEMO", raising=False)
     monkeypatch.setattr("bot.commands.operator.getpass.getuser", lambda: "somsri")
     runner = CliRunner()
@@ -300,7 +299,6 @@ def test_the_command_explains_a_file_it_cannot_read(database_url, tmp_path, monk
     path = tmp_path / "names.csv"
     path.write_text("name,age\nsomchai,40\n", encoding="utf-8")
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
 
     result = CliRunner().invoke(cli, ["import", "households", str(path)])
 

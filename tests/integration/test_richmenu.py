@@ -150,7 +150,7 @@ def test_the_cli_command_syncs(database_url, standin, monkeypatch):
     env = {
         "DATABASE_URL": database_url, "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "LINE_API_ENDPOINT": standin.url,
-        "KAEJON_SECRET_KEY": "test-secret-key", "KAEJON_DEMO": "",
+        "KAEJON_DEMO": "",
     }
 
     first = CliRunner().invoke(cli, ["richmenu", "sync"], env=env, catch_exceptions=False)

@@ -330,7 +330,6 @@ def run_check(database_url, monkeypatch, *args):
     from bot.commands import cli
 
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
     monkeypatch.delenv("KAEJON_DEMO", raising=False)
     monkeypatch.delenv("KAEJON_RULES", raising=False)
     return CliRunner().invoke(cli, ["rights", "check", *args], catch_exceptions=False)
@@ -386,7 +385,6 @@ def test_rights_check_explains_a_bad_facts_file(database_url, monkeypatch, tmp_p
     from bot.commands import cli
 
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
     result = CliRunner().invoke(cli, ["rights", "check", "--facts", str(facts)])
     assert result.exit_code == 1 and message in result.output
 
@@ -437,7 +435,6 @@ def test_commands_on_a_database_not_yet_migrated_say_so_in_one_line(tmp_path, mo
     from bot.commands import cli
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/new.db")
-    monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
     monkeypatch.delenv("KAEJON_DEMO", raising=False)
     checked = CliRunner().invoke(cli, ["rights", "check", "--age", "72"])
     assert checked.exit_code == 1 and "run `kaejon db upgrade` first" in checked.output

@@ -384,7 +384,6 @@ def run_command(database_url, monkeypatch):
     from bot.commands import cli
 
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("KAEJON_SECRET_KEY", "test-secret-key")
     monkeypatch.delenv("KAEJON_DEMO", raising=False)
 
     def run(*args: str):  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ from bot.app import create_app
 from bot.bootstrap import Services, bootstrap
 from bot.config import from_env
 from bot.dev.demo.cast import load
+from tests.keys import TEST_KEYS
 
 SIMULATOR = Path(__file__).resolve().parents[2] / "bot" / "simulator"
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -293,7 +294,7 @@ def test_without_demo_mode_there_is_no_simulator(tmp_path, migrated_db):
     path = tmp_path / "kaejon.db"
     shutil.copy(migrated_db, path)
     settings = from_env({"DATABASE_URL": f"sqlite:///{path}", "LINE_CHANNEL_SECRET": "s",
-                         "LINE_CHANNEL_ACCESS_TOKEN": "t", "KAEJON_SECRET_KEY": "k"}, demo=False)
+                         "LINE_CHANNEL_ACCESS_TOKEN": "t", **TEST_KEYS}, demo=False)
     services = bootstrap(settings)
     try:
         client = create_app(services=services).test_client()

@@ -10,6 +10,7 @@ from bot.line import richmenu
 from casework.conversations import Conversation, Frame, _nest, _unnest
 from messages import menu, postback
 from messages.i18n import translator
+from tests.keys import TEST_KEYS
 
 
 def noop(ctx, params):  # type: ignore[no-untyped-def]
@@ -29,7 +30,7 @@ def test_a_button_action_of_two_flows_is_refused_with_both_names():
 def test_a_duplicate_action_stops_the_app_at_start(monkeypatch, tmp_path):
     monkeypatch.setattr(menu_flow, "FLOWS", (*menu_flow.FLOWS, Flow("shadow", actions={"about": noop})))
     settings = from_env({"DATABASE_URL": f"sqlite:///{tmp_path}/kaejon.db", "LINE_CHANNEL_SECRET": "s",
-                         "LINE_CHANNEL_ACCESS_TOKEN": "t", "KAEJON_SECRET_KEY": "k"})
+                         "LINE_CHANNEL_ACCESS_TOKEN": "t", **TEST_KEYS})
     with pytest.raises(ConfigError, match="chat flows: the button action 'about' belongs to flow 'menu' "
                                           "and to flow 'shadow'"):
         create_app(settings)

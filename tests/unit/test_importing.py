@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEMO_SECRET_KEY, ConfigError
+from bot.config import DEMO_SECRET_KEYS, ConfigError, parse_keys
 from bot.config import for_admin
+from tests.keys import TEST_KEYS
 from casework import importing
 from casework.citizen_id import with_check_digit
 from casework.importing import FileError, RowRejected, validate_row
@@ -418,11 +419,11 @@ def test_citizen_ids_in_the_rejects_file_are_masked(text, shown):
 
 
 def test_importing_needs_the_key_but_not_the_line_secrets():
-    settings = for_admin({"KAEJON_SECRET_KEY": "k", "DATABASE_URL": "postgres://h/db"})
-    assert settings.secret_key == "k" and settings.database_url == "postgresql+psycopg://h/db"
-    with pytest.raises(ConfigError, match="KAEJON_SECRET_KEY is not set"):
+    settings = for_admin({**TEST_KEYS, "DATABASE_URL": "postgres://h/db"})
+    assert settings.secret_keys[0][0] == "t1" and settings.database_url == "postgresql+psycopg://h/db"
+    with pytest.raises(ConfigError, match="KAEJON_SECRET_KEYS is not set"):
         for_admin({"DATABASE_URL": "sqlite:///x.db"})
 
 
 def test_in_demo_mode_the_demo_key_applies():
-    assert for_admin({"KAEJON_DEMO": "1"}).secret_key == DEMO_SECRET_KEY
+    assert for_admin({"KAEJON_DEMO": "1"}).secret_keys == parse_keys(DEMO_SECRET_KEYS, "demo", demo=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import fnmatch
 import hashlib
 import io
 import re
@@ -36,6 +35,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from bot.dev.standin import faults
+from bot.dev.standin.faults import Fault
 from bot.dev.standin.openapi_check import RequestChecker
 
 CONTROL_PREFIX = "/_standin/"
@@ -46,10 +47,6 @@ _RICH_MENU_IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
 MAX_RICH_MENU_IMAGE_BYTES = 1024 * 1024
 MAX_RICH_MENUS = 1000
 _QUOTABLE_TYPES = frozenset({"text", "textV2", "sticker", "image", "video"})
-_FAULT_MESSAGES = {
-    429: "The API rate limit has been exceeded. Try again later.",
-    500: "Internal server error",
-}
 _BOT_INFO = {
     "userId": "U" + "5" * 32,
     "basicId": "@000stand",
@@ -61,24 +58,6 @@ _BOT_INFO = {
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
-
-
-@dataclass
-class Fault:
-    """Injected misbehaviour for the LINE requests whose path matches `paths` (all if None)."""
-
-    id: int
-    status: int | None = None
-    times: int = 0
-    retry_after: int | None = None
-    delay: float = 0.0
-    paths: list[str] | None = None
-
-    def matches(self, path: str) -> bool:
-        return self.paths is None or any(fnmatch.fnmatchcase(path, pattern) for pattern in self.paths)
-
-    def as_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
 
 @dataclass
@@ -248,7 +227,7 @@ class StandInState:
         """The first matching fault with an error left to give, counting one use of it."""
         with self.lock:
             for fault in self._faults:
-                if fault.status is not None and fault.times > 0 and fault.matches(path):
+                if fault.fails() and fault.matches(path):
                     fault.times -= 1
                     return fault
             return None
@@ -450,9 +429,11 @@ def _before_line_request() -> Response | None:
             reason="auth",
         )
     fault = _state().take_fault(request.path)
+    if fault is not None and fault.down:
+        faults.drop_connection(request.environ)
     if fault is not None and fault.status is not None:
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-        message = _FAULT_MESSAGES.get(fault.status) or HTTP_STATUS_CODES.get(fault.status, "Error")
+        message = faults.MESSAGES.get(fault.status) or HTTP_STATUS_CODES.get(fault.status, "Error")
         return line_error(fault.status, message, reason="fault", headers=headers)
     return None
 
@@ -796,34 +777,10 @@ def add_fault() -> tuple[dict[str, Any], int]:
     if not isinstance(body, dict):
         return _control_error("a JSON object is required")
     try:
-        settings = _fault_settings(body)
+        settings = faults.settings(body)
     except (TypeError, ValueError) as exc:
         return _control_error(str(exc))
     return _state().add_fault(**settings).as_json(), 200
-
-
-def _fault_settings(body: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(body) - {"status", "times", "retry_after", "delay", "paths"}
-    if unknown:
-        raise ValueError(f"unknown fault settings: {sorted(unknown)}")
-    status, paths, retry_after = body.get("status"), body.get("paths"), body.get("retry_after")
-    delay = float(body.get("delay") or 0.0)
-    times = int(body.get("times", 1))
-    if status is None and delay == 0:
-        raise ValueError("a fault needs a 'status', a 'delay' or both")
-    if status is not None and not (isinstance(status, int) and 400 <= status <= 599):
-        raise ValueError("'status' must be an HTTP error status (400-599)")
-    if delay < 0 or times < 1:
-        raise ValueError("'delay' must not be negative and 'times' must be at least 1")
-    if paths is not None and not (isinstance(paths, list) and all(isinstance(p, str) for p in paths)):
-        raise ValueError("'paths' must be a list of paths (shell-style patterns allowed)")
-    return {
-        "status": status,
-        "times": times if status is not None else 0,
-        "retry_after": int(retry_after) if retry_after is not None else None,
-        "delay": delay,
-        "paths": paths,
-    }
 
 
 @control.delete("/faults")
@@ -897,6 +854,7 @@ def create_standin_app(
     app.before_request(_before_line_request)
     app.after_request(_after_line_request)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(faults.Dropped, lambda _error: Response(status=500))
     app.register_blueprint(line_api)
     app.register_blueprint(control)
     return app

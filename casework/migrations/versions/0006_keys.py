@@ -16,6 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Nothing to change in the schema: the key id travels inside each sealed value (format
+    # version 2, casework/crypto.py) and lookup hashes are found under every key of the ring,
+    # so no key-id columns are needed. Values in the old version-1 format (one secret, no key
+    # id) are not converted here: see docs/keys.md, "Version-1 data".
     pass
 
 

@@ -16,8 +16,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        'heartbeats',
+        sa.Column('name', sa.String(length=32), nullable=False),
+        sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_heartbeats')),
+    )
+    with op.batch_alter_table('attachments') as batch_op:
+        batch_op.add_column(sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('attachments') as batch_op:
+        batch_op.drop_column('next_attempt_at')
+    op.drop_table('heartbeats')

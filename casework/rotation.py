@@ -1,0 +1,135 @@
+"""``kaejon keys rotate``: re-seal every sealed column with the current key and re-compute every
+lookup hash with the current lookup key, a batch of rows per short transaction, while the
+service runs. A row is written only if it still holds what was read (a row changed meanwhile
+is left alone: whoever changed it sealed with the current key), so a rerun is safe and only
+finishes what is left (idempotent, resumable). See docs/keys.md."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, and_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from casework import audit
+from casework.crypto import Sealer, Unreadable
+from casework.models import Base
+
+# Every column that holds sealed bytes ((table, column); see docs/keys.md when adding one).
+SEALED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("audit_log", "changes"),
+    ("inbox_events", "payload"),
+    ("outbox", "body"),
+    ("conversations", "state"),
+    ("households", "address"),
+    ("households", "location"),
+    ("persons", "citizen_id"),
+    ("persons", "name"),
+    ("persons", "phone"),
+    ("persons", "health"),
+    ("assessments", "review_note"),
+    ("attachments", "content"),
+    ("cases", "details"),
+    ("cases", "location"),
+    ("case_updates", "note"),
+    ("tasks", "details"),
+    ("household_links", "requested_name"),
+    ("decisions", "inputs"),
+)
+
+
+def _citizen_id_hash(sealer: Sealer, row: Any) -> str | None:
+    return sealer.fingerprint(sealer.open(row.citizen_id).decode()) if row.citizen_id else None
+
+
+def _address_key(sealer: Sealer, row: Any) -> str:
+    from casework.registry import address_key
+
+    return address_key(sealer, row.village_code, str(sealer.open_json(row.address).get("house_no") or ""))
+
+
+# Lookup hashes that can be re-computed from what is stored: (table, hash column, inputs, how).
+# invites.code_hash and household_links.code_hash cannot (the codes are not kept): lookups try
+# every key in the ring, so keep the old lookup key until those codes expire (docs/keys.md).
+REHASHED: tuple[tuple[str, str, tuple[str, ...], Callable[[Sealer, Any], str | None]], ...] = (
+    ("persons", "citizen_id_hash", ("citizen_id",), _citizen_id_hash),
+    ("households", "address_key", ("village_code", "address"), _address_key),
+)
+
+
+@dataclass
+class Progress:
+    table: str
+    checked: int = 0
+    resealed: int = 0
+    rehashed: int = 0
+    changed_meanwhile: int = 0   # written by someone else between read and update: left alone
+    unreadable: list[str] = field(default_factory=list)
+
+
+def rotate(session_factory: sessionmaker[Session], sealer: Sealer, *, batch: int = 500,
+           actor: str, now: Callable[[], datetime]) -> Iterator[Progress]:
+    """Re-seal and re-hash table by table; yields progress after every batch."""
+    tables = sorted({name for name, _ in SEALED_COLUMNS} | {name for name, *_ in REHASHED})
+    totals = {"resealed": 0, "rehashed": 0, "unreadable": 0}
+    for name in tables:
+        progress = Progress(name)
+        for _ in _rotate_table(session_factory, sealer, Base.metadata.tables[name], batch, progress):
+            yield progress
+        totals["resealed"] += progress.resealed
+        totals["rehashed"] += progress.rehashed
+        totals["unreadable"] += len(progress.unreadable)
+    with session_factory() as session, session.begin():
+        audit.record(session, sealer, actor=actor, action="keys.rotated", entity="keys",
+                     entity_id=sealer.current_key_id, area_code=None, now=now(),
+                     changes={"key": [None, sealer.current_key_id], "lookup_key": [None, sealer.current_lookup_id],
+                              **{k: [None, v] for k, v in totals.items()}})
+
+
+def _rotate_table(session_factory: sessionmaker[Session], sealer: Sealer, table: Table, batch: int,
+                  progress: Progress) -> Iterator[Progress]:
+    sealed = [c for t, c in SEALED_COLUMNS if t == table.name]
+    hashes = [(c, inputs, how) for t, c, inputs, how in REHASHED if t == table.name]
+    (key,) = table.primary_key.columns
+    wanted = {key.name, *sealed, *(c for c, _, _ in hashes), *(i for _, inputs, _ in hashes for i in inputs)}
+    last: Any = None
+    while True:
+        with session_factory() as session, session.begin():
+            query = select(*(table.c[name] for name in sorted(wanted))).order_by(key).limit(batch)
+            rows = session.execute(query if last is None else query.where(key > last)).all()
+            for row in rows:
+                _rotate_row(session, sealer, table, key, row, sealed, hashes, progress)
+        if not rows:
+            return
+        last = getattr(rows[-1], key.name)
+        progress.checked += len(rows)
+        yield progress
+
+
+def _rotate_row(session: Session, sealer: Sealer, table: Table, key: Any, row: Any, sealed: list[str],
+                hashes: list[tuple[str, tuple[str, ...], Callable[[Sealer, Any], str | None]]],
+                progress: Progress) -> None:
+    values: dict[str, Any] = {}
+    try:
+        for column in sealed:
+            old = getattr(row, column)
+            if old is not None and Sealer.key_id_of(old)[0] != sealer.current_key_id:
+                values[column] = sealer.seal(sealer.open(old))
+        for column, _, how in hashes:
+            fresh = how(sealer, row)
+            if fresh != getattr(row, column):
+                values[column] = fresh
+    except (Unreadable, ValueError) as error:  # ValueError: e.g. JSON of a damaged value
+        progress.unreadable.append(f"{table.name} {getattr(row, key.name)}: {error}")
+        return
+    if not values:
+        return
+    unchanged = [key == getattr(row, key.name)] + [
+        table.c[c].is_(None) if getattr(row, c) is None else table.c[c] == getattr(row, c) for c in values]
+    if session.execute(update(table).where(and_(*unchanged)).values(**values)).rowcount == 0:
+        progress.changed_meanwhile += 1
+        return
+    progress.resealed += sum(1 for c in values if c in sealed)
+    progress.rehashed += sum(1 for c in values if c not in sealed)
