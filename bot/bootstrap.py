@@ -72,7 +72,7 @@ def bootstrap(
         flows = registry()
     except DuplicateName as error:
         raise ConfigError(f"chat flows: {error}") from None
-    engine = make_engine(settings.database_url, pool_size=pool_size)
+    engine = make_engine(settings.database_url, pool_size=pool_size, limits=settings.db_limits)
     if transports is None:
         content = content or LineContent(line_api.messaging_blob_api(settings), line_api.timeout(settings))
         transports = {

@@ -35,7 +35,7 @@ def let_go_of_idle_flows(services: Services) -> int:
 
 def purge_old_rows(services: Services, batch: int = retention.BATCH) -> tuple[int, int]:
     """Delete handled events and finished messages older than their periods, batch by batch."""
-    keep = retention.periods()
+    keep = services.settings.keep
     total_events = total_messages = 0
     while True:
         with services.uow() as uow:

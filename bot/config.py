@@ -7,9 +7,11 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from casework.crypto import KEY_BYTES, derive_key
-from casework.db import DEFAULT_URL, normalize_url
+from casework.db import DEFAULT_URL, Limits, normalize_url
+from casework.retention import Periods
 
 KeyRing = tuple[tuple[str, bytes], ...]
 
@@ -43,6 +45,8 @@ class Settings:
     reply_token_ttl: float = 50.0
     standin_url: str | None = field(default=None)
     rules_dir: str | None = None  # welfare rules files; None: the ones shipped (casework/data/rules)
+    db_limits: Limits = Limits()  # KAEJON_DB_*: connect, statement, lock and SQLite busy timeouts
+    keep: Periods = Periods()  # KAEJON_INBOX_KEEP_DAYS, KAEJON_OUTBOX_KEEP_DAYS
 
     @property
     def simulator_enabled(self) -> bool:
@@ -84,6 +88,7 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
             reply_token_ttl=float(env.get("KAEJON_REPLY_TOKEN_TTL", "50")),
             standin_url=(env.get("KAEJON_STANDIN_URL") or "").rstrip("/") or None,
             rules_dir=rules_directory(env),
+            **housekeeping(env),
         )
     except ValueError as error:
         raise ConfigError(f"a numeric setting is not a number: {error}") from None
@@ -111,8 +116,24 @@ def for_admin(environ: Mapping[str, str] | None = None) -> Settings:
     for variable, ring in (("KAEJON_SECRET_KEYS", secret_keys), ("KAEJON_LOOKUP_KEYS", lookup_keys)):
         if not ring:
             raise ConfigError(f"{variable} is not set; Kaejon cannot start without it (see README).")
+    try:
+        kept = housekeeping(env)
+    except ValueError as error:
+        raise ConfigError(f"a numeric setting is not a number: {error}") from None
     return Settings(database_url=url, secret_keys=secret_keys, lookup_keys=lookup_keys, demo=demo,
-                    rules_dir=rules_directory(env))
+                    rules_dir=rules_directory(env), **kept)
+
+
+def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods]:
+    """The database's time limits and how long the inbox and outbox keep rows."""
+    return {
+        "db_limits": Limits(connect_s=float(env.get("KAEJON_DB_CONNECT_TIMEOUT", Limits.connect_s)),
+                            statement_ms=int(env.get("KAEJON_DB_STATEMENT_TIMEOUT_MS", Limits.statement_ms)),
+                            lock_ms=int(env.get("KAEJON_DB_LOCK_TIMEOUT_MS", Limits.lock_ms)),
+                            busy_s=float(env.get("KAEJON_DB_BUSY_TIMEOUT", Limits.busy_s))),
+        "keep": Periods(inbox=timedelta(days=int(env.get("KAEJON_INBOX_KEEP_DAYS", "90"))),
+                        outbox=timedelta(days=int(env.get("KAEJON_OUTBOX_KEEP_DAYS", "90")))),
+    }
 
 
 def key_ring(env: Mapping[str, str], variable: str, *, demo: bool) -> KeyRing:

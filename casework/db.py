@@ -1,9 +1,9 @@
 """Engines and sessions for SQLite (the embedded default) and PostgreSQL."""
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -33,40 +33,29 @@ def is_sqlite(url: str) -> bool:
     return make_url(normalize_url(url)).get_backend_name() == "sqlite"
 
 
-CONNECT_TIMEOUT_SECONDS = 5
-STATEMENT_TIMEOUT_MS = 30_000
-LOCK_TIMEOUT_MS = 10_000
-SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+@dataclass(frozen=True)
+class Limits:
+    """Time limits on the database, so that a hung server cannot hang the threads: connecting
+    (seconds), one statement and one lock wait (PostgreSQL, milliseconds; 0 turns a limit off),
+    and waiting for SQLite's write lock (seconds)."""
+
+    connect_s: float = 5
+    statement_ms: int = 30_000
+    lock_ms: int = 10_000
+    busy_s: float = 30.0
 
 
-def timeouts(environ: Mapping[str, str] | None = None) -> dict[str, float]:
-    """Database time limits from the environment, so a hung server cannot hang the threads.
-
-    ``KAEJON_DB_CONNECT_TIMEOUT`` (seconds), ``KAEJON_DB_STATEMENT_TIMEOUT_MS`` and
-    ``KAEJON_DB_LOCK_TIMEOUT_MS`` (PostgreSQL; 0 turns a limit off),
-    ``KAEJON_DB_BUSY_TIMEOUT`` (SQLite, seconds).
-    """
-    env = os.environ if environ is None else environ
-    return {
-        "connect": float(env.get("KAEJON_DB_CONNECT_TIMEOUT", CONNECT_TIMEOUT_SECONDS)),
-        "statement_ms": int(env.get("KAEJON_DB_STATEMENT_TIMEOUT_MS", STATEMENT_TIMEOUT_MS)),
-        "lock_ms": int(env.get("KAEJON_DB_LOCK_TIMEOUT_MS", LOCK_TIMEOUT_MS)),
-        "busy": float(env.get("KAEJON_DB_BUSY_TIMEOUT", SQLITE_BUSY_TIMEOUT_SECONDS)),
-    }
-
-
-def make_engine(url: str, *, pool_size: int = 5, environ: Mapping[str, str] | None = None) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, limits: Limits = Limits()) -> Engine:
     url = normalize_url(url)
-    limits = timeouts(environ)
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"timeout": limits["busy"]})
+        engine = create_engine(url, connect_args={"timeout": limits.busy_s})
         _configure_sqlite(engine)
         return engine
     # No pre-ping: it costs a round trip on every checkout. A connection that died
     # with the server raises a disconnect error, which invalidates the whole pool;
     # callers retry once (see ``retrying_disconnects``).
-    options = f"-c statement_timeout={int(limits['statement_ms'])} -c lock_timeout={int(limits['lock_ms'])}"
-    connect_args = {"connect_timeout": max(int(limits["connect"]), 1), "options": options}
+    options = f"-c statement_timeout={int(limits.statement_ms)} -c lock_timeout={int(limits.lock_ms)}"
+    connect_args = {"connect_timeout": max(int(limits.connect_s), 1), "options": options}
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, connect_args=connect_args)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from casework.db import make_engine
+from casework.db import Limits, make_engine
 from casework.models import Base, UTCDateTime
 
 config = context.config
@@ -33,7 +33,7 @@ def run(connection) -> None:  # type: ignore[no-untyped-def]
 if connection is not None:
     run(connection)
 else:
-    engine = make_engine(url)
+    engine = make_engine(url, limits=Limits(statement_ms=0))  # an index on a big table takes its time
     with engine.connect() as conn:
         run(conn)
     engine.dispose()

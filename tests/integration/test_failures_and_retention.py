@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from bot import clock as clock_process
 from bot import worker
 from bot.app import create_app
+from bot.config import from_env
 from bot.dev import line_events as le
 from casework import inbox, outbox, photos
 from casework.models import Attachment, InboxEvent, OutboxMessage
@@ -107,8 +109,8 @@ def test_health_detail_names_what_is_wrong(fake_services, clock):
 
 
 def test_retention_deletes_only_old_finished_rows(fake_services, clock, monkeypatch):
-    monkeypatch.setenv("KAEJON_INBOX_KEEP_DAYS", "10")
-    monkeypatch.setenv("KAEJON_OUTBOX_KEEP_DAYS", "10")
+    keep = from_env({"KAEJON_INBOX_KEEP_DAYS": "10", "KAEJON_OUTBOX_KEEP_DAYS": "10"}, demo=True).keep
+    monkeypatch.setattr(fake_services, "settings", replace(fake_services.settings, keep=keep))
     record(fake_services, le.follow(ALICE, None))
     worker.handle_one_event(fake_services)
     worker.send_one(fake_services)
@@ -148,7 +150,8 @@ def test_a_statement_longer_than_the_timeout_is_cut(database_url):
 
     from casework.db import make_engine
 
-    engine = make_engine(database_url, environ={"KAEJON_DB_STATEMENT_TIMEOUT_MS": "200"})
+    limits = from_env({"KAEJON_DB_STATEMENT_TIMEOUT_MS": "200"}, demo=True).db_limits
+    engine = make_engine(database_url, limits=limits)
     try:
         with engine.connect() as connection, pytest.raises(OperationalError, match="statement timeout"):
             connection.execute(text("SELECT pg_sleep(2)"))
