@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
+from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from linebot.v3.webhook import SignatureValidator
@@ -20,7 +22,10 @@ bp = Blueprint("webhook", __name__)
 def callback() -> Response | tuple[str, int]:
     started = time.perf_counter()
     services: Services = current_app.extensions["kaejon"]
-    body = request.get_data(cache=False)
+    body = _body(current_app.config["MAX_CONTENT_LENGTH"])
+    if body is None:
+        log("webhook refused", level=logging.WARNING, reason="body too large", bytes=request.content_length)
+        return "body too large", 413
     signature = request.headers.get("X-Line-Signature", "")
     try:
         text = body.decode("utf-8")
@@ -43,6 +48,21 @@ def callback() -> Response | tuple[str, int]:
     return Response("{}", status=200, mimetype="application/json")
 
 
+def _body(limit: int) -> bytes | None:
+    """The raw body, or None once it passes ``limit``: checked before it is all read,
+    whether or not the request says its length (a chunked body does not)."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = request.stream.read(min(65536, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    return None
+
+
 def _store(services: Services, events: list[dict]) -> list[inbox.EventSummary]:
     with services.uow() as uow:
         summaries = inbox.record(uow.session, uow.sealer, events, services.clock())
@@ -50,13 +70,55 @@ def _store(services: Services, events: list[dict]) -> list[inbox.EventSummary]:
     return summaries
 
 
+# LINE's events nest about six levels deep; far deeper is an attack on the parser
+# (and on every later json.loads of the sealed payload), not an event.
+MAX_DEPTH = 32
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def _events(text: str) -> list[dict] | None:
+    """The body's events, or None when the body is not a webhook LINE could have sent.
+
+    NaN and Infinity are not JSON (RFC 8259) and are refused. A lone surrogate
+    (``"\\ud800"``) is valid JSON but cannot be stored as UTF-8: it becomes U+FFFD, so
+    the rest of the batch, other users' events included, is still handled.
+    """
     try:
-        payload = json.loads(text)
-    except ValueError:
+        payload = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
         return None
     if not all(isinstance(event, dict) for event in payload["events"]):
         return None
+    if _depth(payload["events"]) > MAX_DEPTH:
+        return None
+    if _SURROGATE_ESCAPE.search(text):
+        return _without_surrogates(payload["events"])
     return payload["events"]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """How deep ``value`` nests, counting no further than just past ``limit``."""
+    deepest, level = 0, [value]
+    while level and deepest <= limit:
+        deepest += 1
+        level = [child for node in level if isinstance(node, (dict, list))
+                 for child in (node.values() if isinstance(node, dict) else node)
+                 if isinstance(child, (dict, list))]
+    return deepest
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(key): _without_surrogates(item) for key, item in value.items()}
+    return value

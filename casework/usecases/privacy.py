@@ -37,6 +37,8 @@ def decide(env: Env, actor: Actor, accepted: bool) -> bool:
     allow(actor.line_user_id is not None)
     account = accounts.get_or_create(env.session, actor.line_user_id, env.now)
     decision = consent.ACCEPTED if accepted else consent.DECLINED
+    if consent.latest(env.session, scope="personal", account_id=account.id) == decision:
+        return accepted  # the same answer again (a double tap) is no new decision
     consent.record(env.session, scope="personal", decision=decision, channel="chat", now=env.now,
                    account_id=account.id)
     audit.record(env.session, env.sealer, actor=f"account:{account.id}", action="consent.personal",
