@@ -35,7 +35,16 @@ def _settings(demo: bool | None = None):  # type: ignore[no-untyped-def]
     return from_env(demo=demo)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class KaejonGroup(FlaskGroup):
+    """Flask's group without loading the app to list commands: the app adds none of its own,
+    and loading it needs the secrets, so ``kaejon --help`` on a fresh machine printed an error."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return sorted(click.Group.list_commands(self, ctx))
+
+
+@click.group(cls=KaejonGroup, create_app=_create_app, add_version_option=False)
 def cli() -> None:
     """Kaejon: LINE case management for area-based poverty alleviation."""
 

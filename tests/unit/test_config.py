@@ -142,3 +142,15 @@ def test_kaejon_keys_new_prints_a_key_the_configuration_accepts():
     key = result.output.strip()
     assert key.startswith("2027a:")
     assert from_env({**SECRETS, "KAEJON_SECRET_KEYS": key}).secret_keys[0][0] == "2027a"
+
+
+def test_help_on_a_fresh_machine_lists_the_commands_without_an_error(monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.commands import cli
+
+    for variable in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "KAEJON_SECRET_KEYS", "KAEJON_LOOKUP_KEYS"):
+        monkeypatch.delenv(variable, raising=False)
+    shown = CliRunner().invoke(cli, ["--help"])
+    assert shown.exit_code == 0
+    assert "Error" not in shown.output and "keys" in shown.output and "requeue" in shown.output
