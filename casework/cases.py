@@ -126,9 +126,11 @@ def next_ref(session: Session, now: datetime) -> str:
 
 def open_case(session: Session, sealer: Sealer, *, household: Household, need: str, account_id: int,
               now: datetime, details: str = "", location: Point | None = None,
-              photos: Sequence[str] = ()) -> Case:
+              photos: Sequence[str] = (), sources: Sequence[tuple[str, str]] = ()) -> Case:
     """A household's request, with what it wrote, where it is and the LINE ids of its photos
-    (the worker fetches them). Everything is checked before anything is written."""
+    (the worker fetches them). ``sources`` are the (LINE message id, words) the details were
+    written in, kept so that a message the household unsends takes its words back out.
+    Everything is checked before anything is written."""
     details = details.strip()
     if need not in ALL_NEEDS:
         raise CaseError("bad_need")
@@ -139,7 +141,8 @@ def open_case(session: Session, sealer: Sealer, *, household: Household, need: s
     if len(photos) > MAX_PHOTOS:
         raise CaseError("too_many_photos")
     case = Case(ref=next_ref(session, now), household_id=household.id, need=need,
-                details=sealer.seal_json({"text": details}) if details else None,
+                details=sealer.seal_json({"text": details, "sources": [list(piece) for piece in sources]})
+                if details else None,
                 location=sealer.seal_json({"lat": location[0], "lng": location[1]}) if location else None,
                 status=NEW, opened_by=account_id, created_at=now, updated_at=now)
     session.add(case)
@@ -154,6 +157,23 @@ def open_case(session: Session, sealer: Sealer, *, household: Household, need: s
                           "location": [None, "(sealed)" if location else None], "photos": [None, len(photos)]})
     session.flush()
     return case
+
+
+def forget_message(session: Session, sealer: Sealer, case: Case, line_message_id: str, *, area_code: str,
+                   now: datetime) -> bool:
+    """Take the words of an unsent LINE message out of the case's details; True if there were any."""
+    if case.details is None or not line_message_id:
+        return False
+    kept = sealer.open_json(case.details)
+    sources = [piece for piece in kept.get("sources") or () if piece[0] != line_message_id]
+    if len(sources) == len(kept.get("sources") or ()):
+        return False
+    text = "\n".join(words for _, words in sources)
+    case.details = sealer.seal_json({"text": text, "sources": sources}) if text else None
+    case.updated_at = now
+    audit.record(session, sealer, actor="line:unsend", action="case.details_unsent", entity="case", entity_id=case.id,
+                 area_code=area_code, now=now, changes={"details": ["(sealed)", "(sealed)" if text else None]})
+    return True
 
 
 def add_update(session: Session, sealer: Sealer, case: Case, *, kind: str, by: int | None, now: datetime,

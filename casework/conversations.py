@@ -54,6 +54,14 @@ class Conversation:
         self.frames.append(Frame(flow, state))
         self.changed = True
 
+    def update(self, flow: str, state: State) -> None:
+        """Change the state of ``flow`` where it waits (topmost if twice), leaving the stack as it is."""
+        for index in range(len(self.frames) - 1, -1, -1):
+            if self.frames[index].flow == flow:
+                self.frames[index] = Frame(flow, state)
+                self.changed = True
+                return
+
     def replace(self, flow: str, state: State) -> None:
         """The whole conversation becomes this one flow."""
         self.frames = [Frame(flow, state)]

@@ -102,7 +102,9 @@ def on_text(ctx: EventContext, state: State, text: str) -> str:
         return _choose(ctx, state, typed) if typed else reprompt(ctx, state, "choose_need")
     if views.typed_send(ctx.tr, text):
         return _send(ctx, state)
-    draft = _step(ctx, state, lambda draft: requests.add_text(ctx.env, ctx.actor, state.get("hh"), draft, text))
+    message_id = str((ctx.event.get("message") or {}).get("id") or "")
+    draft = _step(ctx, state, lambda draft: requests.add_text(ctx.env, ctx.actor, state.get("hh"), draft, text,
+                                                              message_id))
     if isinstance(draft, str):
         return draft
     _keep(ctx, state, draft)
@@ -141,6 +143,14 @@ def _added(ctx: EventContext, draft: Draft, what: str, outcome: str) -> str:
     else:
         ctx.answer(views.ask_details(ctx.tr, draft.need, added=what))
     return outcome
+
+
+def forget_unsent(ctx: EventContext, line_message_id: str) -> None:
+    """An unsent message takes its words or photo out of the request being written."""
+    state = ctx.conversation.state_of(HELP)
+    if state is not None:
+        draft = Draft.from_state(state).without(line_message_id)
+        ctx.conversation.update(HELP, {"hh": state.get("hh"), **draft.to_state()})
 
 
 def reprompt(ctx: EventContext, state: State, reason: str = "not_kept") -> str:

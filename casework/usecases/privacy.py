@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from casework import accounts, audit, authorization, consent, erasure, registry
+from casework import accounts, audit, authorization, cases, consent, erasure, registry, unsent
 from casework.authorization import Actor
-from casework.models import Household, Task
+from casework.models import Case, Household, Task
 from casework.registry import HouseholdView
 from casework.usecases.base import Env, allow, get, own_household, use_case
 
@@ -82,3 +82,19 @@ def erase_household(env: Env, actor: Actor, household_id: int) -> erasure.Erased
         task.resolved_at = env.now
         task.resolved_by = actor.account_id
     return result
+
+
+@use_case
+def forget_unsent(env: Env, actor: Actor, chat_line_id: str, line_message_id: str) -> int:
+    """The sender took message ``line_message_id`` back: its stored event, any photo fetched
+    from it and its words in the requests of the sender's households are erased; how many
+    things were. (The event is LINE's, signed: only the sender can unsend their message.)"""
+    allow(actor.line_user_id is not None)
+    erased = unsent.forget(env.session, env.sealer, chat_line_id, line_message_id, env.now)
+    for household_id in actor.households:
+        household = env.session.get(Household, household_id)
+        for case in env.session.scalars(select(Case).where(Case.household_id == household_id,
+                                                           Case.details.is_not(None))):
+            erased += cases.forget_message(env.session, env.sealer, case, line_message_id[:32],
+                                           area_code=household.village_code if household else "", now=env.now)
+    return erased

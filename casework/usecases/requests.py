@@ -28,17 +28,27 @@ class Draft:
     the LINE ids of its photos (the worker fetches them once it is sent), and where it is."""
 
     need: str | None = None
-    text: str = ""
+    pieces: tuple[tuple[str, str], ...] = ()  # (LINE message id, words): an unsent message takes its words back
     photos: tuple[str, ...] = ()
     location: Point | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(words for _, words in self.pieces)
 
     def chosen(self, need: str) -> Draft:
         if need not in cases.NEEDS:
             raise Refused("choose_need")
         return replace(self, need=need)
 
-    def with_text(self, words: str) -> Draft:
-        return replace(self, text=cases.joined(self.text, words))
+    def with_text(self, words: str, line_message_id: str = "") -> Draft:
+        cases.joined(self.text, words)  # refuses what would be too long
+        return replace(self, pieces=(*self.pieces, (line_message_id[:MAX_LINE_MESSAGE_ID], words.strip())))
+
+    def without(self, line_message_id: str) -> Draft:
+        """The draft as if message ``line_message_id`` (words or a photo) had never been sent."""
+        return replace(self, pieces=tuple(piece for piece in self.pieces if piece[0] != line_message_id),
+                       photos=tuple(photo for photo in self.photos if photo != line_message_id))
 
     def with_photo(self, line_message_id: str) -> Draft:
         """The same photo twice is one photo; ``Refused("too_many_photos")`` past ``MAX_PHOTOS``."""
@@ -54,13 +64,16 @@ class Draft:
         return replace(self, location=point(latitude, longitude))
 
     def to_state(self) -> dict[str, Any]:
-        return {"need": self.need, "text": self.text, "photos": list(self.photos),
+        return {"need": self.need, "pieces": [list(piece) for piece in self.pieces], "photos": list(self.photos),
                 "location": list(self.location) if self.location else None}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Draft:
         location = state.get("location")
-        return cls(need=state.get("need"), text=state.get("text") or "", photos=tuple(state.get("photos") or ()),
+        pieces = tuple((str(source), str(words)) for source, words in state.get("pieces") or ())
+        if not pieces and state.get("text"):  # a draft stored before words kept their message ids
+            pieces = (("", str(state["text"])),)
+        return cls(need=state.get("need"), pieces=pieces, photos=tuple(state.get("photos") or ()),
                    location=(location[0], location[1]) if location else None)
 
 
@@ -99,10 +112,11 @@ def choose_need(env: Env, actor: Actor, household_id: int | None, draft: Draft, 
 
 
 @use_case
-def add_text(env: Env, actor: Actor, household_id: int | None, draft: Draft, text: str) -> Draft:
+def add_text(env: Env, actor: Actor, household_id: int | None, draft: Draft, text: str,
+             line_message_id: str = "") -> Draft:
     """The household's words, joined to what it wrote before; ``Refused("too_long")`` past ``MAX_DETAILS``."""
     household_asking(env, actor, household_id)
-    return draft.with_text(text)
+    return draft.with_text(text, line_message_id)
 
 
 @use_case
@@ -128,7 +142,7 @@ def send(env: Env, actor: Actor, household_id: int | None, draft: Draft) -> Sent
         raise Refused("incomplete")
     case = cases.open_case(env.session, env.sealer, household=household, need=draft.need,
                            account_id=actor.account_id, now=env.now, details=draft.text, location=draft.location,
-                           photos=draft.photos)
+                           photos=draft.photos, sources=draft.pieces)
     return Sent(cases.view(env.session, env.sealer, case),
                 cases.staff_to_tell(env.session, household, besides=actor.account_id))
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from bot.dev import line_events as le
 from bot import worker
 from casework import audit, cases
-from casework.models import Attachment, Case, CaseUpdate, Counter, Household, InboxEvent
+from casework.models import Attachment, AuditEntry, Case, CaseUpdate, Counter, Household, InboxEvent
 from messages.dates import format_date
 from tests import registry_data
 from tests.conftest import LineUser, drain
@@ -142,7 +142,7 @@ def test_a_linked_household_asks_for_help_with_words_a_photo_and_its_location(so
         case = uow.session.scalars(select(Case)).one()
         assert (case.ref, case.need, case.status, case.household_id) == (ref, "health", "new", household_id)
         assert "รถเข็น".encode() not in case.details
-        assert services.sealer.open_json(case.details) == {"text": "แม่ป่วยติดเตียง ต้องการรถเข็น"}
+        assert services.sealer.open_json(case.details)["text"] == "แม่ป่วยติดเตียง ต้องการรถเข็น"
         assert services.sealer.open_json(case.location) == {"lat": 16.4322, "lng": 103.5061}
         photo = uow.session.scalars(select(Attachment)).one()
         assert (photo.case_id, photo.household_id, photo.status) == (case.id, household_id, "stored")
@@ -517,3 +517,41 @@ def test_a_request_carries_at_most_five_photos(somchai, standin, services):
         case_id = uow.session.scalars(select(Case.id)).one()
         assert uow.session.scalar(select(func.count()).select_from(Attachment)
                                   .where(Attachment.case_id == case_id)) == 5
+
+
+def test_an_unsent_message_takes_its_words_out_of_the_request(somchai, services):
+    """A household that takes a message back in LINE takes its words out of its request for
+    help, while the request is being written and after it was sent."""
+    def words(text: str, message_id: str):
+        content = {**le.text_message(text), "id": message_id}
+        somchai.send(le.message(somchai.source(), somchai.reply_token(), content))
+        somchai.received()
+
+    def unsend(message_id: str):
+        somchai.send(le.event("unsend", somchai.source(), unsend={"messageId": message_id}))
+        somchai.received()
+
+    def details() -> dict:
+        with services.uow() as uow:
+            case = uow.session.scalars(select(Case)).one()
+            return uow.sealer.open_json(case.details) if case.details else {}
+
+    somchai.taps("a=help_request")
+    (question,) = somchai.received()
+    somchai.taps(data_of(question, "สุขภาพ"))
+    somchai.received()
+    words("แม่ป่วยติดเตียง", "700001")
+    words("พิมพ์ผิดไปแล้ว", "700002")
+    unsend("700002")
+    words("ต้องการรถเข็น", "700003")
+    somchai.taps("a=hr&send=1")
+    somchai.received()
+    assert details()["text"] == "แม่ป่วยติดเตียง\nต้องการรถเข็น"
+
+    unsend("700003")
+    assert details()["text"] == "แม่ป่วยติดเตียง"
+    unsend("700001")
+    assert details() == {}
+    with services.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "case.details_unsent")) == 2
