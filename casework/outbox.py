@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework.backoff import retry_delay
-from casework.crypto import Sealer
+from casework.crypto import Place, Sealer
 from casework.db import walking_index_order
 from casework.models import Chat, OutboxMessage
 
@@ -93,13 +93,14 @@ def enqueue(
     """
     rows = []
     for index, chunk in enumerate(batches(messages)):
+        retry_key = str(uuid.uuid4())
         row = OutboxMessage(
             channel=channel,
             recipient=recipient,
-            body=sealer.seal_json(chunk),
+            body=sealer.seal_json(chunk, Place("outbox", "body", retry_key)),
             reply_token=reply_token if index == 0 else None,
             reply_deadline=reply_deadline if index == 0 else None,
-            retry_key=str(uuid.uuid4()),
+            retry_key=retry_key,
             dedupe_key=f"{dedupe_key}:{index}" if dedupe_key else None,
             source_event_id=source_event_id,
             status="pending",
@@ -171,7 +172,7 @@ def claim_next(session: Session, sealer: Sealer, now: datetime, lease: timedelta
         id=row.id,
         channel=row.channel,
         recipient=row.recipient,
-        messages=sealer.open_json(row.body),
+        messages=sealer.open_json(row.body, Place("outbox", "body", row.retry_key)),
         method=method,
         reply_token=row.reply_token if method == "reply" else None,
         retry_key=row.retry_key,

@@ -1,5 +1,13 @@
 """ORM models. Tables are created by Alembic migrations, never by ``create_all``."""
-from casework.models.accounts import Account, Agency, Consent, HouseholdLink, Invite, RoleGrant, Task
+from casework.models.accounts import (
+    Account,
+    Agency,
+    Consent,
+    HouseholdLink,
+    Invite,
+    RoleGrant,
+    Task,
+)
 from casework.models.areas import Village
 from casework.models.audit import AuditEntry
 from casework.models.base import Base, BigId, Json, UTCDateTime
@@ -14,3 +22,8 @@ __all__ = [
     "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
     "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
 ]
+
+# Sealed values wait for their row's id; see casework/sealing.py.
+from casework import sealing as _sealing  # noqa: E402
+
+_sealing.install(Base)
