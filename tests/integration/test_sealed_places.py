@@ -4,10 +4,11 @@ at that row is told something went wrong instead of being shown the other row's 
 import pytest
 from sqlalchemy import select, update
 
+from bot import worker
 from bot.config import parse_keys
-from casework import rotation
+from casework import outbox, rotation
 from casework.crypto import Sealer, Unreadable
-from casework.models import Household, Person
+from casework.models import Household, OutboxMessage, Person
 from casework.sealing import open_from
 from tests import registry_data
 from tests.keys import LOOKUP_KEYS, NEXT_SECRET_KEY, SECRET_KEYS
@@ -75,3 +76,21 @@ def test_rotation_lists_a_moved_value_and_leaves_it_as_it_is(services, clock):
     assert unreadable == {f"persons {moved_id}: a sealed value does not open as persons.name"}
     with services.uow() as uow:
         assert uow.session.get(Person, moved_id).name == before
+
+
+def test_a_message_whose_body_was_copied_from_another_is_not_sent_and_does_not_block_the_queue(
+        fake_services, transport):
+    now = fake_services.clock()
+    with fake_services.uow() as uow:
+        (to_alice,) = outbox.enqueue(uow.session, uow.sealer, recipient="U" + "a" * 32,
+                                     messages=[{"type": "text", "text": "สำหรับอลิซ"}], now=now)
+        (to_bob,) = outbox.enqueue(uow.session, uow.sealer, recipient="U" + "b" * 32,
+                                   messages=[{"type": "text", "text": "สำหรับบ๊อบ"}], now=now)
+        uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == to_bob.id).values(body=to_alice.body))
+        uow.commit()
+    while worker.send_one(fake_services):
+        pass
+    assert [(call.recipient, call.messages) for call in transport.calls] == [
+        ("U" + "a" * 32, [{"type": "text", "text": "สำหรับอลิซ"}])]
+    with fake_services.uow() as uow:
+        assert uow.session.get(OutboxMessage, to_bob.id).status == "dead"
