@@ -17,16 +17,7 @@ from casework.citizen_id import is_thai_national, mask
 from casework.crypto import Place, Sealer
 from casework.errors import Refused
 from casework.locations import Point
-from casework.models import (
-    Account,
-    Assessment,
-    Attachment,
-    Household,
-    HouseholdLink,
-    Person,
-    Task,
-    Village,
-)
+from casework.models import Account, Assessment, Attachment, Household, HouseholdLink, Person, Task, Village
 from casework.questionnaire import Questionnaire, score
 from casework.sealing import open_from, seal_into
 from casework.thai_input import age_on, ascii_digits

@@ -9,16 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    ColumnElement,
-    String,
-    any_,
-    bindparam,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import JSON, ColumnElement, String, any_, bindparam, insert, select, update
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session

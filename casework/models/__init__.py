@@ -1,13 +1,5 @@
 """ORM models. Tables are created by Alembic migrations, never by ``create_all``."""
-from casework.models.accounts import (
-    Account,
-    Agency,
-    Consent,
-    HouseholdLink,
-    Invite,
-    RoleGrant,
-    Task,
-)
+from casework.models.accounts import Account, Agency, Consent, HouseholdLink, Invite, RoleGrant, Task
 from casework.models.areas import Village
 from casework.models.audit import AuditEntry
 from casework.models.base import Base, BigId, Json, UTCDateTime
