@@ -270,12 +270,15 @@ def write_xlsx(path: Path, survey: Survey, sheet: str = "survey") -> Path:
     return path
 
 
-def run_import(url: str, path: Path, key: str = "bench-secret-key") -> dict:
+def run_import(url: str, path: Path) -> dict:
     from bot.bootstrap import bootstrap
-    from bot.config import Settings
+    from bot.config import Settings, parse_keys
     from casework import importing
+    from tests.keys import LOOKUP_KEYS, SECRET_KEYS
 
-    services = bootstrap(Settings(database_url=url, secret_key=key), transports={})
+    settings = Settings(database_url=url, secret_keys=parse_keys(SECRET_KEYS, "bench"),
+                        lookup_keys=parse_keys(LOOKUP_KEYS, "bench"))
+    services = bootstrap(settings, transports={})
     try:
         summary = importing.import_households(path, uow=services.uow, sealer=services.sealer,
                                               now=datetime.now(timezone.utc))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from casework.crypto import Sealer
 from casework.models import AuditEntry
+from casework.sealing import open_from, seal_into
 
 Changes = dict[str, list[Any]]
 
@@ -49,8 +50,9 @@ def record(
 ) -> AuditEntry:
     entry = AuditEntry(
         at=now, actor=actor[:64], action=action[:40], entity=entity[:24], entity_id=str(entity_id)[:32],
-        area_code=area_code, changes=sealer.seal_json(changes) if changes else None,
+        area_code=area_code,
     )
+    seal_into(sealer, entry, "changes", changes or None)
     session.add(entry)
     return entry
 
@@ -78,6 +80,6 @@ def history(
         query = query.where(AuditEntry.area_code.startswith(area_prefix, autoescape=True))
     return [
         Change(at=e.at, actor=e.actor, action=e.action, entity=e.entity, entity_id=e.entity_id,
-               area_code=e.area_code, changes=sealer.open_json(e.changes) if e.changes else {})
+               area_code=e.area_code, changes=open_from(sealer, e, "changes") or {})
         for e in session.scalars(query)
     ]

@@ -19,6 +19,7 @@ from casework.crypto import Sealer
 from casework.errors import Refused
 from casework.locations import Point, point
 from casework.models import Account, Attachment, Case, CaseUpdate, Household
+from casework.sealing import open_from, seal_into
 from casework.thai_time import THAILAND, buddhist_year
 
 # What a household can ask for help with, in the order the chat offers them.
@@ -141,10 +142,10 @@ def open_case(session: Session, sealer: Sealer, *, household: Household, need: s
     if len(photos) > MAX_PHOTOS:
         raise CaseError("too_many_photos")
     case = Case(ref=next_ref(session, now), household_id=household.id, need=need,
-                details=sealer.seal_json({"text": details, "sources": [list(piece) for piece in sources]})
-                if details else None,
-                location=sealer.seal_json({"lat": location[0], "lng": location[1]}) if location else None,
                 status=NEW, opened_by=account_id, created_at=now, updated_at=now)
+    seal_into(sealer, case, "details",
+              {"text": details, "sources": [list(piece) for piece in sources]} if details else None)
+    seal_into(sealer, case, "location", {"lat": location[0], "lng": location[1]} if location else None)
     session.add(case)
     session.flush()
     session.add(CaseUpdate(case_id=case.id, kind="opened", status_after=NEW, by=account_id, created_at=now))
@@ -164,12 +165,12 @@ def forget_message(session: Session, sealer: Sealer, case: Case, line_message_id
     """Take the words of an unsent LINE message out of the case's details; True if there were any."""
     if case.details is None or not line_message_id:
         return False
-    kept = sealer.open_json(case.details)
+    kept = open_from(sealer, case, "details")
     sources = [piece for piece in kept.get("sources") or () if piece[0] != line_message_id]
     if len(sources) == len(kept.get("sources") or ()):
         return False
     text = "\n".join(words for _, words in sources)
-    case.details = sealer.seal_json({"text": text, "sources": sources}) if text else None
+    seal_into(sealer, case, "details", {"text": text, "sources": sources} if text else None)
     case.updated_at = now
     audit.record(session, sealer, actor="line:unsend", action="case.details_unsent", entity="case", entity_id=case.id,
                  area_code=area_code, now=now, changes={"details": ["(sealed)", "(sealed)" if text else None]})
@@ -184,8 +185,8 @@ def add_update(session: Session, sealer: Sealer, case: Case, *, kind: str, by: i
         raise CaseError("bad_note")
     before = case.status
     after = next_status(before, kind)
-    update = CaseUpdate(case_id=case.id, kind=kind, status_after=after,
-                        note=sealer.seal_json({"text": note}) if note else None, by=by, created_at=now)
+    update = CaseUpdate(case_id=case.id, kind=kind, status_after=after, by=by, created_at=now)
+    seal_into(sealer, update, "note", {"text": note} if note else None)
     session.add(update)
     case.status, case.updated_at = after, now
     household = session.get(Household, case.household_id)
@@ -263,7 +264,7 @@ def opener_to_tell(session: Session, case: Case) -> str | None:
 def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5) -> CaseView:
     household = session.get(Household, case.household_id)
     assert household is not None
-    location = sealer.open_json(case.location) if case.location else None
+    location = open_from(sealer, case, "location")
     photos = session.scalar(select(func.count()).select_from(Attachment).where(Attachment.case_id == case.id)) or 0
     rows = session.scalars(select(CaseUpdate).where(CaseUpdate.case_id == case.id, CaseUpdate.kind != "opened")
                            .order_by(CaseUpdate.created_at.desc(), CaseUpdate.id.desc()).limit(updates)
@@ -271,10 +272,10 @@ def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5) -> C
     return CaseView(
         id=case.id, ref=case.ref, need=case.need, status=case.status, household_id=household.id,
         village_code=household.village_code,
-        house_no=str(sealer.open_json(household.address).get("house_no") or ""),
-        details=sealer.open_json(case.details)["text"] if case.details else "",
+        house_no=str(open_from(sealer, household, "address").get("house_no") or ""),
+        details=(open_from(sealer, case, "details") or {"text": ""})["text"],
         location=(location["lat"], location["lng"]) if location else None, photos=photos,
         created_at=case.created_at, updated_at=case.updated_at,
         updates=tuple(Update(kind=row.kind, status_after=row.status_after,
-                             note=sealer.open_json(row.note)["text"] if row.note else None, at=row.created_at)
+                             note=open_from(sealer, row, "note")["text"] if row.note else None, at=row.created_at)
                       for row in rows))

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.crypto import Sealer
+from casework.crypto import Place, Sealer
 from casework.models import Conversation as ConversationRow
 
 State = dict[str, Any]
@@ -78,7 +78,7 @@ def load(session: Session, sealer: Sealer, chat_id: str) -> Conversation:
     row = session.get(ConversationRow, chat_id)
     if row is None:
         return Conversation()
-    return Conversation(frames=_unnest(row.flow, sealer.open_json(row.state)))
+    return Conversation(frames=_unnest(row.flow, sealer.open_json(row.state, Place("conversations", "state", chat_id))))
 
 
 def store(session: Session, sealer: Sealer, chat_id: str, conversation: Conversation, now: datetime) -> None:
@@ -89,7 +89,7 @@ def store(session: Session, sealer: Sealer, chat_id: str, conversation: Conversa
         if row is not None:
             session.delete(row)
         return
-    state = sealer.seal_json(_nest(conversation.frames))
+    state = sealer.seal_json(_nest(conversation.frames), Place("conversations", "state", chat_id))
     if row is None:
         session.add(ConversationRow(chat_id=chat_id, flow=top.flow, state=state, updated_at=now))
     else:

@@ -32,14 +32,15 @@ class Unreadable(ValueError):
 @dataclass(frozen=True)
 class Place:
     """Where a sealed value lives; bound into the ciphertext as associated data.
-    ``row`` is None for values that are not stored in a row of their own (documented in docs/keys.md)."""
+    ``row`` is the row's key as listed in ``casework.rotation.SEALED_COLUMNS`` (its id, or a
+    natural unique key such as a chat id or a LINE webhook event id)."""
 
     table: str
     column: str
-    row: int | None = None
+    row: int | str
 
     def encode(self) -> bytes:
-        return f"{self.table}\x1f{self.column}\x1f{'' if self.row is None else self.row}".encode()
+        return f"{self.table}\x1f{self.column}\x1f{self.row}".encode()
 
 
 def derive_key(secret: bytes | str, purpose: bytes) -> bytes:
@@ -64,8 +65,8 @@ def _ring(keys: KeyRing | str, purpose: str) -> list[tuple[str, bytes]]:
     return ring
 
 
-def _ad(place: Place | None) -> bytes:
-    return b"\x00" + place.encode() if place is not None else b""
+def _ad(place: Place) -> bytes:
+    return b"\x00" + place.encode()
 
 
 class Sealer:
@@ -80,13 +81,13 @@ class Sealer:
         self._aeads = {key_id: AESGCM(derive_key(key, b"personal-data-v2")) for key_id, key in sealing}
         self._lookups = [(key_id, derive_key(key, b"lookup-v2")) for key_id, key in lookup]
 
-    def seal(self, plaintext: bytes, place: Place | None = None) -> bytes:
+    def seal(self, plaintext: bytes, place: Place) -> bytes:
         key_id = self.current_key_id.encode()
         header = _VERSION + bytes([len(key_id)]) + key_id
         nonce = os.urandom(_NONCE_BYTES)
         return header + nonce + self._aeads[self.current_key_id].encrypt(nonce, plaintext, header + _ad(place))
 
-    def open(self, sealed: bytes, place: Place | None = None) -> bytes:
+    def open(self, sealed: bytes, place: Place) -> bytes:
         key_id, header = self.key_id_of(sealed)
         aead = self._aeads.get(key_id)
         if aead is None:
@@ -95,8 +96,7 @@ class Sealer:
         try:
             return aead.decrypt(body[:_NONCE_BYTES], body[_NONCE_BYTES:], header + _ad(place))
         except InvalidTag:
-            where = f"{place.table}.{place.column}" if place else "an unbound value"
-            raise Unreadable(f"a sealed value does not open as {where}") from None
+            raise Unreadable(f"a sealed value does not open as {place.table}.{place.column}") from None
 
     @staticmethod
     def key_id_of(sealed: bytes) -> tuple[str, bytes]:
@@ -118,8 +118,8 @@ class Sealer:
         data = value.encode("utf-8")
         return [hmac.new(key, data, hashlib.sha256).hexdigest() for _, key in self._lookups]
 
-    def seal_json(self, value: Any, place: Place | None = None) -> bytes:
+    def seal_json(self, value: Any, place: Place) -> bytes:
         return self.seal(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), place)
 
-    def open_json(self, sealed: bytes, place: Place | None = None) -> Any:
+    def open_json(self, sealed: bytes, place: Place) -> Any:
         return json.loads(self.open(sealed, place))

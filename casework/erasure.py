@@ -25,6 +25,7 @@ from casework.models import (
     Person,
     Task,
 )
+from casework.sealing import seal_into
 
 ERASED = "erased"
 
@@ -71,7 +72,7 @@ def erase_household(session: Session, sealer: Sealer, household: Household, *, a
     for entity, entity_id in entities:
         session.execute(update(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
                         .values(changes=None))
-    household.address = sealer.seal_json({})
+    seal_into(sealer, household, "address", {})
     household.address_key = f"erased:{hid}"
     household.location = None
     household.debt_baht = household.savings_baht = None

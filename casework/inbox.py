@@ -4,8 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, exists, select, update
@@ -13,9 +13,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from casework.backoff import retry_delay
-from casework.crypto import Sealer
+from casework.crypto import Place, Sealer
 from casework.db import walking_index_order
 from casework.models import InboxEvent
+from casework.sealing import open_from
 
 MAX_ATTEMPTS = 8
 
@@ -103,7 +104,7 @@ def record(
             {
                 **{k: v for k, v in summary.__dict__.items() if k != "stored"},
                 "received_at": now,
-                "payload": sealer.seal_json(raw),
+                "payload": sealer.seal_json(raw, Place("inbox_events", "payload", summary.webhook_event_id)),
                 "status": "pending",
                 "attempts": 0,
                 "next_attempt_at": now,
@@ -186,7 +187,7 @@ def defer(event: InboxEvent, error: str, now: datetime) -> bool:
 def open_payload(sealer: Sealer, event: InboxEvent) -> dict[str, Any]:
     if event.payload is None:
         return {}
-    return sealer.open_json(event.payload)
+    return open_from(sealer, event, "payload")
 
 
 def forget_payloads(session: Session, before: datetime) -> int:

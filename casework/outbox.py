@@ -7,6 +7,7 @@ lease ends. The rules (reply or push, retry or give up) are plain functions.
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +17,7 @@ from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework.backoff import retry_delay
-from casework.crypto import Sealer
+from casework.crypto import Place, Sealer, Unreadable
 from casework.db import walking_index_order
 from casework.models import Chat, OutboxMessage
 
@@ -93,13 +94,14 @@ def enqueue(
     """
     rows = []
     for index, chunk in enumerate(batches(messages)):
+        retry_key = str(uuid.uuid4())
         row = OutboxMessage(
             channel=channel,
             recipient=recipient,
-            body=sealer.seal_json(chunk),
+            body=sealer.seal_json(chunk, Place("outbox", "body", retry_key)),
             reply_token=reply_token if index == 0 else None,
             reply_deadline=reply_deadline if index == 0 else None,
-            retry_key=str(uuid.uuid4()),
+            retry_key=retry_key,
             dedupe_key=f"{dedupe_key}:{index}" if dedupe_key else None,
             source_event_id=source_event_id,
             status="pending",
@@ -164,14 +166,21 @@ def claim_next(session: Session, sealer: Sealer, now: datetime, lease: timedelta
         if row is None:
             return None
         method = choose_method(row.reply_token, row.reply_deadline, now)
-        if method == "reply" or _may_push(session, row.recipient):
+        if method != "reply" and not _may_push(session, row.recipient):
+            _update(session, row.id, status="cancelled", last_error="recipient unfollowed or left", lease_until=None)
+            continue
+        try:
+            messages = sealer.open_json(row.body, Place("outbox", "body", row.retry_key))
             break
-        _update(session, row.id, status="cancelled", last_error="recipient unfollowed or left", lease_until=None)
+        except Unreadable as error:  # copied from another row, damaged, or its key left the ring: never sent
+            logging.getLogger("kaejon").error("message dead", extra={"fields": {
+                "alert": "message_dead", "outbox_id": row.id, "error": str(error)}})
+            _update(session, row.id, status="dead", last_error="sealed body does not open", lease_until=None)
     delivery = Delivery(
         id=row.id,
         channel=row.channel,
         recipient=row.recipient,
-        messages=sealer.open_json(row.body),
+        messages=messages,
         method=method,
         reply_token=row.reply_token if method == "reply" else None,
         retry_key=row.retry_key,

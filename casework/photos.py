@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from casework.backoff import retry_delay
-from casework.crypto import Sealer
+from casework.crypto import Place, Sealer
 from casework.models import Attachment
 
 MAX_ATTEMPTS = 5
@@ -67,7 +67,7 @@ def store(session: Session, sealer: Sealer, photo: PendingPhoto, content: bytes,
     if len(content) > MAX_BYTES:
         return mark_failed(session, photo)
     result = session.execute(update(Attachment).where(Attachment.id == photo.id, Attachment.status == "pending")
-                             .values(status="stored", content=sealer.seal(content), size=len(content),
+                             .values(status="stored", content=sealer.seal(content, Place("attachments", "content", photo.id)), size=len(content),
                                      content_type=content_type[:40]))
     return result.rowcount == 1
 

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from casework import audit, conditions, household_status
 from casework.accounts import looks_like_invite
 from casework.citizen_id import is_thai_national, mask
-from casework.crypto import Sealer
+from casework.crypto import Place, Sealer
 from casework.errors import Refused
 from casework.locations import Point
 from casework.models import Account, Assessment, Attachment, Household, HouseholdLink, Person, Task, Village
 from casework.questionnaire import Questionnaire, score
+from casework.sealing import open_from, seal_into
 from casework.thai_input import age_on, ascii_digits
 
 LINK_CODE_TTL = timedelta(minutes=15)
@@ -70,18 +71,19 @@ def add_household(session: Session, sealer: Sealer, *, village_code: str, house_
                   people: list[NewPerson], source: str, status: str, actor: str, now: datetime) -> Household:
     """One household and its people, one by one (imports of many rows use ``casework.importing``)."""
     household = Household(village_code=village_code, address_key=address_key(sealer, village_code, house_no),
-                          address=sealer.seal_json({"house_no": house_no, "text": address}), source=source,
-                          status=status, created_at=now, updated_at=now)
+                          source=source, status=status, created_at=now, updated_at=now)
+    seal_into(sealer, household, "address", {"house_no": house_no, "text": address})
     session.add(household)
     session.flush()
     for new in people:
-        session.add(Person(
+        person = Person(
             household_id=household.id, relation=new.relation, sex=new.sex, birth_date=new.birth_date,
             citizen_id_hash=sealer.fingerprint(new.citizen_id) if new.citizen_id else None,
-            citizen_id=sealer.seal(new.citizen_id.encode()) if new.citizen_id else None,
-            thai=is_thai_national(new.citizen_id) if new.citizen_id else None,
-            name=sealer.seal_json({"first": new.first_name, "last": new.last_name}), occupation=new.occupation,
-            income_baht_year=new.income_baht_year, welfare=[], created_at=now, updated_at=now))
+            thai=is_thai_national(new.citizen_id) if new.citizen_id else None, occupation=new.occupation,
+            income_baht_year=new.income_baht_year, welfare=[], created_at=now, updated_at=now)
+        seal_into(sealer, person, "citizen_id", new.citizen_id.encode() if new.citizen_id else None, as_json=False)
+        seal_into(sealer, person, "name", {"first": new.first_name, "last": new.last_name})
+        session.add(person)
     audit.record(session, sealer, actor=actor, action="household.created", entity="household",
                  entity_id=household.id, area_code=village_code, now=now,
                  changes={"status": [None, status], "members": [None, len(people)]})
@@ -136,8 +138,9 @@ def view(session: Session, sealer: Sealer, household: Household, today: date) ->
     people = session.scalars(select(Person).where(Person.household_id == household.id).order_by(Person.id))
     members = []
     for person in people:
-        name = sealer.open_json(person.name)
-        digits = sealer.open(person.citizen_id).decode() if person.citizen_id else None
+        name = open_from(sealer, person, "name")
+        sealed_digits = open_from(sealer, person, "citizen_id", as_json=False)
+        digits = sealed_digits.decode() if sealed_digits else None
         members.append(Member(
             person_id=person.id, name=" ".join(filter(None, (name.get("first"), name.get("last")))),
             relation=person.relation, age=age_on(person.birth_date, today) if person.birth_date else None,
@@ -145,7 +148,7 @@ def view(session: Session, sealer: Sealer, household: Household, today: date) ->
     photos = session.scalar(select(func.count()).select_from(Attachment)  # the checks' photos, not the requests'
                             .where(Attachment.household_id == household.id, Attachment.case_id.is_(None))) or 0
     return HouseholdView(id=household.id, village_code=household.village_code,
-                         address=address_text(sealer.open_json(household.address)), status=household.status,
+                         address=address_text(open_from(sealer, household, "address")), status=household.status,
                          poverty_group=household.poverty_group, members=tuple(members),
                          has_location=household.location is not None, photos=photos)
 
@@ -192,7 +195,7 @@ def review(session: Session, sealer: Sealer, *, assessment: Assessment, househol
     assessment.status = "confirmed" if confirm else "returned"
     assessment.reviewed_by, assessment.reviewed_at = reviewer_id, now
     if note:
-        assessment.review_note = sealer.seal_json({"note": note})
+        seal_into(sealer, assessment, "review_note", {"note": note})
     if confirm:
         before = household.poverty_group
         household.poverty_group = assessment.poverty_group
@@ -205,7 +208,7 @@ def review(session: Session, sealer: Sealer, *, assessment: Assessment, househol
 def set_location(session: Session, sealer: Sealer, household: Household, place: Point, actor_id: int,
                  now: datetime) -> None:
     had = household.location is not None
-    household.location = sealer.seal_json({"lat": place[0], "lng": place[1]})
+    seal_into(sealer, household, "location", {"lat": place[0], "lng": place[1]})
     household.updated_at = now
     audit.record(session, sealer, actor=f"account:{actor_id}", action="household.location", entity="household",
                  entity_id=household.id, area_code=household.village_code, now=now,
@@ -314,8 +317,8 @@ def request_link(session: Session, sealer: Sealer, household: Household, account
         HouseholdLink.status.in_(("requested", "linked"))))
     if existing is not None:
         return existing
-    link = HouseholdLink(household_id=household.id, account_id=account_id, status="requested", created_at=now,
-                         requested_name=sealer.seal_json({"name": typed_name}) if typed_name else None)
+    link = HouseholdLink(household_id=household.id, account_id=account_id, status="requested", created_at=now)
+    seal_into(sealer, link, "requested_name", {"name": typed_name} if typed_name else None)
     session.add(link)
     session.flush()
     audit.record(session, sealer, actor=f"account:{account_id}", action="household.link_requested",
@@ -360,14 +363,14 @@ def same_name(typed: str, member: str) -> bool:
 
 def member_names(session: Session, sealer: Sealer, household_id: int) -> list[str]:
     names = []
-    for sealed in session.scalars(select(Person.name).where(Person.household_id == household_id)):
-        name = sealer.open_json(sealed)
+    for person_id, sealed in session.execute(select(Person.id, Person.name).where(Person.household_id == household_id)):
+        name = sealer.open_json(sealed, Place("persons", "name", person_id))
         names.append(" ".join(filter(None, (name.get("first"), name.get("last")))))
     return names
 
 
 def describe_request(session: Session, sealer: Sealer, link: HouseholdLink) -> LinkRequest:
-    typed = str(sealer.open_json(link.requested_name).get("name") or "") if link.requested_name else ""
+    typed = str((open_from(sealer, link, "requested_name") or {}).get("name") or "")
     account = session.get(Account, link.account_id) if link.account_id is not None else None
     return LinkRequest(id=link.id, line_name=account.display_name if account is not None else "", typed_name=typed,
                        name_matches=any(same_name(typed, member)
@@ -402,8 +405,8 @@ def request_change(session: Session, sealer: Sealer, *, household: Household, ac
     if kind not in ("correct", "erase"):
         raise RegistryError("bad_request")
     task = Task(kind=f"data_{kind}", area_code=household.village_code, household_id=household.id,
-                account_id=account_id, details=sealer.seal_json({"text": details}) if details else None,
-                status="open", created_at=now, due_at=now + REQUEST_DUE)
+                account_id=account_id, status="open", created_at=now, due_at=now + REQUEST_DUE)
+    seal_into(sealer, task, "details", {"text": details} if details else None)
     session.add(task)
     session.flush()
     audit.record(session, sealer, actor=f"account:{account_id}", action=f"request.{kind}", entity="household",
@@ -435,7 +438,7 @@ def correct(session: Session, sealer: Sealer, *, household: Household, field: st
         raise RegistryError("bad_field")
     if field in SEALED_FIELDS:
         before, after = "(sealed)" if getattr(target, field) else None, "(sealed)"
-        setattr(target, field, sealer.seal_json({"value": value}))
+        seal_into(sealer, target, field, {"value": value})
     else:
         before, after = getattr(target, field), value
         setattr(target, field, value)

@@ -14,40 +14,22 @@ from sqlalchemy import Table, and_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from casework import audit
-from casework.crypto import Sealer, Unreadable
+from casework.crypto import Place, Sealer, Unreadable
 from casework.models import Base
-
-# Every column that holds sealed bytes ((table, column); see docs/keys.md when adding one).
-SEALED_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("audit_log", "changes"),
-    ("inbox_events", "payload"),
-    ("outbox", "body"),
-    ("conversations", "state"),
-    ("households", "address"),
-    ("households", "location"),
-    ("persons", "citizen_id"),
-    ("persons", "name"),
-    ("persons", "phone"),
-    ("persons", "health"),
-    ("assessments", "review_note"),
-    ("attachments", "content"),
-    ("cases", "details"),
-    ("cases", "location"),
-    ("case_updates", "note"),
-    ("tasks", "details"),
-    ("household_links", "requested_name"),
-    ("decisions", "inputs"),
-)
+from casework.sealing import ROW_KEYS, SEALED_COLUMNS
 
 
 def _citizen_id_hash(sealer: Sealer, row: Any) -> str | None:
-    return sealer.fingerprint(sealer.open(row.citizen_id).decode()) if row.citizen_id else None
+    if not row.citizen_id:
+        return None
+    return sealer.fingerprint(sealer.open(row.citizen_id, Place("persons", "citizen_id", row.id)).decode())
 
 
 def _address_key(sealer: Sealer, row: Any) -> str:
     from casework.registry import address_key
 
-    return address_key(sealer, row.village_code, str(sealer.open_json(row.address).get("house_no") or ""))
+    address = sealer.open_json(row.address, Place("households", "address", row.id))
+    return address_key(sealer, row.village_code, str(address.get("house_no") or ""))
 
 
 # Lookup hashes that can be re-computed from what is stored: (table, hash column, inputs, how).
@@ -72,7 +54,7 @@ class Progress:
 def rotate(session_factory: sessionmaker[Session], sealer: Sealer, *, batch: int = 500,
            actor: str, now: Callable[[], datetime]) -> Iterator[Progress]:
     """Re-seal and re-hash table by table; yields progress after every batch."""
-    tables = sorted({name for name, _ in SEALED_COLUMNS} | {name for name, *_ in REHASHED})
+    tables = sorted({name for name, *_ in SEALED_COLUMNS} | {name for name, *_ in REHASHED})
     totals = {"resealed": 0, "rehashed": 0, "unreadable": 0}
     for name in tables:
         progress = Progress(name)
@@ -90,17 +72,18 @@ def rotate(session_factory: sessionmaker[Session], sealer: Sealer, *, batch: int
 
 def _rotate_table(session_factory: sessionmaker[Session], sealer: Sealer, table: Table, batch: int,
                   progress: Progress) -> Iterator[Progress]:
-    sealed = [c for t, c in SEALED_COLUMNS if t == table.name]
+    sealed = [c for t, c, _ in SEALED_COLUMNS if t == table.name]
     hashes = [(c, inputs, how) for t, c, inputs, how in REHASHED if t == table.name]
     (key,) = table.primary_key.columns
-    wanted = {key.name, *sealed, *(c for c, _, _ in hashes), *(i for _, inputs, _ in hashes for i in inputs)}
+    row_key = ROW_KEYS.get(table.name, key.name)
+    wanted = {key.name, row_key, *sealed, *(c for c, _, _ in hashes), *(i for _, inputs, _ in hashes for i in inputs)}
     last: Any = None
     while True:
         with session_factory() as session, session.begin():
             query = select(*(table.c[name] for name in sorted(wanted))).order_by(key).limit(batch)
             rows = session.execute(query if last is None else query.where(key > last)).all()
             for row in rows:
-                _rotate_row(session, sealer, table, key, row, sealed, hashes, progress)
+                _rotate_row(session, sealer, table, key, row_key, row, sealed, hashes, progress)
         if not rows:
             return
         last = getattr(rows[-1], key.name)
@@ -108,7 +91,7 @@ def _rotate_table(session_factory: sessionmaker[Session], sealer: Sealer, table:
         yield progress
 
 
-def _rotate_row(session: Session, sealer: Sealer, table: Table, key: Any, row: Any, sealed: list[str],
+def _rotate_row(session: Session, sealer: Sealer, table: Table, key: Any, row_key: str, row: Any, sealed: list[str],
                 hashes: list[tuple[str, tuple[str, ...], Callable[[Sealer, Any], str | None]]],
                 progress: Progress) -> None:
     values: dict[str, Any] = {}
@@ -116,7 +99,8 @@ def _rotate_row(session: Session, sealer: Sealer, table: Table, key: Any, row: A
         for column in sealed:
             old = getattr(row, column)
             if old is not None and Sealer.key_id_of(old)[0] != sealer.current_key_id:
-                values[column] = sealer.seal(sealer.open(old))
+                where = Place(table.name, column, getattr(row, row_key))  # re-sealed in the same place
+                values[column] = sealer.seal(sealer.open(old, where), where)
         for column, _, how in hashes:
             fresh = how(sealer, row)
             if fresh != getattr(row, column):

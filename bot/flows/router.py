@@ -7,7 +7,10 @@ a menu word, a hand-off to the household's leader, "not understood").
 
 A use case that says no (``Refused``) is answered here, once for every flow: the
 person is told plainly, the log gets one line, and whatever the refused step had
-begun to write is rolled back.
+begun to write is rolled back. A sealed value that does not open (``Unreadable``:
+copied from another row, damaged, or its key left the ring) is answered the same
+way with an apology and an ERROR line (alert ``sealed_value_unreadable``), never
+with the data of another row and never by retrying the event.
 """
 from __future__ import annotations
 
@@ -21,9 +24,10 @@ from bot.flows.context import EventContext
 from bot.flows.unsend import on_unsend
 from bot.logs import log
 from casework import chats
+from casework.crypto import Unreadable
 from casework.errors import Refused
 from messages import consent as consent_messages
-from messages import greetings, postback, staff
+from messages import failures, greetings, postback, staff
 from messages.menu import typed_action
 
 Handler = Callable[[EventContext], str]
@@ -145,6 +149,11 @@ def _guarded(ctx: EventContext, name: str, handle: Callable[[], str | None]) -> 
         log("refused", level=logging.WARNING, action=name, reason=refusal.reason, account=ctx.actor.account_id)
         ctx.answer(staff.refused(ctx.tr, ctx.quick()))
         return f"refused_{name}"
+    except Unreadable as error:  # moved, damaged or sealed with a key no longer in the ring
+        log("sealed value unreadable", level=logging.ERROR, alert="sealed_value_unreadable", action=name,
+            error=str(error), account=ctx.actor.account_id)
+        ctx.answer(failures.could_not_handle(ctx.tr))
+        return f"unreadable_{name}"
 
 
 HANDLERS: dict[str, Handler] = {

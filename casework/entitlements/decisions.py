@@ -13,6 +13,7 @@ from casework.entitlements.evaluate import Answer, replay
 from casework.entitlements.facts import Columns
 from casework.entitlements.rules import Rules, version_from_spec
 from casework.models import Decision
+from casework.sealing import open_from, seal_into
 
 CHANNELS = ("chat", "anonymous", "command")
 
@@ -32,9 +33,11 @@ def record(session: Session, sealer: Sealer, shown: list[tuple[Answer, Subject]]
     decisions = [Decision(
         programme=answer.version.programme, rule_version=answer.version.ref, rule_digest=answer.version.digest,
         rule=answer.version.spec, evaluated_on=on, status=answer.status, amount=answer.amount,
-        receiving=answer.receiving, inputs=sealer.seal_json(answer.inputs), household_id=subject.household_id,
+        receiving=answer.receiving, household_id=subject.household_id,
         person_id=subject.person_id, shown_to=shown_to if channel != "anonymous" else None, channel=channel,
         created_at=now) for answer, subject in shown]
+    for decision, (answer, _) in zip(decisions, shown):
+        seal_into(sealer, decision, "inputs", answer.inputs)
     session.add_all(decisions)
     session.flush()
     return decisions
@@ -76,4 +79,4 @@ def explain_again(sealer: Sealer, decision: Decision, rules: Rules) -> Answer:
     if programme is None:
         raise LookupError(f"programme {decision.programme} is no longer in the rules")
     version = version_from_spec(decision.programme, decision.rule)
-    return replay(programme, version, sealer.open_json(decision.inputs), decision.receiving)
+    return replay(programme, version, open_from(sealer, decision, "inputs"), decision.receiving)

@@ -14,8 +14,8 @@ from sqlalchemy import Table as SqlTable
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from casework import audit, citizen_id, household_status
-from casework.crypto import Sealer
+from casework import audit, citizen_id, household_status, ids
+from casework.crypto import Place, Sealer
 from casework.importing.columns import HOUSEHOLD_FIELDS
 from casework.importing.rows import PersonRow
 from casework.importing.summary import Summary
@@ -76,9 +76,13 @@ class Store:
                sealer: Sealer) -> dict[str, Any]:
         return {"at": self.now, "actor": self.actor, "action": action, "entity": entity,
                 "entity_id": str(entity_id), "area_code": area,
-                "changes": sealer.seal_json(changes) if changes else None}
+                "changes": changes or None}
 
     def _finish(self, work: UnitOfWork, audits: list[dict[str, Any]]) -> None:
+        for entry, entry_id in zip(audits, ids.allocate(work.session, _A, len(audits))):
+            entry["id"] = entry_id
+            if entry["changes"] is not None:
+                entry["changes"] = work.sealer.seal_json(entry["changes"], Place("audit_log", "changes", entry_id))
         _insert(work.session, _A, audits)
 
     def villages(self, codes: list[str]) -> None:
@@ -113,7 +117,7 @@ class Store:
         found = {row.address_key: row for row in session.execute(
             select(_H.c.id, _H.c.address_key, _H.c.address, *(_H.c[name] for name in _HOUSEHOLD_PLAIN))
             .where(_among(session, _H.c.address_key, [key for keys in keys_of.values() for key in keys])))}
-        ids: dict[str, int] = {}
+        found_ids: dict[str, int] = {}
         new_rows, new_plans, changed = [], [], []
         for plan in plans:
             plain = {"housing_condition": plan.values["housing_condition"], "land": plan.values["land"],
@@ -125,15 +129,15 @@ class Store:
             if row is None:
                 new_plans.append(plan)
                 new_rows.append({"village_code": plan.village_code, "address_key": plan.key,
-                                 "address": sealer.seal_json(address), "location": None, **plain,
+                                 "address": address, "location": None, **plain,
                                  "source": "imported", "status": household_status.LISTED, "poverty_group": None,
                                  "created_at": self.now, "updated_at": self.now})
                 continue
-            ids[plan.key] = row.id
+            found_ids[plan.key] = row.id
             before = {name: getattr(row, name) for name in _HOUSEHOLD_PLAIN}
             after = {name: plain[name] if plain[name] is not None else before[name] for name in _HOUSEHOLD_PLAIN}
             changes = audit.diff(before, after)
-            stored_address = sealer.open_json(row.address)
+            stored_address = sealer.open_json(row.address, Place("households", "address", row.id))
             if address["street"] is None:
                 address["street"] = stored_address.get("street")
             address["text"] = stored_address.get("text", "")
@@ -142,26 +146,27 @@ class Store:
             if not changes:
                 self.summary.households_unchanged += 1
                 continue
-            changed.append({"b_id": row.id, **after, "address": sealer.seal_json(address), "updated_at": self.now})
+            changed.append({"b_id": row.id, **after, "address": sealer.seal_json(address, Place("households", "address", row.id)),
+                            "updated_at": self.now})
             audits.append(self._audit("household.update", "household", row.id, plan.village_code, changes, sealer))
         if new_rows:
-            # executemany without RETURNING, then one query for the ids: psycopg parses a
-            # many-row INSERT ... RETURNING afresh each time, which costs more than the query
+            # ids taken first (one round trip), so each address is sealed in its row
+            for plan, row, new_id in zip(new_plans, new_rows, ids.allocate(session, _H, len(new_rows))):
+                row["id"], found_ids[plan.key] = new_id, new_id
+                row["address"] = sealer.seal_json(row["address"], Place("households", "address", new_id))
             _insert(session, _H, new_rows)
-            ids.update(session.execute(select(_H.c.address_key, _H.c.id).where(
-                _among(session, _H.c.address_key, [plan.key for plan in new_plans]))).all())
             for plan, row in zip(new_plans, new_rows):
                 changes = {name: [None, row[name]] for name in ("village_code", *_HOUSEHOLD_PLAIN)
                            if row[name] is not None}
                 changes.update({"source": [None, "imported"], "status": [None, household_status.LISTED],
                                 "address": [None, SEALED]})
-                audits.append(self._audit("household.create", "household", ids[plan.key], plan.village_code,
+                audits.append(self._audit("household.create", "household", found_ids[plan.key], plan.village_code,
                                           changes, sealer))
         if changed:
             session.execute(update(_H).where(_H.c.id == bindparam("b_id")), changed)
         self.summary.households_created += len(new_rows)
         self.summary.households_updated += len(changed)
-        return ids
+        return found_ids
 
     def _persons(self, session: Session, sealer: Sealer, plans: list[HouseholdPlan], household_ids: dict[str, int],
                  audits: list[dict[str, Any]]) -> None:
@@ -183,9 +188,8 @@ class Store:
             if row is None:
                 plain["welfare"] = plain["welfare"] or []
                 new_rows.append({"household_id": household_id, "citizen_id_hash": hashed[0],
-                                 "citizen_id": sealer.seal(person.citizen_id.encode()),
-                                 "name": sealer.seal_json(name),
-                                 "phone": sealer.seal(person.phone.encode()) if person.phone else None,
+                                 "citizen_id": person.citizen_id.encode(), "name": name,
+                                 "phone": person.phone.encode() if person.phone else None,
                                  **plain, "has_disability_card": None, "health": None,
                                  "created_at": self.now, "updated_at": self.now})
                 new_areas.append(plan.village_code)
@@ -196,13 +200,13 @@ class Store:
             if row.household_id != household_id:
                 changes["household_id"] = [row.household_id, household_id]
             values = {"b_id": row.id, "household_id": household_id, **after, "name": row.name, "phone": row.phone}
-            if sealer.open_json(row.name) != name:
+            if sealer.open_json(row.name, Place("persons", "name", row.id)) != name:
                 changes["name"] = [SEALED, SEALED]
-                values["name"] = sealer.seal_json(name)
-            stored_phone = sealer.open(row.phone).decode() if row.phone else None
+                values["name"] = sealer.seal_json(name, Place("persons", "name", row.id))
+            stored_phone = sealer.open(row.phone, Place("persons", "phone", row.id)).decode() if row.phone else None
             if person.phone is not None and person.phone != stored_phone:
                 changes["phone"] = [SEALED if stored_phone else None, SEALED]
-                values["phone"] = sealer.seal(person.phone.encode())
+                values["phone"] = sealer.seal(person.phone.encode(), Place("persons", "phone", row.id))
             if not changes:
                 self.summary.persons_unchanged += 1
                 continue
@@ -212,11 +216,15 @@ class Store:
             audits.append(self._audit("person.move" if moved else "person.update", "person", row.id,
                                       plan.village_code, _jsonable(changes), sealer))
         if new_rows:
+            for row, new_id in zip(new_rows, ids.allocate(session, _P, len(new_rows))):
+                row["id"] = new_id
+                row["citizen_id"] = sealer.seal(row["citizen_id"], Place("persons", "citizen_id", new_id))
+                row["name"] = sealer.seal_json(row["name"], Place("persons", "name", new_id))
+                if row["phone"] is not None:
+                    row["phone"] = sealer.seal(row["phone"], Place("persons", "phone", new_id))
             _insert(session, _P, new_rows)
-            new_ids = dict(session.execute(select(_P.c.citizen_id_hash, _P.c.id).where(
-                _among(session, _P.c.citizen_id_hash, [row["citizen_id_hash"] for row in new_rows]))).all())
             for row, area in zip(new_rows, new_areas):
-                new_id = new_ids[row["citizen_id_hash"]]
+                new_id = row["id"]
                 changes = {name: [None, row[name]] for name in ("household_id", *_PERSON_PLAIN)
                            if row[name] not in (None, [])}
                 changes.update({"name": [None, SEALED], "citizen_id": [None, SEALED]})

@@ -14,3 +14,8 @@ __all__ = [
     "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
     "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
 ]
+
+# Sealed values wait for their row's id; see casework/sealing.py.
+from casework import sealing as _sealing  # noqa: E402
+
+_sealing.install(Base)

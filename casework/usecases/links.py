@@ -14,6 +14,7 @@ from casework import audit, authorization, consent, registry
 from casework.authorization import Actor
 from casework.errors import Refused
 from casework.models import Account, Household, HouseholdLink
+from casework.sealing import open_from
 from casework.usecases.base import Env, allow, get, use_case
 
 FAILURES_PER_ACCOUNT = 5  # an hour
@@ -73,7 +74,7 @@ def redeem_code(env: Env, actor: Actor, code: str) -> Linked:
                      entity_id=actor.account_id, area_code=None, now=env.now)
         locked = mine + 1 >= FAILURES_PER_ACCOUNT or everyone + 1 >= FAILURES_PER_SERVICE
         return Linked(problem="bad_code", tell=registry.warn_of_guessing(env.session, env.now) if locked else ())
-    return Linked(registry.address_text(env.sealer.open_json(household.address)))
+    return Linked(registry.address_text(open_from(env.sealer, household, "address")))
 
 
 @use_case
@@ -87,5 +88,5 @@ def approve(env: Env, actor: Actor, link_id: int | None) -> Linked:
         raise Refused("identity_unproven")
     registry.approve_link(env.session, env.sealer, link, actor.account_id, env.now)
     member = env.session.get(Account, link.account_id) if link.account_id else None
-    return Linked(registry.address_text(env.sealer.open_json(household.address)),
+    return Linked(registry.address_text(open_from(env.sealer, household, "address")),
                   member.line_user_id if member is not None else None)

@@ -8,6 +8,7 @@ from casework import authorization, registry
 from casework.authorization import Actor
 from casework.models import Account, Assessment, Household
 from casework.registry import HouseholdView
+from casework.sealing import open_from
 from casework.usecases.base import Env, allow, get, use_case
 
 PAGE_SIZE = 10
@@ -73,4 +74,4 @@ def send_back(env: Env, actor: Actor, assessment_id: int | None, note: str) -> R
                     reviewer_id=actor.account_id or 0, now=env.now, note=note)
     assessor = env.session.get(Account, assessment.assessed_by)
     return Returned(assessor_line_id=assessor.line_user_id if assessor is not None else None,
-                    address=registry.address_text(env.sealer.open_json(household.address)), note=note)
+                    address=registry.address_text(open_from(env.sealer, household, "address")), note=note)

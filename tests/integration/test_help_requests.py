@@ -11,10 +11,11 @@ import pytest
 import requests
 from sqlalchemy import func, select, update
 
-from bot.dev import line_events as le
 from bot import worker
+from bot.dev import line_events as le
 from casework import audit, cases
 from casework.models import Attachment, AuditEntry, Case, CaseUpdate, Counter, Household, InboxEvent
+from casework.sealing import open_from
 from messages.dates import format_date
 from tests import registry_data
 from tests.conftest import LineUser, drain
@@ -142,11 +143,11 @@ def test_a_linked_household_asks_for_help_with_words_a_photo_and_its_location(so
         case = uow.session.scalars(select(Case)).one()
         assert (case.ref, case.need, case.status, case.household_id) == (ref, "health", "new", household_id)
         assert "รถเข็น".encode() not in case.details
-        assert services.sealer.open_json(case.details)["text"] == "แม่ป่วยติดเตียง ต้องการรถเข็น"
-        assert services.sealer.open_json(case.location) == {"lat": 16.4322, "lng": 103.5061}
+        assert open_from(services.sealer, case, "details")["text"] == "แม่ป่วยติดเตียง ต้องการรถเข็น"
+        assert open_from(services.sealer, case, "location") == {"lat": 16.4322, "lng": 103.5061}
         photo = uow.session.scalars(select(Attachment)).one()
         assert (photo.case_id, photo.household_id, photo.status) == (case.id, household_id, "stored")
-        assert services.sealer.open(photo.content) == picture
+        assert open_from(services.sealer, photo, "content", as_json=False) == picture
         assert [c.action for c in audit.history(uow.session, uow.sealer, entity="case", entity_id=case.id)] == [
             "case.opened"]
 
@@ -321,7 +322,7 @@ def test_words_the_bot_does_not_understand_reach_the_leader_and_the_answer_comes
         assert (case.need, case.status) == ("message", "acknowledged")
         relayed = uow.session.scalars(select(CaseUpdate).where(CaseUpdate.kind == "relayed")).one()
         assert "ข้าวสาร".encode() not in relayed.note
-        assert services.sealer.open_json(relayed.note) == {"text": "พรุ่งนี้เช้าจะเอาข้าวสารไปให้ค่ะ"}
+        assert open_from(services.sealer, relayed, "note") == {"text": "พรุ่งนี้เช้าจะเอาข้าวสารไปให้ค่ะ"}
 
     kanya.says("สวัสดีค่ะ")  # the answer was sent: the leader's next words are hers again
     assert kanya.received()[0]["text"].startswith("ขออภัยค่ะ ยังไม่เข้าใจข้อความนี้ กรุณาเลือก")
@@ -534,7 +535,7 @@ def test_an_unsent_message_takes_its_words_out_of_the_request(somchai, services)
     def details() -> dict:
         with services.uow() as uow:
             case = uow.session.scalars(select(Case)).one()
-            return uow.sealer.open_json(case.details) if case.details else {}
+            return open_from(uow.sealer, case, "details") if case.details else {}
 
     somchai.taps("a=help_request")
     (question,) = somchai.received()

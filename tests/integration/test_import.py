@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, func, select
 from bench.import_households import COLUMN, make_survey, write_csv, write_xlsx
 from casework import importing
 from casework.models import AuditEntry, Household, Person, Village
+from casework.sealing import open_from
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,8 @@ def stored_people(services) -> dict[str, tuple[str, str]]:
     with services.uow() as uow:
         people = {}
         for person in uow.session.scalars(select(Person)):
-            name = uow.sealer.open_json(person.name)
-            people[uow.sealer.open(person.citizen_id).decode()] = (name["first"], name["last"])
+            name = open_from(uow.sealer, person, "name")
+            people[open_from(uow.sealer, person, "citizen_id", as_json=False).decode()] = (name["first"], name["last"])
         return people
 
 
@@ -132,7 +133,7 @@ def test_a_corrected_list_updates_what_changed_and_moves_who_moved(fake_services
     with fake_services.uow() as uow:
         entries = uow.session.execute(select(AuditEntry).where(AuditEntry.at == clock())).scalars().all()
         assert {entry.actor for entry in entries} == {"import:corrected.csv"}
-        changes = sorted(((entry.action, uow.sealer.open_json(entry.changes)) for entry in entries),
+        changes = sorted(((entry.action, open_from(uow.sealer, entry, "changes")) for entry in entries),
                          key=lambda pair: pair[0])
         household_of = dict(uow.session.execute(select(Person.citizen_id_hash, Person.household_id)).all())
     moved_to = household_of[fake_services.sealer.fingerprint(mover[COLUMN["citizen_id"]])]
@@ -193,7 +194,7 @@ def test_health_and_disability_columns_are_never_stored(fake_services, clock, su
     assert summary.sensitive_values == dropped > 0
     with fake_services.uow() as uow:
         people = uow.session.execute(select(Person.has_disability_card, Person.health, Person.welfare)).all()
-        logged = [uow.sealer.open_json(c) for c in uow.session.scalars(select(AuditEntry.changes)) if c]
+        logged = [open_from(uow.sealer, e, "changes") for e in uow.session.scalars(select(AuditEntry)) if e.changes]
     assert all(card is None and health is None and "disability" not in welfare for card, health, welfare in people)
     text = json.dumps(logged, ensure_ascii=False)
     assert "เบาหวาน" not in text and "พิการ" not in text and "disability" not in text
@@ -210,9 +211,9 @@ def test_every_creation_is_audited_once_without_sealed_values(fake_services, clo
         for entry in entries:
             by_action[entry.action] = by_action.get(entry.action, 0) + 1
         person = next(e for e in entries if e.action == "person.create")
-        person_changes = uow.sealer.open_json(person.changes)
+        person_changes = open_from(uow.sealer, person, "changes")
         household = next(e for e in entries if e.action == "household.create")
-        household_changes = uow.sealer.open_json(household.changes)
+        household_changes = open_from(uow.sealer, household, "changes")
         actors = {entry.actor for entry in entries}
         person_area, household_area = person.area_code, household.area_code
         household_of_person = uow.session.get(Household, person_changes["household_id"][1])
@@ -313,7 +314,7 @@ def test_nationality_comes_from_the_citizen_id_and_a_reimport_fills_it_for_peopl
     path = write_csv(tmp_path / "survey.csv", survey)
     run_import(fake_services, clock, path)
     with fake_services.uow() as uow:
-        stored = {uow.sealer.open(p.citizen_id).decode(): p.thai for p in uow.session.scalars(select(Person))}
+        stored = {open_from(uow.sealer, p, "citizen_id", as_json=False).decode(): p.thai for p in uow.session.scalars(select(Person))}
         assert stored == {cid: cid[0] in "123458" for cid in stored}
         assert {False, True} <= set(stored.values())
         uow.session.execute(update(Person).values(thai=None))  # people stored before nationality was kept
@@ -325,4 +326,4 @@ def test_nationality_comes_from_the_citizen_id_and_a_reimport_fills_it_for_peopl
     assert (again.persons_updated, again.persons_unchanged) == (950, 0)
     assert count(fake_services, AuditEntry) == audited + 950
     with fake_services.uow() as uow:
-        assert {uow.sealer.open(p.citizen_id).decode(): p.thai for p in uow.session.scalars(select(Person))} == stored
+        assert {open_from(uow.sealer, p, "citizen_id", as_json=False).decode(): p.thai for p in uow.session.scalars(select(Person))} == stored

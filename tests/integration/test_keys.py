@@ -14,9 +14,10 @@ from bot.commands import cli
 from bot.config import parse_keys
 from casework import importing, rotation
 from casework.accounts import create_invite, redeem_invite
-from casework.crypto import Unreadable
+from casework.crypto import Place, Unreadable
 from casework.models import Account, AuditEntry, Household, Person
 from casework.registry import find_by_address
+from casework.sealing import open_from
 from tests.conftest import make_settings
 from tests.keys import LOOKUP_KEYS, NEXT_LOOKUP_KEY, NEXT_SECRET_KEY, SECRET_KEYS
 
@@ -37,10 +38,10 @@ def snapshot(services) -> dict[str, object]:
     with services.uow() as uow:
         s, sealer = uow.session, uow.sealer
         return {
-            "people": sorted((sealer.open(p.citizen_id).decode(), str(sealer.open_json(p.name)))
+            "people": sorted((open_from(sealer, p, "citizen_id", as_json=False).decode(), str(open_from(sealer, p, "name")))
                              for p in s.scalars(select(Person))),
-            "households": sorted(str(sealer.open_json(h.address)) for h in s.scalars(select(Household))),
-            "audit": sorted(str(sealer.open_json(e.changes)) for e in s.scalars(select(AuditEntry)) if e.changes),
+            "households": sorted(str(open_from(sealer, h, "address")) for h in s.scalars(select(Household))),
+            "audit": sorted(str(open_from(sealer, e, "changes")) for e in s.scalars(select(AuditEntry)) if e.changes),
         }
 
 
@@ -86,7 +87,7 @@ def test_rotate_then_drop_the_old_key_everything_opens_and_is_found(database_url
     assert set(before["audit"]) <= set(snapshot(after)["audit"])
     with after.uow() as uow:
         household = uow.session.scalars(select(Household)).first()
-        house_no = uow.sealer.open_json(household.address)["house_no"]
+        house_no = open_from(uow.sealer, household, "address")["house_no"]
         assert find_by_address(uow.session, uow.sealer, household.village_code, house_no).id == household.id
         account = uow.session.scalar(select(Account))
         assert redeem_invite(uow.session, uow.sealer, invite, account, clock()).role == "leader"
@@ -112,17 +113,17 @@ def test_a_row_changed_while_rotating_is_not_overwritten(database_url, clock, su
     table = Person.__table__
     with new.session_factory() as session, session.begin():
         stale = session.execute(select(table).order_by(table.c.id).limit(1)).one()
-    changed = new.sealer.seal_json({"first": "ใหม่", "last": "ระหว่างหมุนกุญแจ"})
+    changed = new.sealer.seal_json({"first": "ใหม่", "last": "ระหว่างหมุนกุญแจ"}, Place("persons", "name", stale.id))
     with new.session_factory() as session, session.begin():
         session.execute(update(table).where(table.c.id == stale.id).values(name=changed))
     progress = rotation.Progress("persons")
     with new.session_factory() as session, session.begin():
-        rotation._rotate_row(session, new.sealer, table, table.c.id, stale, ["citizen_id", "name", "phone"],
+        rotation._rotate_row(session, new.sealer, table, table.c.id, "id", stale, ["citizen_id", "name", "phone"],
                              [], progress)
     assert progress.changed_meanwhile == 1
     with new.uow() as uow:
         person = uow.session.get(Person, stale.id)
-        assert uow.sealer.open_json(person.name) == {"first": "ใหม่", "last": "ระหว่างหมุนกุญแจ"}
+        assert open_from(uow.sealer, person, "name") == {"first": "ใหม่", "last": "ระหว่างหมุนกุญแจ"}
     old.engine.dispose()
     new.engine.dispose()
 

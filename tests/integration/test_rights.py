@@ -16,6 +16,7 @@ from casework import accounts, registry
 from casework.entitlements import decisions as decision_log
 from casework.entitlements import rules
 from casework.models import Conversation, Decision, Household
+from casework.sealing import open_from
 from tests import registry_data
 from tests.conftest import LineUser
 from tests.rules_data import OLD_AGE_RAISED_FROM_2027
@@ -104,7 +105,7 @@ def test_an_anonymous_person_gets_their_rights_by_buttons_alone(somchai, service
         assert {(d.household_id, d.person_id, d.shown_to) for d in kept} == {(None, None, None)}
         old = next(d for d in kept if d.programme == "old_age")
         assert (old.status, old.amount, old.rule_version) == ("eligible", 700, "old_age@2552")
-        assert uow.sealer.open_json(old.inputs)["age"] == 75
+        assert open_from(uow.sealer, old, "inputs")["age"] == 75
         assert uow.session.scalars(select(Conversation)).all() == []  # the answers are gone
 
 
@@ -303,7 +304,7 @@ def test_a_linked_household_gets_answers_from_its_record(somchai, services):
         old = next(d for d in kept if d.programme == "old_age" and d.status == "eligible")
         assert old.person_id is not None and old.rule_version == "old_age@2552" and old.amount == 700
         assert old.rule["benefit"]["bands"][1] == {"from": 70, "to": 79, "baht": 700}
-        assert uow.sealer.open_json(old.inputs)["age"] == 75
+        assert open_from(uow.sealer, old, "inputs")["age"] == 75
         again = decision_log.explain_again(uow.sealer, old, rules.default())
         assert (again.status, again.amount) == ("eligible", 700)
         household_rows = [d for d in kept if d.programme in ("housing_repair", "emergency_aid")]

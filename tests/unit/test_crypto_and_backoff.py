@@ -11,10 +11,11 @@ LOOKUP, NEXT_LOOKUP = parse_keys(LOOKUP_KEYS, "test"), parse_keys(NEXT_LOOKUP_KE
 
 
 def test_sealed_data_opens_only_with_the_same_key():
-    sealed = Sealer("one").seal_json({"text": "ป่วย"})
-    assert Sealer("one").open_json(sealed) == {"text": "ป่วย"}
+    place = Place("cases", "details", 1)
+    sealed = Sealer("one").seal_json({"text": "ป่วย"}, place)
+    assert Sealer("one").open_json(sealed, place) == {"text": "ป่วย"}
     with pytest.raises(Unreadable):
-        Sealer("two").open_json(sealed)
+        Sealer("two").open_json(sealed, place)
 
 
 def test_a_sealed_value_names_its_key_and_opens_after_a_new_key_is_added():
@@ -29,7 +30,7 @@ def test_a_sealed_value_names_its_key_and_opens_after_a_new_key_is_added():
 
 
 @pytest.mark.parametrize("elsewhere", [Place("people", "name", 8), Place("people", "phone", 7),
-                                       Place("cases", "name", 7), None])
+                                       Place("cases", "name", 7), Place("people", "name", "7x")])
 def test_a_value_moved_to_another_row_column_or_table_does_not_open(elsewhere):
     sealer = Sealer(OLD, LOOKUP)
     sealed = sealer.seal(b"0812345678", Place("people", "name", 7))
@@ -49,7 +50,17 @@ def test_lookup_hashes_use_their_own_key_and_every_key_in_the_ring_is_searched()
 
 def test_the_same_record_seals_differently_each_time():
     sealer = Sealer("k")
-    assert sealer.seal(b"x") != sealer.seal(b"x")
+    place = Place("cases", "details", 1)
+    assert sealer.seal(b"x", place) != sealer.seal(b"x", place)
+
+
+def test_every_sealed_column_names_its_row_key():
+    from casework.models import Base
+    from casework.sealing import SEALED_COLUMNS
+
+    for table, column, key in SEALED_COLUMNS:
+        found = Base.metadata.tables[table].c[key]
+        assert found.primary_key or found.unique, (table, column, key)
 
 
 def test_backoff_grows_and_is_capped():
@@ -72,4 +83,4 @@ def test_rotation_knows_every_sealed_column():
     not_sealed = {("screening_gaps", name) for name in ("household_ids", "person_ids", "amounts", "ages")}
     binary = {(table.name, column.name) for table in Base.metadata.tables.values() for column in table.columns
               if isinstance(column.type, LargeBinary)}
-    assert binary - not_sealed == set(SEALED_COLUMNS)
+    assert binary - not_sealed == {(table, column) for table, column, _ in SEALED_COLUMNS}

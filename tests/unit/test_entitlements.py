@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, rules_directory
-from casework import rights_questions
+from casework import rights_questions, sealing
 from casework.crypto import Sealer
 from casework.entitlements import decisions, evaluate, rules
 from casework.entitlements.decisions import Subject
@@ -158,8 +158,10 @@ class FakeSession:
     def add_all(self, rows: list[object]) -> None:
         self.added.extend(rows)
 
-    def flush(self) -> None:
-        pass
+    def flush(self) -> None:  # as an INSERT would: each row gets its id, then its sealed values
+        for number, row in enumerate(self.added, 1):
+            row.id = row.id or number  # type: ignore[attr-defined]
+            sealing.seal_pending(row)
 
 
 def test_a_raised_amount_applies_from_its_date_and_earlier_decisions_keep_their_rule(tmp_path):
@@ -307,8 +309,9 @@ def test_a_step_offers_this_person_only_what_makes_sense():
     (lambda d: d["steps"][1]["text"].pop("en"), "needs a Thai (th) and an English (en) text"),
 ])
 def test_a_wrong_questionnaire_file_says_what_is_wrong(change, message):
-    import yaml
     from importlib import resources
+
+    import yaml
 
     data = yaml.safe_load((resources.files("casework.data") / "rights_questions.yaml").read_text(encoding="utf-8"))
     change(data)
