@@ -5,23 +5,42 @@ import signal
 import threading
 
 import click
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from bot import logs
 from bot.app import create_app
-from bot.bootstrap import bootstrap
+from bot.bootstrap import Services, bootstrap
 from bot.config import from_env
 from bot.dev.demo.cast import load
 from bot.dev.demo.seed import seed
 from bot.dev.standin.server import serve as serve_standin
 from bot.worker import start_threads
 from casework import migrate
+from casework.crypto import Unreadable
+from casework.models import Household
+from casework.sealing import open_from
 
 HOST = "127.0.0.1"
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _check_readable(services: Services, database_url: str) -> None:
+    """A demo database written by an older Kaejon (other keys, another sealed format) cannot be
+    read; say so instead of failing at the first chat."""
+    with services.uow() as uow:
+        household = uow.session.scalars(select(Household).order_by(Household.id).limit(1)).first()
+        try:
+            readable = household is None or open_from(uow.sealer, household, "address") is not None
+        except Unreadable:
+            readable = False
+    if not readable:
+        services.engine.dispose()
+        raise click.ClickException(f"{database_url} was written by an older Kaejon and cannot be read; "
+                                   "delete it and run `kaejon demo` again.")
 
 
 def run_demo(*, port: int, database_url: str) -> None:
@@ -34,6 +53,7 @@ def run_demo(*, port: int, database_url: str) -> None:
         {"DATABASE_URL": database_url, "KAEJON_STANDIN_URL": standin.url, "PORT": str(port)}, demo=True
     )
     services = bootstrap(settings, pool_size=settings.send_threads + 4)
+    _check_readable(services, database_url)
     seed(services, load())
     app = create_app(services=services)
     stop = threading.Event()
