@@ -88,8 +88,8 @@ def erase_household(env: Env, actor: Actor, household_id: int) -> erasure.Erased
 def forget_unsent(env: Env, actor: Actor, chat_line_id: str, line_message_id: str) -> int:
     """The sender took message ``line_message_id`` back: its stored event, any photo fetched
     from it and its words in the requests of the sender's households are erased; how many
-    things were. (The event is LINE's, signed: only the sender can unsend their message.)"""
-    allow(actor.line_user_id is not None)
+    things were. The event is LINE's, signed, and only the sender can unsend a message; what is
+    erased is limited to that chat's events and the actor's own households' requests."""
     erased = unsent.forget(env.session, env.sealer, chat_line_id, line_message_id, env.now)
     for household_id in actor.households:
         household = env.session.get(Household, household_id)

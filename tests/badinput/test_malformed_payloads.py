@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.dev import line_events as le
+from casework.crypto import Place
 from casework.models import InboxEvent
 from tests.conftest import CHANNEL_SECRET, drain
 
@@ -62,7 +63,8 @@ def test_a_lone_surrogate_becomes_a_replacement_character_and_the_user_is_answer
     body = with_token(b'"\\ud800 \xe0\xb8\x82\\udfff"', "replyToken").replace(b'"text": "', b'"text": "\\udc00')
     assert post(client, body).status_code == 200
     (event,) = stored(services)
-    raw = services.sealer.open_json(event.payload)
+    place = Place("inbox_events", "payload", event.webhook_event_id)
+    raw = services.sealer.open_json(event.payload, place)
     assert raw["message"]["text"].startswith("\ufffd")
     drain(services)
     assert [e.status for e in stored(services)] == ["done"]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot import webhook, worker
 from bot.dev import line_events as le
 from casework import inbox
-from casework.crypto import Sealer
+from casework.crypto import Place, Sealer
 from casework.models import InboxEvent
 from tests.badinput import schema
 from tests.badinput.conftest import SENT
@@ -55,7 +55,8 @@ def test_every_body_is_refused_or_read_into_storable_summaries(events):
             assert "\x00" not in value
             value.encode("utf-8")
         assert summary.occurred_at <= now
-        assert SEALER.open_json(SEALER.seal_json(event)) == event
+        place = Place("inbox_events", "payload", summary.webhook_event_id)
+        assert SEALER.open_json(SEALER.seal_json(event, place), place) == event
 
 
 def test_no_body_built_from_the_schema_gets_a_5xx_or_is_half_stored(fake_client, fake_services):

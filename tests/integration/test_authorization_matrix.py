@@ -193,7 +193,7 @@ MATRIX: dict[str, Row] = {
     "privacy.my_data": (lambda w: {}, LINKED),
     "privacy.request_change": (lambda w: {"kind": "erase"}, LINKED),
     "privacy.erase_household": (_household, COORDINATOR | OPERATOR),
-    "privacy.forget_unsent": (lambda w: {"chat_line_id": "U" + "0" * 32, "line_message_id": "1"}, WITH_LINE),
+    "privacy.forget_unsent": (lambda w: {"chat_line_id": "U" + "0" * 32, "line_message_id": "1"}, EVERYONE),
     "invites.create": (lambda w: {"role": "leader", "area_code": "46010105", "name": "Somsri"}, OPERATOR),
     "invites.redeem": (lambda w: {"code": "KJ-ABCD-EFGH"}, WITH_LINE),
     "links.offer_code": (_household, LEADER),
