@@ -3,10 +3,13 @@ villages and agencies, through the same use cases as the chat, with the operator
 the actor (and in the audit log)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from bot.commands.operator import as_operator
 from casework import accounts
+from casework import agencies as agencies_domain
 from casework.errors import Refused
 from casework.usecases import agencies, invites, villages
 
@@ -68,9 +71,43 @@ def agency() -> None:
 @agency.command("add")
 @click.argument("code")
 @click.option("--name", required=True)
-def agency_add(code: str, name: str) -> None:
+@click.option("--kind", type=click.Choice(agencies_domain.KINDS), default=None,
+              help="What kind of agency it is (services and areas come with `kaejon agency load`).")
+def agency_add(code: str, name: str, kind: str | None) -> None:
     """Add an agency with a short CODE (e.g. PSDHS-46)."""
     with as_operator() as (uow, env, actor):
-        agencies.add(env, actor, code, name)
+        agencies.add(env, actor, code, name, kind=kind)
         uow.commit()
     click.echo(f"Agency {code} is there.")
+
+
+@agency.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def agency_load(path: Path) -> None:
+    """Create or update the agencies in a data file (docs/agencies.md): kind, services with
+    their service levels, areas covered. Agencies the file does not name are left alone;
+    nothing is kept if any entry is wrong."""
+    try:
+        specs = agencies_domain.read(path)
+    except agencies_domain.AgencyFileError as error:
+        raise click.ClickException(str(error)) from None
+    with as_operator() as (uow, env, actor):
+        outcomes = agencies.load(env, actor, specs)
+        uow.commit()
+    for code, outcome in outcomes.items():
+        click.echo(f"{code}: {outcome}")
+
+
+@agency.command("list")
+def agency_list() -> None:
+    """Every agency: code, kind, name, the areas it covers and its services
+    (accept within N working days / complete within M days)."""
+    with as_operator() as (_uow, env, actor):
+        found = agencies.registered(env, actor)
+    if not found:
+        click.echo("No agencies yet: `kaejon agency load FILE.yaml` or `kaejon agency add`.")
+    for spec in found:
+        click.echo(f"{spec.code}  {spec.kind or '-'}  {spec.name}")
+        click.echo(f"  areas: {', '.join(spec.areas) or '-'}")
+        levels = [f"{level.service} {level.accept_days}/{level.complete_days}" for level in spec.services]
+        click.echo(f"  services: {', '.join(levels) or '-'}")

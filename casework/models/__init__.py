@@ -1,5 +1,6 @@
 """ORM models. Tables are created by Alembic migrations, never by ``create_all``."""
 from casework.models.accounts import Account, Agency, Consent, HouseholdLink, Invite, RoleGrant, Task
+from casework.models.agencies import AgencyArea, AgencyService
 from casework.models.areas import Village
 from casework.models.audit import AuditEntry
 from casework.models.base import Base, BigId, Json, UTCDateTime
@@ -10,7 +11,7 @@ from casework.models.messaging import Chat, Heartbeat, InboxEvent, OutboxMessage
 from casework.models.registry import Assessment, Attachment, Household, Person
 
 __all__ = [
-    "Account", "Agency", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat",
+    "Account", "Agency", "AgencyArea", "AgencyService", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat",
     "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
     "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
 ]

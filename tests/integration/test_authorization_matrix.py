@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from casework import accounts, authorization, cases, consent, registry
+from casework.agencies import AgencySpec, ServiceLevel
 from casework.authorization import Actor
 from casework.citizen_id import with_check_digit
 from casework.entitlements import decisions
@@ -248,7 +249,11 @@ MATRIX: dict[str, Row] = {
     "oversight.open_tasks": (lambda w: {}, COORDINATORS),
     "villages.begin": (lambda w: {}, COORDINATORS | OPERATOR),
     "villages.add": (lambda w: {"code": "46010107", "name": "Ban Nong Bua"}, COORDINATOR | OPERATOR),
-    "agencies.add": (lambda w: {"code": "PSDHS-99", "name": "Another office"}, OPERATOR),
+    "agencies.add": (lambda w: {"code": "PSDHS-99", "name": "Another office", "kind": "civil_society"}, OPERATOR),
+    "agencies.load": (lambda w: {"specs": [AgencySpec(code="EMP-46", name="Kalasin employment office",
+                                                      kind="employment", areas=("46",),
+                                                      services=(ServiceLevel("employment", 5, 30),))]}, OPERATOR),
+    "agencies.registered": (lambda w: {}, OPERATOR),
     "imports.households": (lambda w: {"path": w.survey, "units": w.units, "dry_run": True}, OPERATOR),
     # Welfare rights, and screening an area for gaps
     "rights.of_household": (lambda w: {}, LINKED),

@@ -1,4 +1,4 @@
-"""Demo data from ``cast.yaml``: villages, an agency, households, and the cast's roles.
+"""Demo data from ``cast.yaml``: villages, agencies (as ``kaejon agency load`` reads them), households, and the cast's roles.
 Idempotent: running the demo again changes nothing already there."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import Services
 from bot.dev.demo.cast import Cast
-from casework import accounts, consent, registry
+from casework import accounts, agencies, consent, registry
 from casework.citizen_id import with_check_digit
 from casework.models import Agency, Household, Village
 
@@ -24,9 +24,8 @@ def seed(services: Services, cast: Cast) -> None:
                 session.add(Village(code=item["code"], subdistrict_code=item["code"][:6],
                                     number=int(item["code"][6:]), name=item["name"], created_at=now,
                                     created_by=ACTOR))
-        for item in cast.agencies:
-            if session.scalar(select(Agency).where(Agency.code == item["code"])) is None:
-                session.add(Agency(code=item["code"], name=item["name"], created_at=now))
+        for spec in agencies.parse({"agencies": list(cast.agencies)}, "bot/dev/demo/cast.yaml"):
+            agencies.apply(session, sealer, spec, actor=ACTOR, now=now)
         session.flush()
         for item in cast.households:
             key = registry.address_key(sealer, item["village"], item["house_no"])
