@@ -7,11 +7,11 @@ from casework.models.cases import Case, CaseUpdate, Counter
 from casework.models.conversations import Conversation, RichMenu
 from casework.models.entitlements import Decision, ScreeningGap, ScreeningRun
 from casework.models.messaging import Chat, Heartbeat, InboxEvent, OutboxMessage
-from casework.models.registry import Assessment, Attachment, Household, Person
+from casework.models.registry import Assessment, Attachment, Household, NameToken, Person
 
 __all__ = [
     "Account", "Agency", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat",
-    "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
+    "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json", "NameToken",
     "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
 ]
 
