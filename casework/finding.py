@@ -23,6 +23,7 @@ _PHONE = "phone|"
 _HOUSE_WORDS = re.compile(r"^(บ้านเลขที่|เลขที่|บ้าน)\s*")
 _VILLAGE_WORDS = re.compile(r"^(หมู่ที่|หมู่|ม\.|moo)\s*", re.IGNORECASE)
 _HOUSE_NO = re.compile(r"^\d+(/\d+)?$")
+MAX_NAME_WORDS = 6  # a name is a few words; more is not a name (and each word is one more join)
 
 
 def name_parts(*names: str) -> list[str]:
@@ -97,7 +98,7 @@ def parse(text: str) -> Query | None:
     if _HOUSE_NO.match(house) and village:
         return Query("address", (house, village))
     words = tuple(name_parts(text))
-    return Query("name", words) if words else None
+    return Query("name", words) if 0 < len(words) <= MAX_NAME_WORDS else None
 
 
 def find(session: Session, sealer: Sealer, scopes: tuple[str, ...], query: Query, *, offset: int = 0,

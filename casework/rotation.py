@@ -141,7 +141,8 @@ def _reindex_names(session_factory: sessionmaker[Session], sealer: Sealer, batch
                    progress: Progress) -> Iterator[Progress]:
     """The blind index of names (casework/finding.py) re-computed from the sealed names with
     the current lookup key, a batch of people at a time; a person whose tokens are already
-    current is left alone, so a rerun rewrites nothing."""
+    current is left alone, so a rerun rewrites nothing. The batch's people are locked while
+    their tokens are written, so an import renaming one meanwhile waits instead of being undone."""
     from casework.finding import index_names, token_hashes
     from casework.models import Household, NameToken, Person
 
@@ -150,7 +151,8 @@ def _reindex_names(session_factory: sessionmaker[Session], sealer: Sealer, batch
         with session_factory() as session, session.begin():
             rows = session.execute(select(Person.id, Person.household_id, Person.name, Household.village_code)
                                    .join(Household, Household.id == Person.household_id)
-                                   .where(Person.id > last).order_by(Person.id).limit(batch)).all()
+                                   .where(Person.id > last).order_by(Person.id).limit(batch)
+                                   .with_for_update(of=Person)).all()  # a name changed meanwhile waits
             stored: dict[int, set[str]] = {}
             for person_id, token in session.execute(select(NameToken.person_id, NameToken.token_hash).where(
                     NameToken.person_id.in_([row.id for row in rows]))):

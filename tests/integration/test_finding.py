@@ -124,3 +124,10 @@ def test_a_survey_import_indexes_names_and_phones(services, tmp_path):
     survey.write_text(survey.read_text(encoding="utf-8").replace("Somsak", "Somsri"), encoding="utf-8")
     importing.import_households(survey, uow=services.uow, sealer=services.sealer, now=services.clock())
     assert found(services, KANYA, "somsak") == [] and found(services, KANYA, "Somsri Dee") == [home]
+
+
+def test_an_empty_or_endless_query_finds_nothing_and_breaks_nothing(services, homes):
+    with pytest.raises(Refused):
+        find(services, KANYA, "   ")
+    with pytest.raises(Refused):
+        find(services, KANYA, " ".join(f"สมชาย{number}" for number in range(600)))
