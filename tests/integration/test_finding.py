@@ -131,3 +131,19 @@ def test_an_empty_or_endless_query_finds_nothing_and_breaks_nothing(services, ho
         find(services, KANYA, "   ")
     with pytest.raises(Refused):
         find(services, KANYA, " ".join(f"สมชาย{number}" for number in range(600)))
+
+
+def test_households_stored_before_the_index_are_found_after_kaejon_keys_rotate(services, homes):
+    from sqlalchemy import delete, update
+
+    from casework import rotation
+
+    with services.uow() as uow:  # as a database upgraded to 0008 holds them: no tokens, no phone hashes
+        uow.session.execute(delete(NameToken))
+        uow.session.execute(update(Person).values(phone_hash=None))
+        uow.commit()
+    assert found(services, KANYA, "มานี") == [] and found(services, KANYA, "0812345678") == []
+    for _ in rotation.rotate(services.session_factory, services.sealer, actor="cli:test", now=services.clock):
+        pass
+    assert found(services, KANYA, "มานี") == [homes["manee"]]
+    assert found(services, KANYA, "0812345678") == [homes["manee"]]
