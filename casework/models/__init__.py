@@ -11,8 +11,8 @@ from casework.models.registry import Assessment, Attachment, Household, NameToke
 
 __all__ = [
     "Account", "Agency", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat",
-    "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json", "NameToken",
-    "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
+    "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
+    "NameToken", "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
 ]
 
 # Sealed values wait for their row's id; see casework/sealing.py.
