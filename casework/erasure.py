@@ -22,6 +22,7 @@ from casework.models import (
     Household,
     HouseholdLink,
     InboxEvent,
+    NameToken,
     Person,
     Task,
 )
@@ -54,6 +55,7 @@ def erase_household(session: Session, sealer: Sealer, household: Household, *, a
     session.execute(delete(Decision).where(Decision.household_id == hid))
     if person_ids:
         session.execute(delete(Decision).where(Decision.person_id.in_(person_ids)))
+    session.execute(delete(NameToken).where(NameToken.household_id == hid))  # the blind index of their names
     persons = session.execute(delete(Person).where(Person.household_id == hid)).rowcount or 0
     photos = session.execute(delete(Attachment).where(Attachment.household_id == hid)).rowcount or 0
     links = session.execute(delete(HouseholdLink).where(HouseholdLink.household_id == hid)).rowcount or 0

@@ -84,6 +84,11 @@ def add_household(session: Session, sealer: Sealer, *, village_code: str, house_
         seal_into(sealer, person, "citizen_id", new.citizen_id.encode() if new.citizen_id else None, as_json=False)
         seal_into(sealer, person, "name", {"first": new.first_name, "last": new.last_name})
         session.add(person)
+        session.flush()
+        from casework import finding  # finding reads the registry's normalisation: imported here, not above
+
+        finding.index_name(session, sealer, person_id=person.id, household_id=household.id,
+                           village_code=village_code, first=new.first_name, last=new.last_name)
     audit.record(session, sealer, actor=actor, action="household.created", entity="household",
                  entity_id=household.id, area_code=village_code, now=now,
                  changes={"status": [None, status], "members": [None, len(people)]})
@@ -439,6 +444,10 @@ def correct(session: Session, sealer: Sealer, *, household: Household, field: st
     if field in SEALED_FIELDS:
         before, after = "(sealed)" if getattr(target, field) else None, "(sealed)"
         seal_into(sealer, target, field, {"value": value})
+        if field == "phone" and person is not None:
+            from casework import finding
+
+            person.phone_hash = finding.phone_hash(sealer, str(value or ""))
     else:
         before, after = getattr(target, field), value
         setattr(target, field, value)

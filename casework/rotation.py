@@ -5,6 +5,7 @@ is left alone: whoever changed it sealed with the current key), so a rerun is sa
 finishes what is left (idempotent, resumable). See docs/keys.md."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,17 @@ def _citizen_id_hash(sealer: Sealer, row: Any) -> str | None:
     return sealer.fingerprint(sealer.open(row.citizen_id, Place("persons", "citizen_id", row.id)).decode())
 
 
+def _phone_hash(sealer: Sealer, row: Any) -> str | None:
+    from casework.finding import phone_hash
+
+    if not row.phone:
+        return None
+    phone = sealer.open(row.phone, Place("persons", "phone", row.id)).decode()
+    if phone.startswith("{"):  # a correction typed in the chat, sealed as JSON
+        phone = str(json.loads(phone).get("value") or "")
+    return phone_hash(sealer, phone)
+
+
 def _address_key(sealer: Sealer, row: Any) -> str:
     from casework.registry import address_key
 
@@ -37,6 +49,7 @@ def _address_key(sealer: Sealer, row: Any) -> str:
 # every key in the ring, so keep the old lookup key until those codes expire (docs/keys.md).
 REHASHED: tuple[tuple[str, str, tuple[str, ...], Callable[[Sealer, Any], str | None]], ...] = (
     ("persons", "citizen_id_hash", ("citizen_id",), _citizen_id_hash),
+    ("persons", "phone_hash", ("phone",), _phone_hash),
     ("households", "address_key", ("village_code", "address"), _address_key),
 )
 
@@ -63,6 +76,11 @@ def rotate(session_factory: sessionmaker[Session], sealer: Sealer, *, batch: int
         totals["resealed"] += progress.resealed
         totals["rehashed"] += progress.rehashed
         totals["unreadable"] += len(progress.unreadable)
+    progress = Progress("name_tokens")
+    for _ in _reindex_names(session_factory, sealer, batch, progress):
+        yield progress
+    totals["rehashed"] += progress.rehashed
+    totals["unreadable"] += len(progress.unreadable)
     with session_factory() as session, session.begin():
         audit.record(session, sealer, actor=actor, action="keys.rotated", entity="keys",
                      entity_id=sealer.current_key_id, area_code=None, now=now(),
@@ -117,3 +135,42 @@ def _rotate_row(session: Session, sealer: Sealer, table: Table, key: Any, row_ke
         return
     progress.resealed += sum(1 for c in values if c in sealed)
     progress.rehashed += sum(1 for c in values if c not in sealed)
+
+
+def _reindex_names(session_factory: sessionmaker[Session], sealer: Sealer, batch: int,
+                   progress: Progress) -> Iterator[Progress]:
+    """The blind index of names (casework/finding.py) re-computed from the sealed names with
+    the current lookup key, a batch of people at a time; a person whose tokens are already
+    current is left alone, so a rerun rewrites nothing. The batch's people are locked while
+    their tokens are written, so an import renaming one meanwhile waits instead of being undone."""
+    from casework.finding import index_names, token_hashes
+    from casework.models import Household, NameToken, Person
+
+    last = 0
+    while True:
+        with session_factory() as session, session.begin():
+            rows = session.execute(select(Person.id, Person.household_id, Person.name, Household.village_code)
+                                   .join(Household, Household.id == Person.household_id)
+                                   .where(Person.id > last).order_by(Person.id).limit(batch)
+                                   .with_for_update(of=Person)).all()  # a name changed meanwhile waits
+            stored: dict[int, set[str]] = {}
+            for person_id, token in session.execute(select(NameToken.person_id, NameToken.token_hash).where(
+                    NameToken.person_id.in_([row.id for row in rows]))):
+                stored.setdefault(person_id, set()).add(token)
+            stale = []
+            for row in rows:
+                try:
+                    name = sealer.open_json(row.name, Place("persons", "name", row.id))
+                except (Unreadable, ValueError) as error:
+                    progress.unreadable.append(f"persons {row.id} (name tokens): {error}")
+                    continue
+                fresh = token_hashes(sealer, str(name.get("first") or ""), str(name.get("last") or ""))
+                if set(fresh) != stored.get(row.id, set()):
+                    stale.append((row.id, row.household_id, row.village_code, fresh))
+            index_names(session, stale)
+            progress.rehashed += len(stale)
+        if not rows:
+            return
+        last = rows[-1].id
+        progress.checked += len(rows)
+        yield progress

@@ -51,7 +51,7 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
         Entry("review", N_("To confirm"), TEAL),
         Entry("open_cases", N_("Open requests"), RED),
         Entry("register", N_("Register a household"), GREEN),
-        Entry("find", N_("Find a household"), BLUE, coming=True),
+        Entry("find", N_("Find a household"), BLUE),
     ),
     "coordinator": (
         Entry("area", N_("My area"), BLUE, coming=True),
@@ -59,6 +59,7 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
         Entry("tasks", N_("Requests to handle"), RED),
         Entry("audit", N_("Changes log"), PURPLE),
         Entry("pending", N_("Households to verify"), BROWN),
+        Entry("find", N_("Find a household"), BLUE),
         Entry("open_cases", N_("Open requests"), RED),
         Entry("add_village", N_("Add a village"), GREEN),
     ),

@@ -50,20 +50,23 @@ def group_name(questionnaire: Questionnaire, group: int | None, language: str) -
     return "-"
 
 
+def household_bubble(tr: NullTranslations, language: str, view: HouseholdView) -> Message:
+    """A household in a list: its address, status and size, a button opening its card."""
+    _ = tr.gettext
+    return line.bubble(view.address or _("(no address)"),
+                       [_(STATUS.get(view.status, view.status)),
+                        tr.ngettext("%(count)d member", "%(count)d members", len(view.members)) % {
+                            "count": len(view.members)}],
+                       subtitle=area_name(view.village_code, language),
+                       buttons=[line.postback_action(_("Open"), postback.encode("hh", id=view.id))])
+
+
 def household_list(tr: NullTranslations, language: str, total: int, households: list[HouseholdView],
                    page: int, *, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     if total == 0:
         return line.text(_("No households are waiting for a check in your area."), quick=quick)
-    bubbles = [
-        line.bubble(view.address or _("(no address)"),
-                    [_(STATUS.get(view.status, view.status)),
-                     tr.ngettext("%(count)d member", "%(count)d members", len(view.members)) % {
-                         "count": len(view.members)}],
-                    subtitle=area_name(view.village_code, language),
-                    buttons=[line.postback_action(_("Open"), postback.encode("hh", id=view.id))])
-        for view in households
-    ]
+    bubbles = [household_bubble(tr, language, view) for view in households]
     if total > (page + 1) * PAGE_SIZE:
         bubbles.append(line.bubble(_("More households"), [_("%(count)d more") % {
             "count": total - (page + 1) * PAGE_SIZE}],
@@ -309,3 +312,29 @@ def saved_photo(tr: NullTranslations, count: int) -> list[Message]:
 def saved_location(tr: NullTranslations) -> list[Message]:
     _ = tr.gettext
     return line.text(_("Location saved."))
+
+
+def ask_what_to_find(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Which household? Type a member's name, a house number and village (e.g. 12 หมู่ 5), "
+                       "a citizen ID or a phone number."))
+
+
+def nothing_found(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("No household in your area matches that. Type a member's name, a house number and "
+                       "village (e.g. 12 หมู่ 5), a citizen ID or a phone number again."))
+
+
+def found_households(tr: NullTranslations, language: str, total: int, households: list[HouseholdView],
+                     offset: int, *, quick: list[Message]) -> list[Message]:
+    """A page of households found, each opening its card; "more" while more are left."""
+    _ = tr.gettext
+    bubbles = [household_bubble(tr, language, view) for view in households[:PAGE_SIZE]]
+    shown = offset + len(bubbles)
+    if total > shown:
+        bubbles.append(line.bubble(_("More households"), [_("%(count)d more") % {"count": total - shown}],
+                                   buttons=[line.postback_action(_("Next page"),
+                                                                 postback.encode("find_more", o=shown))]))
+    heading = tr.ngettext("%(count)d household found", "%(count)d households found", total) % {"count": total}
+    return [*line.text(heading), line.flex(heading, line.carousel(bubbles), quick=quick)]

@@ -14,7 +14,7 @@ from sqlalchemy import Table as SqlTable
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from casework import audit, citizen_id, household_status, ids
+from casework import audit, citizen_id, finding, household_status, ids
 from casework.crypto import Place, Sealer
 from casework.importing.columns import HOUSEHOLD_FIELDS
 from casework.importing.rows import PersonRow
@@ -173,10 +173,12 @@ class Store:
         members = [(plan, person, sealer.fingerprints(person.citizen_id))
                    for plan in plans for person in plan.members]
         found = {row.citizen_id_hash: row for row in session.execute(
-            select(_P.c.id, _P.c.citizen_id_hash, _P.c.household_id, _P.c.name, _P.c.phone,
+            select(_P.c.id, _P.c.citizen_id_hash, _P.c.household_id, _P.c.name, _P.c.phone, _P.c.phone_hash,
                    *(_P.c[name] for name in _PERSON_PLAIN))
             .where(_among(session, _P.c.citizen_id_hash, [h for _, _, hashed in members for h in hashed])))}
         new_rows, new_areas, changed = [], [], []
+        indexed: list[tuple[int, int, str, list[str]]] = []  # the name tokens to rewrite
+        fresh: list[tuple[int, int, str, list[str]]] = []  # and to write
         for plan, person, hashed in members:
             household_id = household_ids[plan.key]
             plain = {"relation": person.relation, "sex": person.sex, "birth_date": person.birth_date,
@@ -190,6 +192,7 @@ class Store:
                 new_rows.append({"household_id": household_id, "citizen_id_hash": hashed[0],
                                  "citizen_id": person.citizen_id.encode(), "name": name,
                                  "phone": person.phone.encode() if person.phone else None,
+                                 "phone_hash": finding.phone_hash(sealer, person.phone),
                                  **plain, "has_disability_card": None, "health": None,
                                  "created_at": self.now, "updated_at": self.now})
                 new_areas.append(plan.village_code)
@@ -199,7 +202,8 @@ class Store:
             changes = audit.diff(before, after)
             if row.household_id != household_id:
                 changes["household_id"] = [row.household_id, household_id]
-            values = {"b_id": row.id, "household_id": household_id, **after, "name": row.name, "phone": row.phone}
+            values = {"b_id": row.id, "household_id": household_id, **after, "name": row.name, "phone": row.phone,
+                      "phone_hash": row.phone_hash}
             if sealer.open_json(row.name, Place("persons", "name", row.id)) != name:
                 changes["name"] = [SEALED, SEALED]
                 values["name"] = sealer.seal_json(name, Place("persons", "name", row.id))
@@ -207,24 +211,29 @@ class Store:
             if person.phone is not None and person.phone != stored_phone:
                 changes["phone"] = [SEALED if stored_phone else None, SEALED]
                 values["phone"] = sealer.seal(person.phone.encode(), Place("persons", "phone", row.id))
+                values["phone_hash"] = finding.phone_hash(sealer, person.phone)
             if not changes:
                 self.summary.persons_unchanged += 1
                 continue
+            indexed.append((row.id, household_id, plan.village_code, finding.token_hashes(sealer, *name.values())))
             changed.append({**values, "updated_at": self.now})
             moved = "household_id" in changes
             self.summary.persons_moved += moved
             audits.append(self._audit("person.move" if moved else "person.update", "person", row.id,
                                       plan.village_code, _jsonable(changes), sealer))
+        names: dict[int, tuple[str, str]] = {}
         if new_rows:
             for row, new_id in zip(new_rows, ids.allocate(session, _P, len(new_rows))):
                 row["id"] = new_id
                 row["citizen_id"] = sealer.seal(row["citizen_id"], Place("persons", "citizen_id", new_id))
+                names[new_id] = (row["name"]["first"], row["name"]["last"])
                 row["name"] = sealer.seal_json(row["name"], Place("persons", "name", new_id))
                 if row["phone"] is not None:
                     row["phone"] = sealer.seal(row["phone"], Place("persons", "phone", new_id))
             _insert(session, _P, new_rows)
             for row, area in zip(new_rows, new_areas):
                 new_id = row["id"]
+                fresh.append((new_id, row["household_id"], area, finding.token_hashes(sealer, *names[new_id])))
                 changes = {name: [None, row[name]] for name in ("household_id", *_PERSON_PLAIN)
                            if row[name] not in (None, [])}
                 changes.update({"name": [None, SEALED], "citizen_id": [None, SEALED]})
@@ -233,6 +242,8 @@ class Store:
                 audits.append(self._audit("person.create", "person", new_id, area, _jsonable(changes), sealer))
         if changed:
             session.execute(update(_P).where(_P.c.id == bindparam("b_id")), changed)
+        finding.index_names(session, indexed)
+        finding.index_names(session, fresh, replace=False)
         self.summary.persons_created += len(new_rows)
         self.summary.persons_updated += len(changed)
 

@@ -8,12 +8,12 @@ from casework.models.cases import Case, CaseUpdate, Counter
 from casework.models.conversations import Conversation, RichMenu
 from casework.models.entitlements import Decision, ScreeningGap, ScreeningRun
 from casework.models.messaging import Chat, Heartbeat, InboxEvent, OutboxMessage
-from casework.models.registry import Assessment, Attachment, Household, Person
+from casework.models.registry import Assessment, Attachment, Household, NameToken, Person
 
 __all__ = [
     "Account", "Agency", "AgencyArea", "AgencyService", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat",
     "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
-    "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
+    "NameToken", "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
 ]
 
 # Sealed values wait for their row's id; see casework/sealing.py.

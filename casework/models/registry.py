@@ -50,6 +50,7 @@ class Person(Base):
     thai: Mapped[bool | None] = mapped_column(Boolean)  # from the citizen ID's first digit
     name: Mapped[bytes] = mapped_column(LargeBinary)
     phone: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # casework/finding.py
     education: Mapped[str | None] = mapped_column(String(24))
     occupation: Mapped[str | None] = mapped_column(String(60))
     income_baht_year: Mapped[int | None] = mapped_column(Integer)
@@ -101,3 +102,17 @@ class Attachment(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int] = mapped_column(BigId, ForeignKey("accounts.id"))
+
+
+class NameToken(Base):
+    """The blind index of members' names: a keyed hash of each normalised name part (first
+    name, last name), never the name, so leaders find a household by a member's name while
+    names stay sealed (casework/finding.py)."""
+
+    __tablename__ = "name_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    village_code: Mapped[str] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)

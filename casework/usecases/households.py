@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casework import authorization, registry
+from casework import authorization, finding, registry
 from casework.authorization import Actor
+from casework.errors import Refused
 from casework.models import Household
 from casework.registry import HouseholdView
 from casework.usecases.base import Env, Page, allow, get, use_case
@@ -34,6 +35,22 @@ def to_check(env: Env, actor: Actor, page: int = 0) -> Page[HouseholdView]:
     total, households = registry.to_check(env.session, scopes, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
     return Page(total, [registry.view(env.session, env.sealer, household, env.today) for household in households],
                 page)
+
+
+@use_case
+def find(env: Env, actor: Actor, query: str, offset: int = 0) -> Page[HouseholdView]:
+    """Households in the leader's or coordinator's areas found by a citizen ID, a phone, a house
+    number and village, or the words of a member's name (``casework.finding.parse``);
+    ``offset`` counts households already shown."""
+    scopes = actor.areas("leader", "coordinator")
+    allow(bool(scopes), "no_role")
+    parsed = finding.parse(query)
+    if parsed is None:
+        raise Refused("empty_query")
+    offset = max(0, int(offset))
+    total, households = finding.find(env.session, env.sealer, scopes, parsed, offset=offset, limit=PAGE_SIZE)
+    return Page(total, [registry.view(env.session, env.sealer, household, env.today) for household in households],
+                offset // PAGE_SIZE)
 
 
 @use_case

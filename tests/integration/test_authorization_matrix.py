@@ -209,6 +209,7 @@ MATRIX: dict[str, Row] = {
     "registration.submit": (lambda w: _by_leader(village_code="46010105", house_no="77", head="มานะ ใจดี"), LEADER),
     # Verification on site, and the second person's review
     "households.to_check": (lambda w: {}, STAFF),
+    "households.find": (lambda w: {"query": "บ้านเลขที่ 12 หมู่ 5"}, STAFF),
     "households.open_card": (_household, IN_SCOPE),
     "households.end": (lambda w: {**_household(w), "kind": "move", "confirmed": True}, COORDINATOR),
     "checks.begin": (_household, IN_SCOPE),

@@ -171,7 +171,7 @@ def test_two_people_get_their_own_answers(somchai, malai):
 
 
 def test_rich_menu_buttons_for_parts_not_built_yet_say_so(somchai):
-    somchai.taps("a=find")
+    somchai.taps("a=area")  # "My area" is not built yet
     assert somchai.received()[0]["text"].startswith("ส่วนนี้ของแก้จนยังไม่เปิดใช้งาน")
 
 

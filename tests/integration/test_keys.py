@@ -12,7 +12,7 @@ from bench.import_households import make_survey, write_csv
 from bot.bootstrap import bootstrap
 from bot.commands import cli
 from bot.config import parse_keys
-from casework import importing, rotation
+from casework import finding, importing, rotation
 from casework.accounts import create_invite, redeem_invite
 from casework.crypto import Place, Unreadable
 from casework.models import Account, AuditEntry, Household, Person
@@ -77,9 +77,11 @@ def test_rotate_then_drop_the_old_key_everything_opens_and_is_found(database_url
 
     output = rotate(monkeypatch, database_url, both_keys, both_lookups)
     assert "persons: 7 rows checked" in output and "done" in output.splitlines()[-1]  # progress by batch
-    assert "persons: 30 rows checked, 75 re-sealed, 30 re-hashed" in output  # ID, name, 15 phones; ID hash
-    assert "persons: 30 rows checked, 0 re-sealed, 0 re-hashed" in rotate(monkeypatch, database_url, both_keys,
-                                                                           both_lookups)  # idempotent
+    assert "persons: 30 rows checked, 75 re-sealed, 45 re-hashed" in output  # ID, name, 15 phones; ID, phone hashes
+    assert "name_tokens: 30 rows checked, 0 re-sealed, 30 re-hashed" in output  # each person's name parts
+    rerun = rotate(monkeypatch, database_url, both_keys, both_lookups)
+    assert "persons: 30 rows checked, 0 re-sealed, 0 re-hashed" in rerun  # idempotent
+    assert "name_tokens: 30 rows checked, 0 re-sealed, 0 re-hashed" in rerun
 
     after = services_with(database_url, clock, NEXT_SECRET_KEY, f"{NEXT_LOOKUP_KEY},{LOOKUP_KEYS}")
     assert {k: v for k, v in snapshot(after).items() if k != "audit"} == {
@@ -97,6 +99,13 @@ def test_rotate_then_drop_the_old_key_everything_opens_and_is_found(database_url
 
     only_new = services_with(database_url, clock, NEXT_SECRET_KEY, NEXT_LOOKUP_KEY)
     assert snapshot(only_new)["people"] == before["people"]
+    with only_new.uow() as uow:  # found by name and by phone with the new lookup key alone
+        person = uow.session.scalar(select(Person).where(Person.phone.is_not(None)))
+        name, phone = open_from(uow.sealer, person, "name"), uow.sealer.open(
+            person.phone, Place("persons", "phone", person.id)).decode()
+        for query in (f"{name['first']} {name['last']}", phone):
+            total, homes = finding.find(uow.session, uow.sealer, ("46",), finding.parse(query))
+            assert person.household_id in [home.id for home in homes]
     only_new.engine.dispose()
     gone = services_with(database_url, clock, SECRET_KEYS, LOOKUP_KEYS)
     with pytest.raises(Unreadable):  # key 1 alone no longer opens anything
