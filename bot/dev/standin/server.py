@@ -4,21 +4,15 @@ It answers the bot's real LINE SDK (`Configuration(host=standin.url)`) on LINE's
 own paths, with LINE's bodies, status codes and error shapes, and checks every
 request body against LINE's OpenAPI document. It keeps rich menus (with their
 images and the users linked to them) and serves the content of messages users
-sent. Endpoints under `/_standin/` are not LINE's: they issue reply tokens
-(standing in for webhook events), show what was sent and received, register
-profiles and message content, show the rich menus and inject faults (errors,
-429s, slow answers). Everything lives in memory: it is a test double.
-
-It is longer than the project's modules usually are because it mirrors one API, path
-for path, over one in-memory state that every endpoint shares; it is development
-tooling (``bot/dev/``), never imported by the production processes.
+sent. Its memory is in state.py, its own `/_standin/` endpoints (reply tokens,
+what was sent, profiles, content, faults) in control.py, fault injection in
+faults.py. Everything lives in memory: it is a test double, never imported by
+the production processes.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import hashlib
 import io
 import re
 import secrets
@@ -36,17 +30,16 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from bot.dev.standin import faults
-from bot.dev.standin.faults import Fault
+from bot.dev.standin.control import control
 from bot.dev.standin.openapi_check import RequestChecker
+from bot.dev.standin.state import EXTENSION, SendResult, StandInState, now_ms, standin_state
+from bot.dev.standin.state import current_state as _state
 
 CONTROL_PREFIX = "/_standin/"
-_EXTENSION = "kaejon_standin"
 _RETRY_KEY = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _USER_ID = re.compile(r"^U[0-9a-f]{32}$")
 _RICH_MENU_IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
 MAX_RICH_MENU_IMAGE_BYTES = 1024 * 1024
-MAX_RICH_MENUS = 1000
-_QUOTABLE_TYPES = frozenset({"text", "textV2", "sticker", "image", "video"})
 _BOT_INFO = {
     "userId": "U" + "5" * 32,
     "basicId": "@000stand",
@@ -56,325 +49,8 @@ _BOT_INFO = {
 }
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-@dataclass
-class SendResult:
-    """What LINE answered for a send; `duplicate` when its retry key had been accepted before."""
-
-    sent_messages: list[dict[str, str]]
-    request_id: str
-    duplicate: bool = False
-
-
-@dataclass
-class _ReplyToken:
-    to: str
-    issued_monotonic: float
-    used: bool = False
-
-
-@dataclass
-class RichMenu:
-    """A rich menu as created, and the image uploaded to it (LINE allows one, ever)."""
-
-    id: str
-    definition: dict[str, Any]
-    image: bytes | None = None
-    content_type: str | None = None
-    image_size: tuple[int, int] | None = None
-
-    def as_line_json(self) -> dict[str, Any]:
-        return {"richMenuId": self.id, **self.definition}
-
-    def as_json(self) -> dict[str, Any]:
-        image = None
-        if self.image is not None and self.image_size is not None:
-            image = {
-                "contentType": self.content_type,
-                "width": self.image_size[0],
-                "height": self.image_size[1],
-                "bytes": len(self.image),
-                "sha256": hashlib.sha256(self.image).hexdigest(),
-            }
-        return {"richMenuId": self.id, "definition": self.definition, "image": image}
-
-
-class StandInState:
-    """What the stand-in has issued, sent and been asked; every method holds the lock."""
-
-    def __init__(self, *, reply_token_ttl: float) -> None:
-        self.reply_token_ttl = reply_token_ttl
-        self.lock = threading.Lock()
-        self.reset()
-
-    def reset(self) -> None:
-        with self.lock:
-            self._reply_tokens: dict[str, _ReplyToken] = {}
-            self._sent: list[dict[str, Any]] = []
-            self._requests: list[dict[str, Any]] = []
-            self._accepted_retry_keys: dict[str, SendResult] = {}
-            self._faults: list[Fault] = []
-            self._profiles: dict[str, dict[str, Any]] = {}
-            self._rich_menus: dict[str, RichMenu] = {}
-            self._user_rich_menus: dict[str, str] = {}
-            self._default_rich_menu: str | None = None
-            self._rich_menu_batches: dict[str, dict[str, Any]] = {}
-            self._contents: dict[str, tuple[bytes, str]] = {}
-            self._seq = 0
-            self._next_message_id = 10**17
-            self._next_fault_id = 1
-
-    def issue_reply_token(self, to: str) -> dict[str, Any]:
-        token = secrets.token_hex(16)
-        with self.lock:
-            self._reply_tokens[token] = _ReplyToken(to, time.monotonic())
-        return {"replyToken": token, "issuedAt": _now_ms()}
-
-    def use_reply_token(self, token: str) -> str | None:
-        """The chat a valid token was issued for, marking it used; None if LINE would refuse it."""
-        with self.lock:
-            issued = self._reply_tokens.get(token)
-            if issued is None or issued.used:
-                return None
-            if time.monotonic() - issued.issued_monotonic > self.reply_token_ttl:
-                return None
-            issued.used = True
-            return issued.to
-
-    def send(
-        self,
-        kind: str,
-        recipients: Sequence[str],
-        messages: list[dict[str, Any]],
-        *,
-        request_id: str,
-        retry_key: str | None = None,
-        reply_token: str | None = None,
-    ) -> SendResult:
-        """Record a successful send, or return the earlier one if `retry_key` was accepted."""
-        with self.lock:
-            if retry_key is not None and retry_key in self._accepted_retry_keys:
-                earlier = self._accepted_retry_keys[retry_key]
-                return SendResult(earlier.sent_messages, earlier.request_id, duplicate=True)
-            sent_messages = []
-            for message in messages:
-                self._next_message_id += 1
-                sent = {"id": str(self._next_message_id)}
-                if message.get("type") in _QUOTABLE_TYPES:
-                    sent["quoteToken"] = secrets.token_urlsafe(48)
-                sent_messages.append(sent)
-            for to in recipients:
-                self._seq += 1
-                self._sent.append(
-                    {
-                        "seq": self._seq,
-                        "kind": kind,
-                        "to": to,
-                        "messages": messages,
-                        "sentMessages": sent_messages,
-                        "retryKey": retry_key,
-                        "replyToken": reply_token,
-                        "requestId": request_id,
-                        "at": _now_ms(),
-                    }
-                )
-            result = SendResult(sent_messages, request_id)
-            if retry_key is not None:
-                self._accepted_retry_keys[retry_key] = result
-            return result
-
-    def sent(self, *, to: str | None = None, after: int = 0) -> list[dict[str, Any]]:
-        with self.lock:
-            return [
-                item
-                for item in self._sent
-                if item["seq"] > after and (to is None or item["to"] == to)
-            ]
-
-    def record_request(self, entry: dict[str, Any]) -> None:
-        with self.lock:
-            self._requests.append(entry)
-
-    def requests(self) -> list[dict[str, Any]]:
-        with self.lock:
-            return list(self._requests)
-
-    def add_fault(self, **settings: Any) -> Fault:
-        with self.lock:
-            fault = Fault(id=self._next_fault_id, **settings)
-            self._next_fault_id += 1
-            self._faults.append(fault)
-            return fault
-
-    def clear_faults(self) -> int:
-        with self.lock:
-            cleared = len(self._faults)
-            self._faults = []
-            return cleared
-
-    def faults(self) -> list[Fault]:
-        with self.lock:
-            return list(self._faults)
-
-    def delay_for(self, path: str) -> float:
-        with self.lock:
-            return max((f.delay for f in self._faults if f.matches(path)), default=0.0)
-
-    def take_fault(self, path: str) -> Fault | None:
-        """The first matching fault with an error left to give, counting one use of it."""
-        with self.lock:
-            for fault in self._faults:
-                if fault.fails() and fault.matches(path):
-                    fault.times -= 1
-                    return fault
-            return None
-
-    def set_profile(self, profile: dict[str, Any]) -> None:
-        with self.lock:
-            self._profiles[profile["userId"]] = profile
-
-    def profile(self, user_id: str) -> dict[str, Any] | None:
-        with self.lock:
-            return self._profiles.get(user_id)
-
-    def create_rich_menu(self, definition: dict[str, Any]) -> str | None:
-        """The new menu's id, or None when the channel already has LINE's maximum."""
-        with self.lock:
-            if len(self._rich_menus) >= MAX_RICH_MENUS:
-                return None
-            menu = RichMenu("richmenu-" + secrets.token_hex(16), definition)
-            self._rich_menus[menu.id] = menu
-            return menu.id
-
-    def rich_menu(self, menu_id: str) -> RichMenu | None:
-        with self.lock:
-            menu = self._rich_menus.get(menu_id)
-            return dataclasses.replace(menu) if menu is not None else None
-
-    def rich_menus(self) -> list[RichMenu]:
-        with self.lock:
-            return [dataclasses.replace(menu) for menu in self._rich_menus.values()]
-
-    def delete_rich_menu(self, menu_id: str) -> bool:
-        """Delete a menu; its users (and the channel, if it was the default) lose it."""
-        with self.lock:
-            if self._rich_menus.pop(menu_id, None) is None:
-                return False
-            self._user_rich_menus = {
-                user: linked for user, linked in self._user_rich_menus.items() if linked != menu_id
-            }
-            if self._default_rich_menu == menu_id:
-                self._default_rich_menu = None
-            return True
-
-    def set_rich_menu_image(
-        self, menu_id: str, image: bytes, content_type: str, size: tuple[int, int]
-    ) -> str | None:
-        """None when set, else why not: `not-found` or `already-uploaded`."""
-        with self.lock:
-            menu = self._rich_menus.get(menu_id)
-            if menu is None:
-                return "not-found"
-            if menu.image is not None:
-                return "already-uploaded"
-            menu.image, menu.content_type, menu.image_size = image, content_type, size
-            return None
-
-    def _applicable(self, menu_id: str) -> str | None:
-        menu = self._rich_menus.get(menu_id)
-        if menu is None:
-            return "not-found"
-        return "no-image" if menu.image is None else None
-
-    def link_rich_menu(self, user_id: str, menu_id: str) -> str | None:
-        """None when linked, else why not: `not-found` or `no-image`."""
-        with self.lock:
-            problem = self._applicable(menu_id)
-            if problem is None:
-                self._user_rich_menus[user_id] = menu_id
-            return problem
-
-    def unlink_rich_menu(self, user_id: str) -> None:
-        with self.lock:
-            self._user_rich_menus.pop(user_id, None)
-
-    def linked_rich_menu(self, user_id: str) -> str | None:
-        """The menu linked to this user (not the default, as LINE answers)."""
-        with self.lock:
-            return self._user_rich_menus.get(user_id)
-
-    def set_default_rich_menu(self, menu_id: str) -> str | None:
-        with self.lock:
-            problem = self._applicable(menu_id)
-            if problem is None:
-                self._default_rich_menu = menu_id
-            return problem
-
-    def default_rich_menu(self) -> str | None:
-        with self.lock:
-            return self._default_rich_menu
-
-    def clear_default_rich_menu(self) -> None:
-        with self.lock:
-            self._default_rich_menu = None
-
-    def rich_menu_batch(self, operations: list[dict[str, Any]], request_id: str) -> str | None:
-        """Apply a batch at once (LINE does it within seconds); None, or why it is refused."""
-        with self.lock:
-            for operation in operations:
-                if operation["type"] == "link" and (problem := self._applicable(operation["to"])):
-                    return problem
-            for operation in operations:
-                kind, source = operation["type"], operation.get("from")
-                for user, linked in list(self._user_rich_menus.items()):
-                    if kind == "link" and linked == source:
-                        self._user_rich_menus[user] = operation["to"]
-                    elif kind == "unlinkAll" or (kind == "unlink" and linked == source):
-                        del self._user_rich_menus[user]
-            accepted = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
-            self._rich_menu_batches[request_id] = {
-                "phase": "succeeded",
-                "acceptedTime": accepted,
-                "completedTime": accepted,
-            }
-            return None
-
-    def rich_menu_batch_progress(self, request_id: str) -> dict[str, Any] | None:
-        with self.lock:
-            progress = self._rich_menu_batches.get(request_id)
-            return dict(progress) if progress is not None else None
-
-    def rich_menu_snapshot(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "richmenus": [menu.as_json() for menu in self._rich_menus.values()],
-                "links": dict(self._user_rich_menus),
-                "default": self._default_rich_menu,
-            }
-
-    def put_content(self, message_id: str, content: bytes, content_type: str) -> None:
-        with self.lock:
-            self._contents[message_id] = (content, content_type)
-
-    def content(self, message_id: str) -> tuple[bytes, str] | None:
-        with self.lock:
-            return self._contents.get(message_id)
-
-
-def standin_state(app: Flask) -> StandInState:
-    state: StandInState = app.extensions[_EXTENSION]["state"]
-    return state
-
-
-def _state() -> StandInState:
-    return standin_state(current_app)
-
-
 def _checker() -> RequestChecker:
-    checker: RequestChecker = current_app.extensions[_EXTENSION]["checker"]
+    checker: RequestChecker = current_app.extensions[EXTENSION]["checker"]
     return checker
 
 
@@ -421,7 +97,7 @@ def _before_line_request() -> Response | None:
             "'Authorization: Bearer <ACCESS TOKEN>'",
             reason="auth",
         )
-    expected = current_app.extensions[_EXTENSION]["channel_access_token"]
+    expected = current_app.extensions[EXTENSION]["channel_access_token"]
     if expected is not None and not secrets.compare_digest(token, expected):
         return line_error(
             401,
@@ -451,7 +127,7 @@ def _after_line_request(response: Response) -> Response:
             "errors": g.standin_errors,
             "reason": g.standin_reason,
             "requestId": g.standin_request_id,
-            "at": _now_ms(),
+            "at": now_ms(),
         }
     )
     return response
@@ -742,95 +418,6 @@ def message_content(message_id: str) -> Response:
     return Response(content, content_type=content_type)
 
 
-control = Blueprint("standin_control", __name__, url_prefix="/_standin")
-
-
-def _control_error(message: str) -> tuple[dict[str, str], int]:
-    return {"message": message}, 400
-
-
-@control.post("/reply-tokens")
-def issue_reply_token() -> tuple[dict[str, Any], int]:
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body.get("to"), str) or not body["to"]:
-        return _control_error("'to' (the chat the event came from) is required")
-    return _state().issue_reply_token(body["to"]), 200
-
-
-@control.get("/sent")
-def sent() -> dict[str, Any] | tuple[dict[str, str], int]:
-    try:
-        after = int(request.args.get("after", 0))
-    except ValueError:
-        return _control_error("'after' must be an integer")
-    return {"items": _state().sent(to=request.args.get("to"), after=after)}
-
-
-@control.get("/requests")
-def received_requests() -> dict[str, Any]:
-    return {"items": _state().requests()}
-
-
-@control.post("/faults")
-def add_fault() -> tuple[dict[str, Any], int]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _control_error("a JSON object is required")
-    try:
-        settings = faults.settings(body)
-    except (TypeError, ValueError) as exc:
-        return _control_error(str(exc))
-    return _state().add_fault(**settings).as_json(), 200
-
-
-@control.delete("/faults")
-def clear_faults() -> dict[str, Any]:
-    return {"cleared": _state().clear_faults()}
-
-
-@control.get("/faults")
-def list_faults() -> dict[str, Any]:
-    return {"faults": [fault.as_json() for fault in _state().faults()]}
-
-
-@control.post("/profiles")
-def add_profile() -> tuple[dict[str, Any], int]:
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body.get("userId"), str) or not isinstance(body.get("displayName"), str):
-        return _control_error("'userId' and 'displayName' are required")
-    fields = ("userId", "displayName", "language", "pictureUrl", "statusMessage")
-    profile = {name: body[name] for name in fields if body.get(name) is not None}
-    _state().set_profile(profile)
-    return profile, 200
-
-
-@control.post("/content/<message_id>")
-def add_content(message_id: str) -> tuple[dict[str, Any], int]:
-    """What `GET /v2/bot/message/<id>/content` serves: the raw body, with its Content-Type."""
-    content = request.get_data()
-    if not content or not request.content_type:
-        return _control_error("a body and its Content-Type are required")
-    _state().put_content(message_id, content, request.content_type)
-    return {"messageId": message_id, "bytes": len(content)}, 200
-
-
-@control.get("/richmenus")
-def rich_menus() -> dict[str, Any]:
-    """Every rich menu with its image's size and sha256, the user links and the default."""
-    return _state().rich_menu_snapshot()
-
-
-@control.post("/reset")
-def reset() -> dict[str, Any]:
-    _state().reset()
-    return {}
-
-
-@control.get("/health")
-def health() -> dict[str, Any]:
-    return {"status": "ok"}
-
-
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     message = "Not found" if status == 404 else HTTP_STATUS_CODES.get(status, "Error")
@@ -846,7 +433,7 @@ def create_standin_app(
 ) -> Flask:
     """The stand-in as a Flask app; with `channel_access_token`, any other token gets a 401."""
     app = Flask(__name__)
-    app.extensions[_EXTENSION] = {
+    app.extensions[EXTENSION] = {
         "state": StandInState(reply_token_ttl=reply_token_ttl),
         "checker": RequestChecker(),
         "channel_access_token": channel_access_token,

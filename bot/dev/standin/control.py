@@ -1,0 +1,100 @@
+"""The stand-in's own endpoints under ``/_standin/`` (not LINE's): reply tokens standing in
+for webhook events, what was sent and asked, profiles and message content to serve, rich
+menus to inspect, faults to inject, and a reset."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from bot.dev.standin import faults
+from bot.dev.standin.state import current_state as _state
+
+
+control = Blueprint("standin_control", __name__, url_prefix="/_standin")
+
+
+def _control_error(message: str) -> tuple[dict[str, str], int]:
+    return {"message": message}, 400
+
+
+@control.post("/reply-tokens")
+def issue_reply_token() -> tuple[dict[str, Any], int]:
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body.get("to"), str) or not body["to"]:
+        return _control_error("'to' (the chat the event came from) is required")
+    return _state().issue_reply_token(body["to"]), 200
+
+
+@control.get("/sent")
+def sent() -> dict[str, Any] | tuple[dict[str, str], int]:
+    try:
+        after = int(request.args.get("after", 0))
+    except ValueError:
+        return _control_error("'after' must be an integer")
+    return {"items": _state().sent(to=request.args.get("to"), after=after)}
+
+
+@control.get("/requests")
+def received_requests() -> dict[str, Any]:
+    return {"items": _state().requests()}
+
+
+@control.post("/faults")
+def add_fault() -> tuple[dict[str, Any], int]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _control_error("a JSON object is required")
+    try:
+        settings = faults.settings(body)
+    except (TypeError, ValueError) as exc:
+        return _control_error(str(exc))
+    return _state().add_fault(**settings).as_json(), 200
+
+
+@control.delete("/faults")
+def clear_faults() -> dict[str, Any]:
+    return {"cleared": _state().clear_faults()}
+
+
+@control.get("/faults")
+def list_faults() -> dict[str, Any]:
+    return {"faults": [fault.as_json() for fault in _state().faults()]}
+
+
+@control.post("/profiles")
+def add_profile() -> tuple[dict[str, Any], int]:
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body.get("userId"), str) or not isinstance(body.get("displayName"), str):
+        return _control_error("'userId' and 'displayName' are required")
+    fields = ("userId", "displayName", "language", "pictureUrl", "statusMessage")
+    profile = {name: body[name] for name in fields if body.get(name) is not None}
+    _state().set_profile(profile)
+    return profile, 200
+
+
+@control.post("/content/<message_id>")
+def add_content(message_id: str) -> tuple[dict[str, Any], int]:
+    """What `GET /v2/bot/message/<id>/content` serves: the raw body, with its Content-Type."""
+    content = request.get_data()
+    if not content or not request.content_type:
+        return _control_error("a body and its Content-Type are required")
+    _state().put_content(message_id, content, request.content_type)
+    return {"messageId": message_id, "bytes": len(content)}, 200
+
+
+@control.get("/richmenus")
+def rich_menus() -> dict[str, Any]:
+    """Every rich menu with its image's size and sha256, the user links and the default."""
+    return _state().rich_menu_snapshot()
+
+
+@control.post("/reset")
+def reset() -> dict[str, Any]:
+    _state().reset()
+    return {}
+
+
+@control.get("/health")
+def health() -> dict[str, Any]:
+    return {"status": "ok"}
