@@ -15,21 +15,20 @@ from sqlalchemy.orm import Session
 from casework.crypto import Sealer
 from casework.importing.rows import RowError, parse_phone
 from casework.models import Household, NameToken, Person, Village
-from casework.registry import _bare_name, address_keys, in_scopes
+from casework.registry import address_keys, bare_name, in_scopes
 from casework.thai_input import ascii_digits
+from casework.words import words
 
 _NAME = "name|"
 _PHONE = "phone|"
-_HOUSE_WORDS = re.compile(r"^(บ้านเลขที่|เลขที่|บ้าน)\s*")
-_VILLAGE_WORDS = re.compile(r"^(หมู่ที่|หมู่|ม\.|moo)\s*", re.IGNORECASE)
 _HOUSE_NO = re.compile(r"^\d+(/\d+)?$")
 MAX_NAME_WORDS = 6  # a name is a few words; more is not a name (and each word is one more join)
 
 
 def name_parts(*names: str) -> list[str]:
-    """The normalised parts a name is found by: each word without a title (นาย, นางสาว, Mr …),
+    """The normalised parts a name is found by: each word without a title,
     case and punctuation, the way ``registry.same_name`` compares names."""
-    parts = (_bare_name(word) for name in names for word in name.split())
+    parts = (bare_name(word) for name in names for word in name.split())
     return list(dict.fromkeys(part for part in parts if part))
 
 
@@ -81,7 +80,8 @@ class Query:
 
 def parse(text: str) -> Query | None:
     """13 digits are a citizen ID; 0 and 9 digits (or +66…) a phone; "<house no> <village no
-    or name>" (``บ้านเลขที่ 12 หมู่ 5``) an address; anything else the words of a name."""
+    or name>" an address (with or without the words of casework/data/words.yaml before the
+    numbers); anything else the words of a name."""
     text = " ".join(ascii_digits(text or "").split())
     if not text:
         return None
@@ -92,13 +92,13 @@ def parse(text: str) -> Query | None:
         digits = phone_digits(compact)
         if digits:
             return Query("phone", (digits,))
-    rest = _HOUSE_WORDS.sub("", text)
+    rest = words().house_words.sub("", text)
     house, _, village = rest.partition(" ")
-    village = _VILLAGE_WORDS.sub("", village.strip())
+    village = words().village_words.sub("", village.strip())
     if _HOUSE_NO.match(house) and village:
         return Query("address", (house, village))
-    words = tuple(name_parts(text))
-    return Query("name", words) if 0 < len(words) <= MAX_NAME_WORDS else None
+    parts = tuple(name_parts(text))
+    return Query("name", parts) if 0 < len(parts) <= MAX_NAME_WORDS else None
 
 
 def find(session: Session, sealer: Sealer, scopes: tuple[str, ...], query: Query, *, offset: int = 0,
@@ -134,7 +134,7 @@ def _matching(session: Session, sealer: Sealer, scopes: tuple[str, ...], query: 
 
 def _by_address(session: Session, sealer: Sealer, scopes: tuple[str, ...], house_no: str, village: str
                 ):  # type: ignore[no-untyped-def]
-    """The village by its number (หมู่ 5) within the actor's areas, or by (part of) its name."""
+    """The village by its number within the actor's areas, or by (part of) its name."""
     villages = select(Village.code, Village.name, Village.number).where(
         or_(*(Village.code.startswith(scope, autoescape=True) for scope in scopes)))
     wanted = " ".join(village.split()).casefold()

@@ -21,6 +21,7 @@ from casework.models import Account, Assessment, Attachment, Household, Househol
 from casework.questionnaire import Questionnaire, score
 from casework.sealing import open_from, seal_into
 from casework.thai_input import age_on, ascii_digits
+from casework.words import words
 
 LINK_CODE_TTL = timedelta(minutes=15)
 LINK_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: nothing that reads as another
@@ -240,7 +241,7 @@ def add_photo(session: Session, sealer: Sealer, household: Household, line_messa
 
 
 def link_code_of(text: str) -> str | None:
-    """The link code in what someone typed (``k7qm 4xpd ๙a``, ``K7QM-4XPD-9A``), or None."""
+    """The link code in what someone typed (``k7qm 4xpd 9a``, ``K7QM-4XPD-9A``, Thai digits too), or None."""
     cleaned = _LINK_SEPARATORS.sub("", ascii_digits(text.strip())).upper()
     if len(cleaned) != LINK_CODE_LENGTH or not set(cleaned) <= set(LINK_ALPHABET):
         return None
@@ -347,13 +348,10 @@ class LinkRequest:
     name_matches: bool
 
 
-_TITLES = ("นางสาว", "น.ส.", "นาง", "นาย", "เด็กชาย", "เด็กหญิง", "ด.ช.", "ด.ญ.",
-           "mrs.", "mrs", "mr.", "mr", "ms.", "ms", "miss")
-
-
-def _bare_name(name: str) -> str:
+def bare_name(name: str) -> str:
+    """A name without its title (casework/data/words.yaml), spacing, case and punctuation."""
     text = " ".join(name.split()).casefold()
-    for title in _TITLES:
+    for title in words().name_titles:
         if text.startswith(title):
             text = text[len(title):]
             break
@@ -361,9 +359,9 @@ def _bare_name(name: str) -> str:
 
 
 def same_name(typed: str, member: str) -> bool:
-    """The same person's name, whatever the spacing and the title (นาย, นางสาว, Mr …)."""
-    bare = _bare_name(typed)
-    return bool(bare) and bare == _bare_name(member)
+    """The same person's name, whatever the spacing and the title."""
+    bare = bare_name(typed)
+    return bool(bare) and bare == bare_name(member)
 
 
 def member_names(session: Session, sealer: Sealer, household_id: int) -> list[str]:

@@ -316,14 +316,14 @@ def saved_location(tr: NullTranslations) -> list[Message]:
 
 def ask_what_to_find(tr: NullTranslations) -> list[Message]:
     _ = tr.gettext
-    return line.text(_("Which household? Type a member's name, a house number and village (e.g. 12 หมู่ 5), "
+    return line.text(_("Which household? Type a member's name, a house number and village (e.g. 12 Moo 5), "
                        "a citizen ID or a phone number."))
 
 
 def nothing_found(tr: NullTranslations) -> list[Message]:
     _ = tr.gettext
     return line.text(_("No household in your area matches that. Type a member's name, a house number and "
-                       "village (e.g. 12 หมู่ 5), a citizen ID or a phone number again."))
+                       "village (e.g. 12 Moo 5), a citizen ID or a phone number again."))
 
 
 def found_households(tr: NullTranslations, language: str, total: int, households: list[HouseholdView],
