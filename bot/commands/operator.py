@@ -12,8 +12,8 @@ import click
 
 from bot.bootstrap import Services, bootstrap
 from bot.config import ConfigError, for_admin
-from casework import authorization, migrate
-from casework.authorization import Actor
+from casework import actors, migrate
+from casework.actors import Actor
 from casework.unit_of_work import UnitOfWork
 from casework.usecases.base import Env
 
@@ -32,7 +32,7 @@ def admin_services() -> Services:
 
 
 def operator() -> Actor:
-    return authorization.operator(f"cli:{getpass.getuser()}")
+    return actors.at_keyboard(getpass.getuser())
 
 
 @contextmanager

@@ -10,8 +10,8 @@ from typing import Any
 from babel.support import NullTranslations
 
 from bot.flows.base import Flows
-from casework import accounts, chats, conversations, outbox, registry
-from casework.authorization import ANONYMOUS, Actor
+from casework import accounts, actors, chats, conversations, outbox
+from casework.actors import Actor
 from casework.conversations import Conversation
 from casework.entitlements.rules import Rules
 from casework.models import Account, Chat
@@ -67,14 +67,7 @@ class EventContext:
     def actor(self) -> Actor:
         """Who is acting, with the roles granted to them, looked up once per event."""
         if self._actor is None:
-            account = self.account()
-            if account is None:
-                self._actor = Actor(account_id=None, line_user_id=self.user_id) if self.user_id else ANONYMOUS
-            else:
-                session = self.uow.session
-                self._actor = Actor(account_id=account.id, grants=accounts.grants_of(session, account.id),
-                                    households=registry.linked_households(session, account.id),
-                                    line_user_id=account.line_user_id)
+            self._actor = actors.of_line_user(self.uow.session, self.user_id)
         return self._actor
 
     def forget_actor(self) -> None:
