@@ -56,19 +56,15 @@ def beat(services: Services) -> None:
 
 
 def build_scheduler(services: Services) -> BlockingScheduler:
+    """Every job runs at once on start, then on its interval; a run that is late is run once."""
+    jobs = (("forget_old_payloads", forget_old_payloads, {"hours": 1}),
+            ("let_go_of_idle_flows", let_go_of_idle_flows, {"hours": 1}),
+            ("purge_old_rows", purge_old_rows, {"hours": 1}),
+            ("heartbeat", beat, {"minutes": 1}))
     scheduler = BlockingScheduler(timezone="Asia/Bangkok")
-    scheduler.add_job(forget_old_payloads, "interval", hours=1, args=[services],
-                      id="forget_old_payloads", coalesce=True, max_instances=1,
-                      next_run_time=services.clock())
-    scheduler.add_job(let_go_of_idle_flows, "interval", hours=1, args=[services],
-                      id="let_go_of_idle_flows", coalesce=True, max_instances=1,
-                      next_run_time=services.clock())
-    scheduler.add_job(purge_old_rows, "interval", hours=1, args=[services],
-                      id="purge_old_rows", coalesce=True, max_instances=1,
-                      next_run_time=services.clock())
-    scheduler.add_job(beat, "interval", minutes=1, args=[services],
-                      id="heartbeat", coalesce=True, max_instances=1,
-                      next_run_time=services.clock())
+    for job_id, job, every in jobs:
+        scheduler.add_job(job, "interval", **every, args=[services], id=job_id, coalesce=True, max_instances=1,
+                          next_run_time=services.clock())
     return scheduler
 
 
