@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from statistics import mean
 
 import yaml
+
+from casework import data
 
 MAX_LABEL = 20
 
@@ -200,6 +201,4 @@ def load(path: Path | None = None) -> Questionnaire:
 
 @lru_cache(maxsize=1)
 def default() -> Questionnaire:
-    source = resources.files("casework.data") / "five_capitals.yaml"
-    with source.open("r", encoding="utf-8") as handle:
-        return parse(yaml.safe_load(handle), "casework/data/five_capitals.yaml")
+    return parse(data.load("five_capitals.yaml"), "casework/data/five_capitals.yaml")

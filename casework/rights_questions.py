@@ -14,12 +14,12 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from casework import data
 from casework.entitlements.evaluate import Answer
 from casework.entitlements.facts import RECEIVED, HouseholdRecord, PersonRecord
 from casework.entitlements.rules import LIMITS, Rules
@@ -187,9 +187,7 @@ def load(path: Path) -> RightsQuestions:
 
 @lru_cache(maxsize=1)
 def default() -> RightsQuestions:
-    source = resources.files("casework.data") / "rights_questions.yaml"
-    with source.open("r", encoding="utf-8") as handle:
-        return parse(yaml.safe_load(handle), "casework/data/rights_questions.yaml")
+    return parse(data.load("rights_questions.yaml"), "casework/data/rights_questions.yaml")
 
 
 @dataclass(frozen=True)

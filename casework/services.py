@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 
+from casework import data
 from casework.cases import NEEDS
 
 SOURCE = "casework/data/services.yaml"
@@ -24,11 +23,8 @@ class Service:
 
 @lru_cache(maxsize=1)
 def services() -> dict[str, Service]:
-    source = resources.files("casework.data") / "services.yaml"
-    with source.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
     found = {}
-    for code, item in data["services"].items():
+    for code, item in data.load("services.yaml")["services"].items():
         needs = tuple(item.get("needs") or ())
         if unknown := sorted(set(needs) - set(NEEDS)):
             raise ValueError(f"{SOURCE}: service {code} names unknown needs {unknown}")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
+from casework import data
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,6 @@ def _leading(words: list[str]) -> re.Pattern[str]:
 
 @cache
 def words() -> Words:
-    with (resources.files("casework.data") / "words.yaml").open("r", encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    return Words(name_titles=tuple(sorted((str(t).casefold() for t in data["name_titles"]), key=len, reverse=True)),
-                 house_words=_leading(data["house_words"]), village_words=_leading(data["village_words"]))
+    found = data.load("words.yaml")
+    return Words(name_titles=tuple(sorted((str(t).casefold() for t in found["name_titles"]), key=len, reverse=True)),
+                 house_words=_leading(found["house_words"]), village_words=_leading(found["village_words"]))

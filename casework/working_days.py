@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 
-import yaml
+from casework import data
 
 
 @lru_cache(maxsize=1)
 def holidays() -> dict[date, str]:
     """Every listed holiday and its Thai name."""
-    source = resources.files("casework.data") / "thai_holidays.yaml"
-    with source.open(encoding="utf-8") as handle:
-        years = yaml.safe_load(handle)
+    years = data.load("thai_holidays.yaml")
     found: dict[date, str] = {}
     for year, entries in years.items():
         for entry in entries:

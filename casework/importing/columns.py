@@ -13,11 +13,11 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
 
+from casework import data
 from casework.importing.problems import FileError
 
 SOURCE = "casework/data/import_columns.yaml"
@@ -154,12 +154,11 @@ def parse(data: Any, source: str = SOURCE) -> Vocabulary:
 @cache
 def vocabulary() -> Vocabulary:
     """The vocabulary file, read and checked once."""
-    with (resources.files("casework.data") / "import_columns.yaml").open("r", encoding="utf-8") as handle:
-        try:
-            data = yaml.safe_load(handle)
-        except yaml.YAMLError as error:
-            raise VocabularyError(f"{SOURCE}: not readable YAML ({error})") from None
-    return parse(data)
+    try:
+        found = data.load("import_columns.yaml")
+    except yaml.YAMLError as error:
+        raise VocabularyError(f"{SOURCE}: not readable YAML ({error})") from None
+    return parse(found)
 
 
 FIELDS = tuple(field.name for field in vocabulary().fields)
