@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casework.models import Heartbeat, InboxEvent, OutboxMessage
@@ -27,13 +28,16 @@ class Report:
 
 
 def beat(session: Session, name: str, now: datetime) -> None:
-    """Record that process ``name`` is alive."""
-    row = session.get(Heartbeat, name)
-    if row is None:
-        session.add(Heartbeat(name=name, seen_at=now))
-    else:
-        row.seen_at = now
-    session.flush()
+    """Record that process ``name`` is alive. Several workers beat under one name: the first
+    beat of two at once inserts, the other finds the row and updates it."""
+    seen = update(Heartbeat).where(Heartbeat.name == name).values(seen_at=now)
+    if session.execute(seen.execution_options(synchronize_session=False)).rowcount:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(insert(Heartbeat).values(name=name, seen_at=now))
+    except IntegrityError:
+        session.execute(seen.execution_options(synchronize_session=False))
 
 
 def _age(now: datetime, since: datetime | None) -> float | None:

@@ -214,3 +214,17 @@ def test_photo_downloads_back_off_and_the_leader_hears_when_one_is_lost(kanya, s
     with services.uow() as uow:
         assert uow.session.scalars(select(Attachment)).one().status == "failed"
     assert any("ดาวน์โหลดรูปภาพ" in text for text in kanya.received_texts())
+
+
+def test_every_worker_beats_under_one_name_and_the_latest_beat_counts(fake_services, clock):
+    from casework import health
+    from casework.models import Heartbeat
+
+    first = clock()
+    for minutes in (0, 1):  # two workers, one after the other
+        with fake_services.uow() as uow:
+            health.beat(uow.session, "worker", first + timedelta(minutes=minutes))
+            uow.commit()
+    with fake_services.uow() as uow:
+        assert [(b.name, b.seen_at) for b in uow.session.scalars(select(Heartbeat))] == [
+            ("worker", first + timedelta(minutes=1))]
