@@ -91,6 +91,30 @@ def can_handle_case(actor: Actor, village_code: str) -> bool:
     return actor.covers(village_code, "leader", "coordinator")
 
 
+def can_plan(actor: Actor, village_code: str) -> bool:
+    """Make, adjust and approve a household's plan, refer its cases and revoke a referral:
+    the leaders and coordinators who handle the household's requests."""
+    return can_handle_case(actor, village_code)
+
+
+def can_route(actor: Actor, village_code: str) -> bool:
+    """Pick the agency for a referral no agency covers: the area's coordinators."""
+    return actor.covers(village_code, "coordinator")
+
+
+def agencies_of(actor: Actor) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(grant.agency_id for grant in actor.grants
+                               if grant.role == "agency" and grant.agency_id is not None))
+
+
+def can_act_for_agency(actor: Actor, agency_id: int | None, village_code: str) -> bool:
+    """See, accept, decline, update and complete a referral: staff of the agency it was
+    sent to, whose grant covers the household's area."""
+    return agency_id is not None and any(
+        grant.role == "agency" and grant.agency_id == agency_id and covers(grant.area_code, village_code)
+        for grant in actor.grants)
+
+
 def can_administer(actor: Actor) -> bool:
     """Invites, agencies, imports and screening runs: operators at the command line."""
     return OPERATOR in actor.roles

@@ -1,5 +1,7 @@
-"""A household's requests for help (cases): opening one under a reference number people
-can quote, the small table of statuses it moves through, and its updates, each audited.
+"""Cases: one household need each (a request for help, an item of its plan, a need seen on
+a visit), opened under a reference number people can quote, moved through one state
+machine (``TRANSITIONS``) by updates that are each audited and never lost to a concurrent
+change (``version``).
 
 Callers authorize first (``casework.authorization``); these functions only check that
 an update is allowed from the case's current status. What households and leaders
@@ -27,18 +29,41 @@ NEEDS = ("money_food", "health", "housing", "job", "education", "care", "other")
 HANDOFF = "message"  # text the bot did not understand, which the household sent on to its leader
 ALL_NEEDS = (*NEEDS, HANDOFF)
 
-NEW, ACKNOWLEDGED, CLOSED = "new", "acknowledged", "closed"
-STATUSES = (NEW, ACKNOWLEDGED, CLOSED)
-OPEN = (NEW, ACKNOWLEDGED)
+NEW, TRIAGED, PLANNED, REFERRED, IN_PROGRESS = "new", "triaged", "planned", "referred", "in_progress"
+RESOLVED, CLOSED, REOPENED, REJECTED, WITHDRAWN = "resolved", "closed", "reopened", "rejected", "withdrawn"
+OPEN = (NEW, TRIAGED, PLANNED, REFERRED, IN_PROGRESS, REOPENED)
+FINISHED = (RESOLVED, CLOSED)
+STATUSES = (*OPEN, RESOLVED, CLOSED, REJECTED, WITHDRAWN)
+ORIGINS = ("request", "plan", "gap", "visit", "assessment")
+# How a resolved or closed case ended.
+OUTCOMES = ("helped", "partly_helped", "not_helped", "no_longer_needed", "moved_away", "duplicate")
 
-# Each kind of update, the statuses it may follow and the status it leaves. A case is
-# opened as ``new``; a status missing from a row cannot take that update.
+
+def _from(statuses: tuple[str, ...], to: str | None = None) -> dict[str, str]:
+    """Each of ``statuses`` moves to ``to``, or stays as it is when ``to`` is None."""
+    return {status: to or status for status in statuses}
+
+
+# The one state machine of a case: each transition (the kind of a case update), the
+# statuses it may follow and the status it leaves. A case is opened as ``new``; a status
+# missing from a row cannot take that transition.
 TRANSITIONS: dict[str, dict[str, str]] = {
-    "acknowledged": {NEW: ACKNOWLEDGED},
-    "relayed": {NEW: ACKNOWLEDGED, ACKNOWLEDGED: ACKNOWLEDGED},  # a leader who answers has seen it
-    "note": {NEW: NEW, ACKNOWLEDGED: ACKNOWLEDGED},
-    "closed": {NEW: CLOSED, ACKNOWLEDGED: CLOSED},
+    "acknowledged": _from((NEW, REOPENED), TRIAGED),                # a leader takes it up
+    "relayed": {**_from(OPEN), NEW: TRIAGED, REOPENED: TRIAGED},   # a leader who answers has seen it
+    "note": _from(OPEN),
+    "planned": _from((NEW, TRIAGED, REOPENED, REFERRED, IN_PROGRESS), PLANNED),  # also: a referral came back
+    "referred": _from((NEW, TRIAGED, PLANNED, REOPENED, IN_PROGRESS), REFERRED),
+    "in_progress": _from((TRIAGED, PLANNED, REFERRED), IN_PROGRESS),
+    "resolved": _from(OPEN, RESOLVED),
+    "closed": _from(OPEN, CLOSED),
+    "reopened": _from(FINISHED, REOPENED),
+    "rejected": _from((NEW, TRIAGED, REOPENED), REJECTED),
+    "withdrawn": _from(OPEN, WITHDRAWN),
 }
+# Transitions whose note is required: why a case ended or was turned down.
+NEEDS_NOTE = frozenset({"rejected"})
+# Transitions that end a case with an outcome.
+ENDING = frozenset({"resolved", "closed"})
 
 MAX_DETAILS = 1000  # characters a household may write to one request
 MAX_NOTE = 1000
@@ -50,7 +75,17 @@ MOMENT = timedelta(minutes=30)
 
 
 class CaseError(Refused):
-    """A request for help cannot be opened or changed as asked."""
+    """A case cannot be opened or changed as asked: ``not_allowed`` (not from its status),
+    ``needs_note``, ``bad_outcome``, ``bad_note``, ``too_long``, ``bad_need``..."""
+
+
+class CaseChanged(Refused):
+    """Someone else changed the case since this person saw it: what it is now, who changed
+    it and how, so that they can be told and shown the new state instead of losing a change."""
+
+    def __init__(self, case_id: int, status: str, by: int | None, kind: str, at: datetime) -> None:
+        super().__init__("case_changed")
+        self.case_id, self.status, self.by, self.kind, self.at = case_id, status, by, kind, at
 
 
 @dataclass(frozen=True)
@@ -59,6 +94,7 @@ class Update:
     status_after: str
     note: str | None
     at: datetime
+    by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +114,11 @@ class CaseView:
     created_at: datetime
     updated_at: datetime
     updates: tuple[Update, ...]  # newest first
+    version: int = 1
+    origin: str = "request"
+    service: str | None = None
+    programme: str | None = None
+    outcome: str | None = None
 
     @property
     def last_kind(self) -> str:
@@ -127,7 +168,9 @@ def next_ref(session: Session, now: datetime) -> str:
 
 def open_case(session: Session, sealer: Sealer, *, household: Household, need: str, account_id: int,
               now: datetime, details: str = "", location: Point | None = None,
-              photos: Sequence[str] = (), sources: Sequence[tuple[str, str]] = ()) -> Case:
+              photos: Sequence[str] = (), sources: Sequence[tuple[str, str]] = (), origin: str = "request",
+              track: str | None = None, service: str | None = None, programme: str | None = None,
+              person_id: int | None = None) -> Case:
     """A household's request, with what it wrote, where it is and the LINE ids of its photos
     (the worker fetches them). ``sources`` are the (LINE message id, words) the details were
     written in, kept so that a message the household unsends takes its words back out.
@@ -135,14 +178,17 @@ def open_case(session: Session, sealer: Sealer, *, household: Household, need: s
     details = details.strip()
     if need not in ALL_NEEDS:
         raise CaseError("bad_need")
+    if origin not in ORIGINS:
+        raise CaseError("bad_origin")
     if len(details) > MAX_DETAILS:
         raise CaseError("too_long")
     if location is not None:
         location = point(*location)
     if len(photos) > MAX_PHOTOS:
         raise CaseError("too_many_photos")
-    case = Case(ref=next_ref(session, now), household_id=household.id, need=need,
-                status=NEW, opened_by=account_id, created_at=now, updated_at=now)
+    case = Case(ref=next_ref(session, now), household_id=household.id, need=need, status=NEW,
+                opened_by=account_id, created_at=now, updated_at=now, origin=origin, track=track,
+                service=service, programme=programme, person_id=person_id, version=1)
     seal_into(sealer, case, "details",
               {"text": details, "sources": [list(piece) for piece in sources]} if details else None)
     seal_into(sealer, case, "location", {"lat": location[0], "lng": location[1]} if location else None)
@@ -154,6 +200,7 @@ def open_case(session: Session, sealer: Sealer, *, household: Household, need: s
     audit.record(session, sealer, actor=f"account:{account_id}", action="case.opened", entity="case",
                  entity_id=case.id, area_code=household.village_code, now=now,
                  changes={"ref": [None, case.ref], "need": [None, need], "status": [None, NEW],
+                          "origin": [None, origin], "service": [None, service], "programme": [None, programme],
                           "details": [None, "(sealed)" if details else None],
                           "location": [None, "(sealed)" if location else None], "photos": [None, len(photos)]})
     session.flush()
@@ -177,22 +224,46 @@ def forget_message(session: Session, sealer: Sealer, case: Case, line_message_id
     return True
 
 
+def check_version(session: Session, case: Case, expected: int | None) -> None:
+    """``CaseChanged`` if the case is no longer at the version the person acting saw
+    (``expected``, carried by their button); None skips the check."""
+    if expected is None or expected == case.version:
+        return
+    last = session.scalars(select(CaseUpdate).where(CaseUpdate.case_id == case.id)
+                           .order_by(CaseUpdate.id.desc()).limit(1)).first()
+    raise CaseChanged(case.id, case.status, last.by if last else None, last.kind if last else "opened",
+                      last.created_at if last else case.updated_at)
+
+
 def add_update(session: Session, sealer: Sealer, case: Case, *, kind: str, by: int | None, now: datetime,
-               note: str | None = None) -> CaseUpdate:
-    """One step (``kind``: a row of ``TRANSITIONS``), the case's status moved as the table says."""
+               note: str | None = None, outcome: str | None = None, expected: int | None = None) -> CaseUpdate:
+    """One step (``kind``: a row of ``TRANSITIONS``), the case's status moved as the table
+    says, on the version ``expected`` if given (``CaseChanged`` otherwise). Ending a case
+    (resolved, closed) takes an outcome; turning one down takes a note."""
+    check_version(session, case, expected)
     note = note.strip() if note else None
     if note is not None and not 0 < len(note) <= MAX_NOTE:
         raise CaseError("bad_note")
+    if kind in NEEDS_NOTE and not note:
+        raise CaseError("needs_note")
+    if outcome is not None and (kind not in ENDING or outcome not in OUTCOMES):
+        raise CaseError("bad_outcome")
     before = case.status
     after = next_status(before, kind)
     update = CaseUpdate(case_id=case.id, kind=kind, status_after=after, by=by, created_at=now)
     seal_into(sealer, update, "note", {"text": note} if note else None)
     session.add(update)
     case.status, case.updated_at = after, now
+    if kind in ENDING:
+        case.outcome = outcome
+    elif kind == "reopened":
+        case.outcome = None
     household = session.get(Household, case.household_id)
     changes: audit.Changes = {"status": [before, after]}
     if note:
         changes["note"] = [None, "(sealed)"]
+    if kind in ENDING:
+        changes["outcome"] = [None, outcome]
     audit.record(session, sealer, actor=f"account:{by}" if by is not None else "system", action=f"case.{kind}",
                  entity="case", entity_id=case.id, area_code=household.village_code if household else None,
                  now=now, changes=changes)
@@ -214,8 +285,10 @@ def add_note(session: Session, sealer: Sealer, case: Case, *, by: int, text: str
     return add_update(session, sealer, case, kind="note", by=by, now=now, note=text)
 
 
-def close(session: Session, sealer: Sealer, case: Case, *, by: int, now: datetime) -> CaseUpdate:
-    return add_update(session, sealer, case, kind="closed", by=by, now=now)
+def close(session: Session, sealer: Sealer, case: Case, *, by: int, now: datetime, outcome: str | None = None,
+          note: str | None = None, expected: int | None = None) -> CaseUpdate:
+    return add_update(session, sealer, case, kind="closed", by=by, now=now, outcome=outcome, note=note,
+                      expected=expected)
 
 
 def cases_of(session: Session, household_id: int, *, limit: int = 10) -> tuple[int, list[Case]]:
@@ -275,7 +348,9 @@ def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5) -> C
         house_no=str(open_from(sealer, household, "address").get("house_no") or ""),
         details=(open_from(sealer, case, "details") or {"text": ""})["text"],
         location=(location["lat"], location["lng"]) if location else None, photos=photos,
-        created_at=case.created_at, updated_at=case.updated_at,
+        created_at=case.created_at, updated_at=case.updated_at, version=case.version, origin=case.origin,
+        service=case.service, programme=case.programme, outcome=case.outcome,
         updates=tuple(Update(kind=row.kind, status_after=row.status_after,
-                             note=open_from(sealer, row, "note")["text"] if row.note else None, at=row.created_at)
+                             note=open_from(sealer, row, "note")["text"] if row.note else None, at=row.created_at,
+                             by=row.by)
                       for row in rows))

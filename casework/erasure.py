@@ -17,6 +17,9 @@ from casework.models import (
     AuditEntry,
     Case,
     CaseUpdate,
+    PlanItem,
+    Referral,
+    ReferralUpdate,
     Conversation,
     Decision,
     Household,
@@ -56,6 +59,9 @@ def erase_household(session: Session, sealer: Sealer, household: Household, *, a
     if person_ids:
         session.execute(delete(Decision).where(Decision.person_id.in_(person_ids)))
     session.execute(delete(NameToken).where(NameToken.household_id == hid))  # the blind index of their names
+    if person_ids:
+        for table in (Case, PlanItem, Referral):  # who a need was about goes with the person
+            session.execute(update(table).where(table.person_id.in_(person_ids)).values(person_id=None))
     persons = session.execute(delete(Person).where(Person.household_id == hid)).rowcount or 0
     photos = session.execute(delete(Attachment).where(Attachment.household_id == hid)).rowcount or 0
     links = session.execute(delete(HouseholdLink).where(HouseholdLink.household_id == hid)).rowcount or 0
@@ -63,6 +69,8 @@ def erase_household(session: Session, sealer: Sealer, household: Household, *, a
     if case_ids:
         session.execute(update(Case).where(Case.id.in_(case_ids)).values(details=None, location=None))
         session.execute(update(CaseUpdate).where(CaseUpdate.case_id.in_(case_ids)).values(note=None))
+        session.execute(update(ReferralUpdate).where(ReferralUpdate.referral_id.in_(
+            select(Referral.id).where(Referral.case_id.in_(case_ids)))).values(note=None))
     session.execute(update(Task).where(Task.household_id == hid).values(details=None))
     chats = 0
     if line_ids:

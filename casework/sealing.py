@@ -34,6 +34,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("cases", "details", "id"),
     ("cases", "location", "id"),
     ("case_updates", "note", "id"),
+    ("referral_updates", "note", "id"),
     ("tasks", "details", "id"),
     ("household_links", "requested_name", "id"),
     ("decisions", "inputs", "id"),

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from babel.support import NullTranslations
 
-from casework.cases import MAX_DETAILS, MAX_PHOTOS, NEEDS, CaseView
+from casework.cases import MAX_DETAILS, MAX_PHOTOS, NEEDS, OPEN, CaseView
 from casework.thai_time import THAILAND
 from casework.usecases.cases import PAGE_SIZE
 from messages import line, postback
@@ -32,8 +32,15 @@ NEED = {
 }
 STATUS = {
     "new": N_("Sent, not yet taken up"),
-    "acknowledged": N_("Taken up by the leader"),
+    "triaged": N_("Taken up by the leader"),
+    "planned": N_("Help is being planned"),
+    "referred": N_("Passed to an agency"),
+    "in_progress": N_("Being worked on"),
+    "resolved": N_("Resolved"),
     "closed": N_("Closed"),
+    "reopened": N_("Reopened"),
+    "rejected": N_("Not taken on"),
+    "withdrawn": N_("Withdrawn"),
 }
 UPDATE = {
     "opened": N_("request sent"),
@@ -41,6 +48,13 @@ UPDATE = {
     "relayed": N_("the leader answered"),
     "note": N_("more from the household"),
     "closed": N_("closed"),
+    "planned": N_("a plan was made"),
+    "referred": N_("passed to an agency"),
+    "in_progress": N_("work began"),
+    "resolved": N_("resolved"),
+    "reopened": N_("reopened"),
+    "rejected": N_("not taken on"),
+    "withdrawn": N_("withdrawn"),
 }
 PROBLEM = {
     "too_long": N_("That is too long. Please keep it under %(max)d characters."),
@@ -280,7 +294,7 @@ def case_card(tr: NullTranslations, language: str, view: CaseView, quick: list[M
     if view.status == "new":
         buttons.append(line.postback_action(_("Take it up"), postback.encode("cack", id=view.id),
                                             display_text=_("Take it up")))
-    if view.status in ("new", "acknowledged"):
+    if view.status in OPEN:
         buttons.append(line.postback_action(_("Reply"), postback.encode("creply", id=view.id),
                                             display_text=_("Reply")))
         buttons.append(line.postback_action(_("Close the request"), postback.encode("cclose", id=view.id),

@@ -4,7 +4,7 @@ from casework.models.agencies import AgencyArea, AgencyService
 from casework.models.areas import Village
 from casework.models.audit import AuditEntry
 from casework.models.base import Base, BigId, Json, UTCDateTime
-from casework.models.cases import Case, CaseUpdate, Counter
+from casework.models.cases import Case, CaseUpdate, Counter, Plan, PlanItem, Referral, ReferralUpdate
 from casework.models.conversations import Conversation, RichMenu
 from casework.models.entitlements import Decision, ScreeningGap, ScreeningRun
 from casework.models.messaging import Chat, Heartbeat, InboxEvent, OutboxMessage
@@ -13,7 +13,7 @@ from casework.models.registry import Assessment, Attachment, Household, NameToke
 __all__ = [
     "Account", "Agency", "AgencyArea", "AgencyService", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat",
     "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
-    "NameToken", "Heartbeat", "OutboxMessage", "Person", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
+    "NameToken", "Heartbeat", "OutboxMessage", "Person", "Plan", "PlanItem", "Referral", "ReferralUpdate", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village",
 ]
 
 # Sealed values wait for their row's id; see casework/sealing.py.

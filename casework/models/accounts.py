@@ -92,7 +92,7 @@ class Consent(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     account_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("accounts.id"))
     household_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("households.id"))
-    scope: Mapped[str] = mapped_column(String(12))
+    scope: Mapped[str] = mapped_column(String(40))  # personal, sensitive, or share:<agency kind>
     version: Mapped[str] = mapped_column(String(16))
     decision: Mapped[str] = mapped_column(String(12))
     channel: Mapped[str] = mapped_column(String(12))

@@ -22,6 +22,8 @@ class Chat(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     followed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A group chat an agency's staff registered, to be told of new referrals (never with personal data).
+    agency_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("agencies.id"))
 
 
 class InboxEvent(Base):

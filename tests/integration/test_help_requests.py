@@ -319,7 +319,7 @@ def test_words_the_bot_does_not_understand_reach_the_leader_and_the_answer_comes
 
     with services.uow() as uow:
         case = uow.session.scalars(select(Case)).one()
-        assert (case.need, case.status) == ("message", "acknowledged")
+        assert (case.need, case.status) == ("message", "triaged")
         relayed = uow.session.scalars(select(CaseUpdate).where(CaseUpdate.kind == "relayed")).one()
         assert "ข้าวสาร".encode() not in relayed.note
         assert open_from(services.sealer, relayed, "note") == {"text": "พรุ่งนี้เช้าจะเอาข้าวสารไปให้ค่ะ"}
