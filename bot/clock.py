@@ -8,7 +8,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.bootstrap import Services
 from bot.logs import log
-from casework import conversations, health, inbox, retention
+from casework import actors, conversations, health, inbox, retention
+from casework.usecases import referrals
+from casework.usecases.base import Env
 
 SHORT_FLOW_IDLE = timedelta(days=1)
 
@@ -49,6 +51,16 @@ def purge_old_rows(services: Services, batch: int = retention.BATCH) -> tuple[in
     return total_events, total_messages
 
 
+def expire_referrals(services: Services) -> int:
+    """Referrals never accepted by their completion date expire, and their cases return to planning."""
+    with services.uow() as uow:
+        expired = referrals.expire_overdue(Env(uow.session, uow.sealer, services.clock(), services.rules),
+                                           actors.at_keyboard("clock"))
+        uow.commit()
+    log("referrals", job="expire_referrals", expired=len(expired))
+    return len(expired)
+
+
 def beat(services: Services) -> None:
     with services.uow() as uow:
         health.beat(uow.session, "clock", services.clock())
@@ -60,6 +72,7 @@ def build_scheduler(services: Services) -> BlockingScheduler:
     jobs = (("forget_old_payloads", forget_old_payloads, {"hours": 1}),
             ("let_go_of_idle_flows", let_go_of_idle_flows, {"hours": 1}),
             ("purge_old_rows", purge_old_rows, {"hours": 1}),
+            ("expire_referrals", expire_referrals, {"hours": 1}),
             ("heartbeat", beat, {"minutes": 1}))
     scheduler = BlockingScheduler(timezone="Asia/Bangkok")
     for job_id, job, every in jobs:

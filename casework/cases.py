@@ -20,7 +20,7 @@ from casework import accounts, audit, counters, registry
 from casework.crypto import Sealer
 from casework.errors import Refused
 from casework.locations import Point, point
-from casework.models import Account, Attachment, Case, CaseUpdate, Household
+from casework.models import Account, Agency, Attachment, Case, CaseUpdate, Household, Referral
 from casework.sealing import open_from, seal_into
 from casework.thai_time import THAILAND, buddhist_year
 
@@ -83,7 +83,7 @@ class CaseChanged(Refused):
     """Someone else changed the case since this person saw it: what it is now, who changed
     it and how, so that they can be told and shown the new state instead of losing a change."""
 
-    def __init__(self, case_id: int, status: str, by: int | None, kind: str, at: datetime) -> None:
+    def __init__(self, case_id: int, status: str, by: str, kind: str, at: datetime) -> None:
         super().__init__("case_changed")
         self.case_id, self.status, self.by, self.kind, self.at = case_id, status, by, kind, at
 
@@ -95,6 +95,16 @@ class Update:
     note: str | None
     at: datetime
     by: int | None = None
+
+
+@dataclass(frozen=True)
+class Referred:
+    """One of a case's referrals, as its card lists them."""
+
+    id: int
+    service: str
+    status: str
+    agency: str
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,7 @@ class CaseView:
     service: str | None = None
     programme: str | None = None
     outcome: str | None = None
+    referrals: tuple[Referred, ...] = ()
 
     @property
     def last_kind(self) -> str:
@@ -231,8 +242,14 @@ def check_version(session: Session, case: Case, expected: int | None) -> None:
         return
     last = session.scalars(select(CaseUpdate).where(CaseUpdate.case_id == case.id)
                            .order_by(CaseUpdate.id.desc()).limit(1)).first()
-    raise CaseChanged(case.id, case.status, last.by if last else None, last.kind if last else "opened",
-                      last.created_at if last else case.updated_at)
+    raise CaseChanged(case.id, case.status, name_of(session, last.by if last else None),
+                      last.kind if last else "opened", last.created_at if last else case.updated_at)
+
+
+def name_of(session: Session, account_id: int | None) -> str:
+    """Who did something, as the chat names them ("" if nobody known: the clock, a removed account)."""
+    account = session.get(Account, account_id) if account_id is not None else None
+    return account.display_name if account is not None else ""
 
 
 def add_update(session: Session, sealer: Sealer, case: Case, *, kind: str, by: int | None, now: datetime,
@@ -350,6 +367,10 @@ def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5) -> C
         location=(location["lat"], location["lng"]) if location else None, photos=photos,
         created_at=case.created_at, updated_at=case.updated_at, version=case.version, origin=case.origin,
         service=case.service, programme=case.programme, outcome=case.outcome,
+        referrals=tuple(Referred(*row) for row in session.execute(
+            select(Referral.id, Referral.service, Referral.status, func.coalesce(Agency.name, ""))
+            .outerjoin(Agency, Agency.id == Referral.agency_id).where(Referral.case_id == case.id)
+            .order_by(Referral.id)) if updates),
         updates=tuple(Update(kind=row.kind, status_after=row.status_after,
                              note=open_from(sealer, row, "note")["text"] if row.note else None, at=row.created_at,
                              by=row.by)

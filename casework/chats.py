@@ -1,6 +1,7 @@
 """The LINE chats Kaejon talks to, and whether it may still write to them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -9,6 +10,14 @@ from sqlalchemy.orm import Session
 from casework.models import Chat
 
 KINDS = ("user", "group", "room")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone to push news to: their LINE id and their chat's language."""
+
+    line_id: str
+    language: str
 
 
 def find(session: Session, line_id: str) -> Chat | None:

@@ -28,6 +28,7 @@ from casework.models import (
     NameToken,
     Person,
     Task,
+    WelfareStatus,
 )
 from casework.sealing import seal_into
 
@@ -62,6 +63,7 @@ def erase_household(session: Session, sealer: Sealer, household: Household, *, a
     if person_ids:
         for table in (Case, PlanItem, Referral):  # who a need was about goes with the person
             session.execute(update(table).where(table.person_id.in_(person_ids)).values(person_id=None))
+        session.execute(delete(WelfareStatus).where(WelfareStatus.person_id.in_(person_ids)))
     persons = session.execute(delete(Person).where(Person.household_id == hid)).rowcount or 0
     photos = session.execute(delete(Attachment).where(Attachment.household_id == hid)).rowcount or 0
     links = session.execute(delete(HouseholdLink).where(HouseholdLink.household_id == hid)).rowcount or 0

@@ -23,8 +23,10 @@ from sqlalchemy import Select, and_, case as when, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from casework import agencies, audit, cases, consent
+from casework.chats import Recipient
 from casework.citizen_id import mask
 from casework.crypto import Sealer
+from casework.entitlements.rules import Rules
 from casework.errors import Refused
 from casework.models import (Account, Agency, AgencyService, Case, Chat, Household, HouseholdLink, Person,
                              Referral, ReferralUpdate, RoleGrant)
@@ -69,7 +71,7 @@ class ReferralError(Refused):
 class ReferralChanged(Refused):
     """Someone changed the referral since this person saw it (``status`` now, by ``by``)."""
 
-    def __init__(self, referral_id: int, status: str, by: int | None, kind: str, at: datetime) -> None:
+    def __init__(self, referral_id: int, status: str, by: str, kind: str, at: datetime) -> None:
         super().__init__("referral_changed")
         self.referral_id, self.status, self.by, self.kind, self.at = referral_id, status, by, kind, at
 
@@ -94,6 +96,7 @@ class ReferralView:
     need: str
     service: str
     programme: str | None
+    programme_name: dict[str, str]  # by language; empty without rules
     status: str
     agency_id: int | None
     agency_name: str
@@ -235,8 +238,8 @@ def check_version(session: Session, referral: Referral, expected: int | None) ->
         return
     last = session.scalars(select(ReferralUpdate).where(ReferralUpdate.referral_id == referral.id)
                            .order_by(ReferralUpdate.id.desc()).limit(1)).first()
-    raise ReferralChanged(referral.id, referral.status, last.by if last else None, last.kind if last else "made",
-                          last.created_at if last else referral.updated_at)
+    raise ReferralChanged(referral.id, referral.status, cases.name_of(session, last.by if last else None),
+                          last.kind if last else "made", last.created_at if last else referral.updated_at)
 
 
 def step(session: Session, sealer: Sealer, referral: Referral, kind: str, *, by: int | None, actor: str,
@@ -303,7 +306,8 @@ def expire_due(session: Session, sealer: Sealer, now: datetime, *, limit: int = 
 # ---------------------------------------------------------------- reading
 
 
-def view(session: Session, sealer: Sealer, referral: Referral, today: date, *, steps: int = 5) -> ReferralView:
+def view(session: Session, sealer: Sealer, referral: Referral, today: date, *, steps: int = 5,
+         rules: Rules | None = None) -> ReferralView:
     case = session.get(Case, referral.case_id)
     household = session.get(Household, referral.household_id)
     assert case is not None and household is not None
@@ -321,7 +325,9 @@ def view(session: Session, sealer: Sealer, referral: Referral, today: date, *, s
     details = (open_from(sealer, case, "details") or {"text": ""})["text"] if case.origin == "request" else ""
     return ReferralView(
         id=referral.id, case_id=case.id, case_ref=case.ref, need=case.need, service=referral.service,
-        programme=referral.programme, status=referral.status, agency_id=referral.agency_id,
+        programme=referral.programme, status=referral.status,
+        programme_name=dict(programme.name) if (programme := rules and referral.programme
+                                                 and rules.programme(referral.programme)) else {}, agency_id=referral.agency_id,
         agency_name=agency.name if agency else "", agency_kind=agency.kind if agency else None,
         village_code=referral.village_code,
         house_no=str(open_from(sealer, household, "address").get("house_no") or ""),
@@ -365,12 +371,6 @@ def in_areas(session: Session, scopes: Sequence[str], today: date, *, waiting_on
 
 def of_case(session: Session, case_id: int) -> list[Referral]:
     return list(session.scalars(select(Referral).where(Referral.case_id == case_id).order_by(Referral.id)))
-
-
-@dataclass(frozen=True)
-class Recipient:
-    line_id: str
-    language: str
 
 
 def agency_recipients(session: Session, agency_id: int, village_code: str) -> tuple[list[Recipient], list[Recipient]]:

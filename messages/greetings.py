@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from babel.support import NullTranslations
 
-from messages import line
+from messages import line, postback
 from messages.line import Message
 
 
@@ -21,9 +21,10 @@ def welcome(tr: NullTranslations, quick: list[Message]) -> list[Message]:
 def group_welcome(tr: NullTranslations) -> list[Message]:
     _ = tr.gettext
     return line.text(
-        _("Hello everyone. I am Kaejon. I will post case updates for your agency in this group. "
-          "Personal details are only shown in one-to-one chats."),
-    )
+        _("Hello everyone. I am Kaejon. Agency staff: tap \"Register this group\" so that new referrals for "
+          "your agency are announced here. Personal details are only shown in one-to-one chats."),
+        quick=[line.postback_action(_("Register this group"), postback.encode("rgroup"),
+                                    display_text=_("Register this group"))])
 
 
 def not_understood(tr: NullTranslations, quick: list[Message]) -> list[Message]:

@@ -14,7 +14,7 @@ from babel.support import NullTranslations
 from casework.cases import MAX_DETAILS, MAX_PHOTOS, NEEDS, OPEN, CaseView
 from casework.thai_time import THAILAND
 from casework.usecases.cases import PAGE_SIZE
-from messages import line, postback
+from messages import line, postback, referrals
 from messages.dates import format_date
 from messages.i18n import N_
 from messages.line import Message
@@ -291,12 +291,21 @@ def case_card(tr: NullTranslations, language: str, view: CaseView, quick: list[M
         entry = f"{_when(update.at, language)} · {_(UPDATE.get(update.kind, update.kind))}"
         lines.append(f"{entry}: {line.shorten(update.note, 200)}" if update.note else entry)
     buttons = []
+    for referred in view.referrals[-3:]:
+        lines.append(_("Referred: %(service)s · %(agency)s · %(status)s") % {
+            "service": referrals.service_name(referred.service, language), "agency": referred.agency or "-",
+            "status": _(referrals.STATUS.get(referred.status, referred.status))})
+        buttons.append(line.postback_action(line.shorten(referrals.service_name(referred.service, language), 20),
+                                            postback.encode("ref", id=referred.id)))
     if view.status == "new":
         buttons.append(line.postback_action(_("Take it up"), postback.encode("cack", id=view.id),
                                             display_text=_("Take it up")))
     if view.status in OPEN:
         buttons.append(line.postback_action(_("Reply"), postback.encode("creply", id=view.id),
                                             display_text=_("Reply")))
+        buttons.append(line.postback_action(_("Make a plan"), postback.encode("plan", h=view.household_id,
+                                                                               c=view.id),
+                                            display_text=_("Make a plan")))
         buttons.append(line.postback_action(_("Close the request"), postback.encode("cclose", id=view.id),
                                             display_text=_("Close the request")))
     if view.location:

@@ -62,10 +62,10 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
         Entry("find", N_("Find a household"), BLUE),
         Entry("open_cases", N_("Open requests"), RED),
         Entry("add_village", N_("Add a village"), GREEN),
+        Entry("area_referrals", N_("Referrals in my area"), TEAL),
     ),
     "agency": (
-        Entry("referrals", N_("Referrals"), TEAL, coming=True),
-        Entry("cases", N_("Cases"), BLUE, coming=True),
+        Entry("referrals", N_("Referrals"), TEAL),
     ),
     # Someone Kaejon does not know yet; LINE shows them the household's rich menu.
     "guest": (

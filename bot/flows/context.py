@@ -2,7 +2,7 @@
 environment use cases run in, and a way to answer."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +15,7 @@ from casework.actors import Actor
 from casework.conversations import Conversation
 from casework.entitlements.rules import Rules
 from casework.models import Account, Chat
+from casework.chats import Recipient
 from casework.unit_of_work import UnitOfWork
 from casework.usecases.base import Env
 from messages.i18n import translator
@@ -89,6 +90,20 @@ class EventContext:
         outbox.enqueue(self.uow.session, self.uow.sealer, recipient=line_user_id,
                        messages=build(translator(language), language), now=self.now,
                        source_event_id=self.inbox_id)
+
+    def push_all(self, recipients: Iterable[Recipient], build: Callable[[NullTranslations, str], list[Message]]
+                 ) -> None:
+        """Send the same news to many, each in their chat's language (built once per language),
+        through the outbox; the recipients come from one query, not one per person."""
+        built: dict[str, list[Message]] = {}
+        for recipient in dict.fromkeys(recipients):
+            if recipient.line_id == self.user_id:
+                continue  # the person acting sees it in their own answer
+            messages = built.get(recipient.language)
+            if messages is None:
+                messages = built[recipient.language] = build(translator(recipient.language), recipient.language)
+            outbox.enqueue(self.uow.session, self.uow.sealer, recipient=recipient.line_id, messages=messages,
+                           now=self.now, source_event_id=self.inbox_id)
 
     def quick(self) -> list[Message]:
         """The menu as quick replies, for this person's roles."""

@@ -6,6 +6,7 @@ from bot.flows.base import Flow, State
 from bot.flows.context import EventContext
 from casework.questionnaire import default as questionnaire
 from casework.usecases import reviews
+from messages import plans as plan_views
 from messages import postback
 from messages import registry as views
 
@@ -19,7 +20,9 @@ def show_waiting(ctx: EventContext, params: dict[str, str]) -> str:
 
 
 def confirm(ctx: EventContext, params: dict[str, str]) -> str:
-    reviews.confirm(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
+    welfare_case = reviews.confirm(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
+    if welfare_case is not None:
+        ctx.answer(plan_views.welfare_case_opened(ctx.tr, welfare_case))
     ctx.answer(views.reviewed(ctx.tr, True, ctx.quick()))
     return "confirmed"
 

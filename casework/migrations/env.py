@@ -19,6 +19,26 @@ def render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
 
 
 def run(connection) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite a batch ALTER copies the table, drops the old one and renames the copy:
+    with foreign keys enforced, dropping a table other rows point at fails. So they are
+    switched off around the migrations (SQLite ignores the switch inside a transaction,
+    hence on the raw connection before it begins) and every reference is checked after."""
+    sqlite = connection.dialect.name == "sqlite"
+    raw = connection.connection.driver_connection if sqlite else None
+    if raw is not None:
+        raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _migrate(connection)
+        if raw is not None:
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migrations left rows pointing at nothing: {broken[:5]}")
+    finally:
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _migrate(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

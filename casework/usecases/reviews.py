@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casework import authorization, registry
+from casework import authorization, plans, registry
 from casework.authorization import Actor
 from casework.models import Account, Assessment, Household
 from casework.registry import HouseholdView
@@ -53,10 +53,16 @@ def _assessment(env: Env, actor: Actor, assessment_id: int | None) -> tuple[Asse
 
 
 @use_case
-def confirm(env: Env, actor: Actor, assessment_id: int | None) -> None:
+def confirm(env: Env, actor: Actor, assessment_id: int | None) -> str | None:
+    """The household is verified in its group; a group 1 household's welfare case is opened
+    (its reference returned) so that its welfare referrals come first."""
     assessment, household = _assessment(env, actor, assessment_id)
     registry.review(env.session, env.sealer, assessment=assessment, household=household, confirm=True,
                     reviewer_id=actor.account_id or 0, now=env.now)
+    if household.poverty_group == 1:
+        case = plans.open_welfare_case(env.session, env.sealer, household, by=actor.account_id or 0, now=env.now)
+        return case.ref if case is not None else None
+    return None
 
 
 @use_case

@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from casework import accounts, authorization, cases, consent, registry
+from casework import accounts, authorization, cases, consent, plans, referrals, registry
 from casework.agencies import AgencySpec, ServiceLevel
 from casework.authorization import Actor
 from casework.citizen_id import with_check_digit
 from casework.entitlements import decisions
 from casework.entitlements.facts import HouseholdRecord, PersonRecord, columns_from
 from casework.errors import Refused
-from casework.models import Agency, Household
+from casework.models import Agency, AgencyArea, AgencyService, Case, Household, PlanItem
 from casework.questionnaire import Draft as CheckDraft
 from casework.questionnaire import default as questionnaire
 from casework.usecases import USE_CASES
@@ -32,7 +32,7 @@ from casework.usecases.requests import Draft as RequestDraft
 from tests import registry_data
 
 ACTORS = ("household", "other_household", "leader_in", "leader_out", "coordinator_in", "coordinator_out",
-          "agency", "stranger", "operator")
+          "agency", "agency_other", "stranger", "operator")
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
 
 
@@ -110,8 +110,15 @@ def world(services, tmp_path) -> Any:
         world = World(env, lambda: Within(env), survey, ids={"household": record, "other_household": other})
         session = uow.session
         agency = Agency(code="PSDHS-46", name="Kalasin social development office", created_at=NOW)
-        session.add(agency)
+        other_agency = Agency(code="DOE-46", name="Kalasin employment office", kind="employment", created_at=NOW)
+        session.add_all([agency, other_agency])
         session.flush()
+        session.add_all([AgencyService(agency_id=agency.id, service="social_work", accept_days=3, complete_days=30),
+                         AgencyArea(agency_id=agency.id, area_code="46"),
+                         AgencyService(agency_id=other_agency.id, service="employment", accept_days=5,
+                                       complete_days=30),
+                         AgencyArea(agency_id=other_agency.id, area_code="46")])
+        world.ids["agency"] = agency.id
         world.link(world.account("household", "1"), record)
         world.link(world.account("other_household", "2"), other)
         world.account("leader_in", "3", ("leader", "460101"))
@@ -119,6 +126,7 @@ def world(services, tmp_path) -> Any:
         world.account("coordinator_in", "5", ("coordinator", "4601"))
         world.account("coordinator_out", "6", ("coordinator", "4602"))
         world.account("agency", "7", ("agency", "46"), agency_id=agency.id)
+        world.account("agency_other", "a", ("agency", "46"), agency_id=other_agency.id)
         world.account("stranger", "8")
         world.account("assessor", "9", ("leader", "46010105"))
         records(world)
@@ -142,6 +150,18 @@ def records(world: World) -> None:
     world.ids["case"] = cases.open_case(env.session, env.sealer, household=household, need="health",
                                         account_id=world.account_id("household"), now=env.now,
                                         details="The roof leaks").id
+    case = env.session.get(Case, world.ids["case"])
+    consent.record(env.session, scope=referrals.share_scope(None), decision=consent.ACCEPTED, channel="on_site",
+                   now=env.now, household_id=household.id)
+    world.ids["referral"] = referrals.make(env.session, env.sealer, case, service="social_work",
+                                           by=world.account_id("leader_in"), actor="test", now=env.now).id
+    plan = plans.make(env.session, env.sealer, env.rules, household, case=case, by=world.account_id("leader_in"),
+                      actor="test", now=env.now, today=env.today)
+    env.session.add(PlanItem(plan_id=plan.id, position=9, track="community", need="care", service="social_work",
+                             kept=True))
+    env.session.flush()
+    world.ids["plan"] = plan.id
+    world.ids["plan_item"] = plans.items_of(env.session, plan.id)[-1].id
     (shown, *_) = decisions.judge(env.session, env.sealer, env.rules,
                                   columns_from([PersonRecord(age=72)], [HouseholdRecord()]), on=env.today,
                                   channel="command", shown_to=None, now=env.now)
@@ -168,6 +188,10 @@ def _case(world: World) -> dict[str, Any]:
     return {"case_id": world.ids["case"]}
 
 
+def _referral(world: World) -> dict[str, Any]:
+    return {"referral_id": world.ids["referral"]}
+
+
 def _by_leader(**arguments: Any) -> dict[str, Any]:
     return {"by_leader": True, **arguments}
 
@@ -182,6 +206,8 @@ IN_SCOPE = frozenset({"leader_in", "coordinator_in"})
 COORDINATOR = frozenset({"coordinator_in"})
 COORDINATORS = frozenset({"coordinator_in", "coordinator_out"})
 STAFF = LEADERS | COORDINATORS  # lists: each sees only their own areas
+AGENCY = frozenset({"agency"})  # the staff of the agency the referral was sent to
+AGENCIES = frozenset({"agency", "agency_other"})  # queues: each sees only their own agency's
 OPERATOR = frozenset({"operator"})
 ANSWERS = {"age": 72, "disability_card": None, "children": 1, "household_size": 3, "household_income": 9_000,
            "receives": ["gold_card"]}
@@ -245,6 +271,27 @@ MATRIX: dict[str, Row] = {
     "cases.begin_reply": (_case, IN_SCOPE),
     "cases.reply": (lambda w: {**_case(w), "text": "We come tomorrow", "asked_at": w.env.now.isoformat()}, IN_SCOPE),
     "cases.close": (lambda w: {**_case(w), "confirmed": True}, IN_SCOPE),
+    # Plans, referrals and agency staff
+    "plans.propose": (_household, IN_SCOPE),
+    "plans.show": (lambda w: {"plan_id": w.ids["plan"]}, IN_SCOPE),
+    "plans.keep_item": (lambda w: {"item_id": w.ids["plan_item"], "kept": False}, IN_SCOPE),
+    "plans.approve": (lambda w: {"plan_id": w.ids["plan"]}, IN_SCOPE),
+    "referrals.queue": (lambda w: {}, AGENCIES),
+    "referrals.show": (_referral, IN_SCOPE | AGENCY),
+    "referrals.accept": (lambda w: {**_referral(w), "version": None}, AGENCY),
+    "referrals.decline": (lambda w: {**_referral(w), "reason": "No budget this year", "version": None}, AGENCY),
+    "referrals.update": (lambda w: {**_referral(w), "note": "Visited", "version": None}, AGENCY),
+    "referrals.complete": (lambda w: {**_referral(w), "note": None, "version": None}, AGENCY),
+    "referrals.register_group": (lambda w: {"group_line_id": "C" + "0" * 32}, AGENCIES),
+    "referrals.refer": (lambda w: {**_case(w), "service": "employment"}, IN_SCOPE),
+    "referrals.revoke": (lambda w: {**_referral(w), "reason": "Solved by the village fund", "version": None},
+                         IN_SCOPE),
+    "referrals.in_my_areas": (lambda w: {}, STAFF),
+    "referrals.agencies_for": (_referral, COORDINATOR),
+    "referrals.route": (lambda w: {**_referral(w), "agency_id": w.ids["agency"], "version": None}, COORDINATOR),
+    "referrals.consent_on_site": (lambda w: {**_referral(w), "agreed": True}, IN_SCOPE),
+    "referrals.consent_in_chat": (lambda w: {**_referral(w), "agreed": True}, HOUSEHOLD),
+    "referrals.expire_overdue": (lambda w: {}, OPERATOR),
     # Coordinators' oversight and the area's villages; agencies
     "oversight.changes_log": (lambda w: {}, COORDINATORS),
     "oversight.open_tasks": (lambda w: {}, COORDINATORS),

@@ -8,7 +8,7 @@ from casework.models import InboxEvent
 def test_the_clock_schedules_housekeeping(fake_services):
     scheduler = clock_process.build_scheduler(fake_services)
     assert [job.id for job in scheduler.get_jobs()] == ["forget_old_payloads", "let_go_of_idle_flows",
-                                                      "purge_old_rows", "heartbeat"]
+                                                      "purge_old_rows", "expire_referrals", "heartbeat"]
 
 
 def test_housekeeping_forgets_only_old_handled_events(fake_services, clock):
