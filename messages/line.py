@@ -9,6 +9,7 @@ point where the message is built, long before LINE could reject it.
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from typing import Any
 
 Message = dict[str, Any]
@@ -99,6 +100,16 @@ def camera_roll_action(label: str) -> Message:
 def location_action(label: str) -> Message:
     """Opens LINE's map; the chosen place arrives as a location message. Quick replies only."""
     return {"type": "location", "label": shorten(label, MAX_LABEL)}
+
+
+def date_picker(label: str, data: str, *, maximum: date | None = None) -> Message:
+    """Opens LINE's date picker; the day chosen comes back with the postback (``params.date``)."""
+    if len(data) > MAX_POSTBACK_DATA:
+        raise MessageLimitError(f"postback data is {len(data)} characters; LINE allows {MAX_POSTBACK_DATA}")
+    action: Message = {"type": "datetimepicker", "label": shorten(label, MAX_LABEL), "data": data, "mode": "date"}
+    if maximum is not None:
+        action["max"] = maximum.isoformat()
+    return action
 
 
 def quick_reply(actions: list[Message]) -> Message:

@@ -101,6 +101,11 @@ def household_card(tr: NullTranslations, language: str, view: HouseholdView, que
     if can_check:
         buttons.append(line.postback_action(_("Correct details"), postback.encode("fix", id=view.id),
                                             display_text=_("Correct details")))
+    buttons.append(line.postback_action(_("Welfare status"), postback.encode("wf", h=view.id),
+                                        display_text=_("Welfare status")))
+    if view.status == "verified":
+        buttons.append(line.postback_action(_("Make a plan"), postback.encode("plan", h=view.id),
+                                            display_text=_("Make a plan")))
     for request in (link_requests or [])[:1]:
         buttons.append(line.postback_action(_("Approve their LINE"), postback.encode("approve", id=request.id),
                                             display_text=_("Approve their LINE")))

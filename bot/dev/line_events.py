@@ -90,5 +90,6 @@ def text(src: dict[str, Any], reply_token: str | None, words: str, **kw: Any) ->
     return message(src, reply_token, text_message(words), **kw)
 
 
-def postback_event(src: dict[str, Any], reply_token: str | None, data: str, **kw: Any) -> dict[str, Any]:
-    return event("postback", src, reply_token=reply_token, postback=postback(data), **kw)
+def postback_event(src: dict[str, Any], reply_token: str | None, data: str, *,
+                   params: dict[str, str] | None = None, **kw: Any) -> dict[str, Any]:
+    return event("postback", src, reply_token=reply_token, postback=postback(data, params), **kw)

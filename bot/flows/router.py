@@ -125,6 +125,9 @@ def _in_group(ctx: EventContext, kind: object, message: dict) -> str:
 def on_postback(ctx: EventContext) -> str:
     data = ctx.event.get("postback")
     action, params = postback.decode(data.get("data") if isinstance(data, dict) else None)
+    picked = data.get("params") if isinstance(data, dict) else None
+    if isinstance(picked, dict) and isinstance(picked.get("date"), str):
+        params["picked"] = picked["date"][:10]  # a date picker's day, checked by the flow like any input
     return on_action(ctx, action, params)
 
 

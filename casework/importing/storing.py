@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, ColumnElement, String, any_, bindparam, insert, select, update
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from casework import audit, citizen_id, finding, household_status, ids
@@ -19,8 +21,9 @@ from casework.crypto import Place, Sealer
 from casework.importing.columns import HOUSEHOLD_FIELDS
 from casework.importing.rows import PersonRow
 from casework.importing.summary import Summary
-from casework.models import AuditEntry, Household, Person, Village
+from casework.models import AuditEntry, Household, Person, Village, WelfareStatus
 from casework.registry import address_keys
+from casework.thai_time import thai_today
 from casework.unit_of_work import UnitOfWork
 
 BATCH_PERSONS = 2_000          # persons per transaction: one look-up query each for households and persons
@@ -51,6 +54,7 @@ _H: SqlTable = Household.__table__  # type: ignore[assignment]
 _P: SqlTable = Person.__table__  # type: ignore[assignment]
 _V: SqlTable = Village.__table__  # type: ignore[assignment]
 _A: SqlTable = AuditEntry.__table__  # type: ignore[assignment]
+_W: SqlTable = WelfareStatus.__table__  # type: ignore[assignment]
 _HOUSEHOLD_PLAIN = ("housing_condition", "land", "water", "debt_baht", "savings_baht")
 _PERSON_PLAIN = ("relation", "sex", "birth_date", "education", "occupation", "income_baht_year", "welfare",
                  "thai")
@@ -177,6 +181,7 @@ class Store:
                    *(_P.c[name] for name in _PERSON_PLAIN))
             .where(_among(session, _P.c.citizen_id_hash, [h for _, _, hashed in members for h in hashed])))}
         new_rows, new_areas, changed = [], [], []
+        statuses: list[tuple[int, int, str, str]] = []  # (person, household, programme, status) the file changed
         indexed: list[tuple[int, int, str, list[str]]] = []  # the name tokens to rewrite
         fresh: list[tuple[int, int, str, list[str]]] = []  # and to write
         for plan, person, hashed in members:
@@ -200,6 +205,10 @@ class Store:
             before = {name_: getattr(row, name_) for name_ in _PERSON_PLAIN}
             after = {name_: plain[name_] if plain[name_] is not None else before[name_] for name_ in _PERSON_PLAIN}
             changes = audit.diff(before, after)
+            if person.welfare is not None:
+                had, has = set(before["welfare"] or ()), set(person.welfare)
+                statuses += [(row.id, household_id, code, "receiving") for code in sorted(has - had)]
+                statuses += [(row.id, household_id, code, "stopped") for code in sorted(had - has)]
             if row.household_id != household_id:
                 changes["household_id"] = [row.household_id, household_id]
             values = {"b_id": row.id, "household_id": household_id, **after, "name": row.name, "phone": row.phone,
@@ -231,6 +240,8 @@ class Store:
                 if row["phone"] is not None:
                     row["phone"] = sealer.seal(row["phone"], Place("persons", "phone", new_id))
             _insert(session, _P, new_rows)
+            statuses += [(row["id"], row["household_id"], code, "receiving") for row in new_rows
+                         for code in row["welfare"]]
             for row, area in zip(new_rows, new_areas):
                 new_id = row["id"]
                 fresh.append((new_id, row["household_id"], area, finding.token_hashes(sealer, *names[new_id])))
@@ -244,8 +255,29 @@ class Store:
             session.execute(update(_P).where(_P.c.id == bindparam("b_id")), changed)
         finding.index_names(session, indexed)
         finding.index_names(session, fresh, replace=False)
+        self._welfare(session, statuses)
         self.summary.persons_created += len(new_rows)
         self.summary.persons_updated += len(changed)
+
+
+    def _welfare(self, session: Session, statuses: list[tuple[int, int, str, str]]) -> None:
+        """What the file says a person receives, or no longer receives, as their welfare
+        status from the import's day (``casework/welfare.py``), in one statement."""
+        if not statuses:
+            return
+        dialect = session.get_bind().dialect.name
+        upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(_W)
+        statement = upsert.on_conflict_do_update(
+            index_elements=["person_id", "programme"],
+            set_={name: upsert.excluded[name] for name in ("status", "since", "source", "recorded_by",
+                                                           "recorded_by_label", "updated_at")})
+        since = thai_today(self.now)
+        session.execute(statement, [
+            {"id": new_id, "person_id": person_id, "household_id": household_id, "programme": programme,
+             "status": status, "since": since, "source": "import", "recorded_by": None,
+             "recorded_by_label": self.actor[:64], "updated_at": self.now}
+            for (person_id, household_id, programme, status), new_id
+            in zip(statuses, ids.allocate(session, _W, len(statuses)))])
 
 
 def _among(session: Session, column: ColumnElement[str], values: Sequence[str]) -> ColumnElement[bool]:

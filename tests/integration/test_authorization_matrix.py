@@ -23,7 +23,8 @@ from casework.citizen_id import with_check_digit
 from casework.entitlements import decisions
 from casework.entitlements.facts import HouseholdRecord, PersonRecord, columns_from
 from casework.errors import Refused
-from casework.models import Agency, AgencyArea, AgencyService, Case, Household, PlanItem
+from casework.models import Agency, AgencyArea, AgencyService, Case, Household, Person, PlanItem
+from sqlalchemy import select
 from casework.questionnaire import Draft as CheckDraft
 from casework.questionnaire import default as questionnaire
 from casework.usecases import USE_CASES
@@ -161,6 +162,7 @@ def records(world: World) -> None:
                              kept=True))
     env.session.flush()
     world.ids["plan"] = plan.id
+    world.ids["person"] = env.session.scalar(select(Person.id).where(Person.household_id == household.id))
     world.ids["plan_item"] = plans.items_of(env.session, plan.id)[-1].id
     (shown, *_) = decisions.judge(env.session, env.sealer, env.rules,
                                   columns_from([PersonRecord(age=72)], [HouseholdRecord()]), on=env.today,
@@ -292,6 +294,10 @@ MATRIX: dict[str, Row] = {
     "referrals.consent_on_site": (lambda w: {**_referral(w), "agreed": True}, IN_SCOPE),
     "referrals.consent_in_chat": (lambda w: {**_referral(w), "agreed": True}, HOUSEHOLD),
     "referrals.expire_overdue": (lambda w: {}, OPERATOR),
+    "welfare.of_household": (_household, IN_SCOPE),
+    "welfare.of_person": (lambda w: {"person_id": w.ids["person"]}, IN_SCOPE),
+    "welfare.record_on_site": (lambda w: {"person_id": w.ids["person"], "programme": "old_age",
+                                          "status": "receiving", "since": NOW.date()}, IN_SCOPE),
     # Coordinators' oversight and the area's villages; agencies
     "oversight.changes_log": (lambda w: {}, COORDINATORS),
     "oversight.open_tasks": (lambda w: {}, COORDINATORS),

@@ -327,3 +327,29 @@ def test_nationality_comes_from_the_citizen_id_and_a_reimport_fills_it_for_peopl
     assert count(fake_services, AuditEntry) == audited + 950
     with fake_services.uow() as uow:
         assert {open_from(uow.sealer, p, "citizen_id", as_json=False).decode(): p.thai for p in uow.session.scalars(select(Person))} == stored
+
+
+def test_what_the_list_says_people_receive_becomes_their_welfare_status_and_a_later_list_stops_it(
+        fake_services, clock, survey, tmp_path):
+    from casework.models import WelfareStatus
+    run_import(fake_services, clock, write_csv(tmp_path / "survey.csv", survey))
+    with fake_services.uow() as uow:
+        received = {(person_id, code) for person_id, codes in uow.session.execute(select(Person.id, Person.welfare))
+                    for code in codes}
+        statuses = uow.session.execute(select(WelfareStatus.person_id, WelfareStatus.programme, WelfareStatus.status,
+                                              WelfareStatus.source)).all()
+    assert received and {(person, code) for person, code, _, _ in statuses} == received
+    assert {(status, source) for _, _, status, source in statuses} == {("receiving", "import")}
+
+    rows = [list(row) for row in survey.rows]
+    (stopper,) = [row for number, row in enumerate(rows, start=2)
+                  if number not in survey.bad and "old_age" in row[COLUMN["welfare"]]][:1]
+    stopper[COLUMN["welfare"]] = "gold_card"
+    clock.advance(days=1)
+    run_import(fake_services, clock, write_csv(tmp_path / "later.csv", survey.with_rows(rows)))
+    with fake_services.uow() as uow:
+        person_id = uow.session.scalar(select(Person.id).where(
+            Person.citizen_id_hash == fake_services.sealer.fingerprint(stopper[COLUMN["citizen_id"]])))
+        now = dict(uow.session.execute(select(WelfareStatus.programme, WelfareStatus.status)
+                                       .where(WelfareStatus.person_id == person_id)).all())
+    assert now["old_age"] == "stopped" and now["gold_card"] == "receiving"
