@@ -37,6 +37,7 @@ STATUSES = (*OPEN, RESOLVED, CLOSED, REJECTED, WITHDRAWN)
 ORIGINS = ("request", "plan", "gap", "visit", "assessment")
 # How a resolved or closed case ended.
 OUTCOMES = ("helped", "partly_helped", "not_helped", "no_longer_needed", "moved_away", "duplicate")
+HELPED = ("helped", "partly_helped")  # these end a case "resolved"; the others "closed"
 
 
 def _from(statuses: tuple[str, ...], to: str | None = None) -> dict[str, str]:
@@ -300,12 +301,6 @@ def relay(session: Session, sealer: Sealer, case: Case, *, by: int, text: str, n
 def add_note(session: Session, sealer: Sealer, case: Case, *, by: int, text: str, now: datetime) -> CaseUpdate:
     """More words from the household on a case still open (a follow-up message)."""
     return add_update(session, sealer, case, kind="note", by=by, now=now, note=text)
-
-
-def close(session: Session, sealer: Sealer, case: Case, *, by: int, now: datetime, outcome: str | None = None,
-          note: str | None = None, expected: int | None = None) -> CaseUpdate:
-    return add_update(session, sealer, case, kind="closed", by=by, now=now, outcome=outcome, note=note,
-                      expected=expected)
 
 
 def cases_of(session: Session, household_id: int, *, limit: int = 10) -> tuple[int, list[Case]]:

@@ -219,10 +219,13 @@ def answered(tr: NullTranslations, ref: str, leader: str, text: str) -> list[Mes
     return line.text(f"{heading}\n{text}")
 
 
-def closed(tr: NullTranslations, ref: str) -> list[Message]:
+def closed(tr: NullTranslations, ref: str, outcome: str | None = None) -> list[Message]:
     _ = tr.gettext
-    return line.text(_("Your request %(ref)s was closed by your community leader. If you still need help, tap "
-                       "\"Ask for help\" again.") % {"ref": ref})
+    words = _("Your request %(ref)s was closed by your community leader. If you still need help, tap "
+              "\"Ask for help\" again.") % {"ref": ref}
+    if outcome in OUTCOME:
+        words += "\n" + _("How it ended: %(outcome)s") % {"outcome": _(OUTCOME[outcome])}
+    return line.text(words)
 
 
 # ---------------------------------------------------------------- leaders
@@ -291,11 +294,11 @@ def case_card(tr: NullTranslations, language: str, view: CaseView, quick: list[M
         entry = f"{_when(update.at, language)} · {_(UPDATE.get(update.kind, update.kind))}"
         lines.append(f"{entry}: {line.shorten(update.note, 200)}" if update.note else entry)
     buttons = []
-    for referred in view.referrals[-3:]:
-        lines.append(_("Referred: %(service)s · %(agency)s · %(status)s") % {
-            "service": referrals.service_name(referred.service, language), "agency": referred.agency or "-",
-            "status": _(referrals.STATUS.get(referred.status, referred.status))})
-        buttons.append(line.postback_action(line.shorten(referrals.service_name(referred.service, language), 20),
+    for number, referred in enumerate(view.referrals[-3:], start=1):
+        lines.append(_("Referral %(number)d: %(service)s · %(agency)s · %(status)s") % {
+            "number": number, "service": referrals.service_name(referred.service, language),
+            "agency": referred.agency or "-", "status": _(referrals.STATUS.get(referred.status, referred.status))})
+        buttons.append(line.postback_action(_("Open referral %(number)d") % {"number": number},
                                             postback.encode("ref", id=referred.id)))
     if view.status == "new":
         buttons.append(line.postback_action(_("Take it up"), postback.encode("cack", id=view.id),
@@ -360,11 +363,22 @@ def not_reachable(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     return line.text(_("The household's LINE is no longer linked to it, so nothing was sent."), quick=quick)
 
 
-def confirm_close(tr: NullTranslations, ref: str, case_id: int) -> list[Message]:
+OUTCOME = {
+    "helped": N_("Solved"),
+    "partly_helped": N_("Partly solved"),
+    "not_helped": N_("Could not be solved"),
+    "no_longer_needed": N_("No longer needed"),
+    "moved_away": N_("Moved away"),
+    "duplicate": N_("Duplicate request"),
+}
+
+
+def confirm_close(tr: NullTranslations, ref: str, case_id: int, version: int) -> list[Message]:
+    """Closing asks once, with how it ended; the household is told in those words."""
     _ = tr.gettext
-    return line.text(_("Close %(ref)s? The household will be told.") % {"ref": ref}, quick=[
-        line.postback_action(_("Yes, close it"), postback.encode("cclose", id=case_id, ok=1),
-                             display_text=_("Yes, close it")),
+    return line.text(_("Close %(ref)s? How did it end? The household will be told.") % {"ref": ref}, quick=[
+        *(line.postback_action(_(label), postback.encode("cclose", id=case_id, ok=1, o=outcome, v=version),
+                               display_text=_(label)) for outcome, label in OUTCOME.items()),
         line.postback_action(_("Cancel"), postback.encode("case", id=case_id), display_text=_("Cancel"))])
 
 

@@ -157,8 +157,8 @@ def card(tr: NullTranslations, language: str, view: ReferralView, *, for_agency:
         if view.status == "routing" and can_route:
             buttons.append(_action(tr, N_("Choose the agency"), "rroute", id=view.id))
         if view.status == "consent":
-            buttons.append(_action(tr, N_("Household agreed (on site)"), "rsite", id=view.id, ok=1))
-            buttons.append(_action(tr, N_("Household refused (on site)"), "rsite", id=view.id, ok=0))
+            buttons.append(_action(tr, N_("Agreed on site"), "rsite", id=view.id, ok=1))
+            buttons.append(_action(tr, N_("Refused on site"), "rsite", id=view.id, ok=0))
         if view.status in ("consent", "routing", "sent", "accepted", "in_progress"):
             buttons.append(_action(tr, N_("Take it back"), "rnote", id=view.id, k="revoked", v=v))
     return line.bubble(view.case_ref, lines, subtitle=service_name(view.service, language), buttons=buttons,
@@ -240,6 +240,13 @@ def sender_news(tr: NullTranslations, language: str, view: ReferralView, status:
     return [line.flex(line.shorten(words, 400), card(tr, language, view, for_agency=False))]
 
 
+def taken_back(tr: NullTranslations, language: str, view: ReferralView, reason: str) -> list[Message]:
+    """Told to the agency's staff when the sender takes back a referral they had."""
+    _ = tr.gettext
+    return line.text(_("%(ref)s (%(service)s) was taken back by the sender: %(reason)s. Nothing more to do on it.")
+                     % {"ref": view.case_ref, "service": service_name(view.service, language), "reason": reason})
+
+
 def ask_consent(tr: NullTranslations, language: str, view: ReferralView, agency_kind: str | None) -> list[Message]:
     """Asked in the household's chat before its case goes to a kind of agency it has not agreed to."""
     _ = tr.gettext
@@ -287,7 +294,7 @@ def ask_note(tr: NullTranslations, kind: str, view: ReferralView) -> list[Messag
     _ = tr.gettext
     quick = [_action(tr, N_("Cancel"), "rnote", id=view.id, k=kind, cancel=1)]
     if kind == "completed":
-        quick.insert(0, _action(tr, N_("Complete without a note"), "rnote", id=view.id, k=kind, v=view.version,
+        quick.insert(0, _action(tr, N_("Done, no note"), "rnote", id=view.id, k=kind, v=view.version,
                                 skip=1))
     return line.text(_(NOTE_PROMPT[kind]) % {"ref": view.case_ref}, quick=quick)
 

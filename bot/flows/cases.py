@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from bot.flows.base import Flow, State
 from bot.flows.context import EventContext
+from casework.cases import CaseChanged
 from casework.errors import Refused
 from casework.usecases import cases as handling
 from messages import help_requests as views
 from messages import postback
+from messages import referrals as referral_views
 
 REPLY = "case_reply"  # a leader typing an answer to a household
 
@@ -101,17 +103,23 @@ def reprompt_reply(ctx: EventContext, state: State) -> str:
 
 
 def close(ctx: EventContext, params: dict[str, str]) -> str:
-    """``a=cclose&id=N`` asks once; ``&ok=1`` closes and tells the household."""
-    handled = handling.close(ctx.env, ctx.actor, _id(params), confirmed=params.get("ok") == "1")
+    """``a=cclose&id=N`` asks once, with how it ended; ``&ok=1&o=OUTCOME&v=V`` closes and tells the household."""
+    try:
+        handled = handling.close(ctx.env, ctx.actor, _id(params), confirmed=params.get("ok") == "1",
+                                 outcome=params.get("o"), version=postback.whole_number(params.get("v"), digits=9))
+    except CaseChanged as change:
+        ctx.answer(referral_views.changed(ctx.tr, ctx.language, change.by, change.kind, change.at))
+        ctx.answer(views.case_card(ctx.tr, ctx.language, handling.show(ctx.env, ctx.actor, _id(params)), ctx.quick()))
+        return "case_changed"
     case = handled.case
     if handled.outcome == handling.UNCHANGED:
         ctx.answer(views.unchanged(ctx.tr, case.status))
         return "case_close_unchanged"
     if handled.outcome == handling.ASKED:
-        ctx.answer(views.confirm_close(ctx.tr, case.ref, case.id))
+        ctx.answer(views.confirm_close(ctx.tr, case.ref, case.id, case.version))
         return "case_close_asked"
     if handled.tell is not None:
-        ctx.push(handled.tell, lambda tr, language: views.closed(tr, case.ref))
+        ctx.push(handled.tell, lambda tr, language: views.closed(tr, case.ref, case.outcome))
     ctx.answer(views.closed_by_leader(ctx.tr, ctx.quick()))
     return "case_closed"
 

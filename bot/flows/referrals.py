@@ -53,6 +53,8 @@ def tell_acted(ctx: EventContext, acted: handling.Acted, note: str = "") -> None
         ctx.push_all(acted.household, lambda tr, language: views.household_news(tr, language, view, status, note))
     if status in views.SENDER_NEWS:
         ctx.push_all(acted.senders, lambda tr, language: views.sender_news(tr, language, view, status, note))
+    if status == "revoked":
+        ctx.push_all(acted.agency, lambda tr, language: views.taken_back(tr, language, view, note))
 
 
 def _changed(ctx: EventContext, change: ReferralChanged, referral_id: int | None) -> str:

@@ -100,12 +100,16 @@ def reply(env: Env, actor: Actor, case_id: int | None, text: str, asked_at: str 
 
 
 @use_case
-def close(env: Env, actor: Actor, case_id: int | None, *, confirmed: bool) -> Handled:
-    """Asked once first (``asked``); closed, and the household to be told, once ``confirmed``."""
+def close(env: Env, actor: Actor, case_id: int | None, *, confirmed: bool, outcome: str | None = None,
+          version: int | None = None) -> Handled:
+    """Asked once first, with how it ended (``asked``); once ``confirmed`` with an outcome,
+    resolved (the household was helped, fully or partly) or closed (any other outcome), and
+    the household to be told."""
     case = _case(env, actor, case_id)
     if not cases.allowed(case.status, "closed"):
         return Handled(_view(env, case), UNCHANGED)
-    if not confirmed:
+    if not confirmed or outcome not in cases.OUTCOMES:
         return Handled(_view(env, case), ASKED)
-    cases.close(env.session, env.sealer, case, by=actor.account_id or 0, now=env.now)
+    cases.add_update(env.session, env.sealer, case, kind="resolved" if outcome in cases.HELPED else "closed",
+                     by=actor.account_id or 0, now=env.now, outcome=outcome, expected=version)
     return Handled(_view(env, case), DONE, cases.opener_to_tell(env.session, case))

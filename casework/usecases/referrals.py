@@ -12,7 +12,7 @@ with what changed, by whom, so nobody's update is lost.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
@@ -37,6 +37,7 @@ class Acted:
     household: tuple[Recipient, ...] = ()
     senders: tuple[Recipient, ...] = ()
     coordinators: tuple[Recipient, ...] = ()
+    agency: tuple[Recipient, ...] = ()  # its staff, when the sender takes back what they had
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,10 @@ def revoke(env: Env, actor: Actor, referral_id: int | None, reason: str, version
     """The sender takes a referral back, with a reason: the case returns to planning; the
     agency (if it had it) and the household are told."""
     referral = _for_sender(env, actor, referral_id)
+    had_it = referral.status in referrals.WITH_AGENCY and referral.agency_id is not None
     _step(env, actor, referral, "revoked", version, reason)
-    return _acted(env, referral)
+    staff = referrals.agency_recipients(env.session, referral.agency_id, referral.village_code)[0] if had_it else []
+    return replace(_acted(env, referral), agency=tuple(staff))
 
 
 @use_case

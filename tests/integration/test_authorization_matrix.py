@@ -272,7 +272,7 @@ MATRIX: dict[str, Row] = {
     "cases.take_up": (_case, IN_SCOPE),
     "cases.begin_reply": (_case, IN_SCOPE),
     "cases.reply": (lambda w: {**_case(w), "text": "We come tomorrow", "asked_at": w.env.now.isoformat()}, IN_SCOPE),
-    "cases.close": (lambda w: {**_case(w), "confirmed": True}, IN_SCOPE),
+    "cases.close": (lambda w: {**_case(w), "confirmed": True, "outcome": "helped"}, IN_SCOPE),
     # Plans, referrals and agency staff
     "plans.propose": (_household, IN_SCOPE),
     "plans.show": (lambda w: {"plan_id": w.ids["plan"]}, IN_SCOPE),

@@ -185,13 +185,19 @@ def test_a_leader_closes_a_request_after_asking_once(somchai, kanya, services):
     assert question["text"].startswith(f"ปิดเรื่อง {ref} หรือไม่")
     with services.uow() as uow:
         assert uow.session.scalars(select(Case)).one().status == "new"
-    kanya.taps(data_of(question, "ใช่ ปิดเรื่อง"))
+    kanya.taps(close + "&ok=1")  # no outcome: asked again
+    assert kanya.received()[0]["text"].startswith(f"ปิดเรื่อง {ref} หรือไม่")
+    kanya.taps(data_of(question, "แก้ไขได้แล้ว"))
     assert kanya.received()[0]["text"].startswith("ปิดเรื่องแล้ว")
-    assert somchai.received()[0]["text"].startswith(f"ผู้นำชุมชนปิดเรื่องคำขอ {ref} แล้ว")
-    kanya.taps(close + "&ok=1")
-    assert kanya.received()[0]["text"] == 'ไม่มีการเปลี่ยนแปลง คำขอนี้มีสถานะ "ปิดแล้ว" อยู่แล้ว'
+    told = somchai.received()[0]["text"]
+    assert told.startswith(f"ผู้นำชุมชนปิดเรื่องคำขอ {ref} แล้ว") and "ผลลัพธ์: แก้ไขได้แล้ว" in told
+    kanya.taps(close + "&ok=1&o=helped")
+    assert kanya.received()[0]["text"] == 'ไม่มีการเปลี่ยนแปลง คำขอนี้มีสถานะ "แก้ไขแล้ว" อยู่แล้ว'
+    with services.uow() as uow:
+        assert (uow.session.scalars(select(Case)).one().status, uow.session.scalars(select(Case)).one().outcome) \
+            == ("resolved", "helped")
     somchai.taps("a=my_requests")
-    assert "สถานะ: ปิดแล้ว" in str(somchai.received())
+    assert "สถานะ: แก้ไขแล้ว" in str(somchai.received())
 
 
 def test_leaders_find_every_open_request_of_their_area_even_without_the_push(somchai, kanya, dao, prasert,
@@ -217,7 +223,8 @@ def test_leaders_find_every_open_request_of_their_area_even_without_the_push(som
 
     with services.uow() as uow:
         case = uow.session.scalars(select(Case).where(Case.ref == first)).one()
-        cases.close(uow.session, uow.sealer, case, by=case.opened_by, now=services.clock())
+        cases.add_update(uow.session, uow.sealer, case, kind="closed", by=case.opened_by, now=services.clock(),
+                         outcome="duplicate")
         uow.commit()
     kanya.taps("a=open_cases")
     heading, carousel = kanya.received()
@@ -364,7 +371,7 @@ def test_a_leader_of_another_area_and_other_households_are_refused_everything(so
         case_id = uow.session.scalars(select(Case.id)).one()
     for user in (dao, malai):
         for data in (f"a=case&id={case_id}", f"a=cack&id={case_id}", f"a=creply&id={case_id}",
-                     f"a=cclose&id={case_id}&ok=1"):
+                     f"a=cclose&id={case_id}&ok=1&o=helped"):
             user.taps(data)
             assert user.received()[0]["text"] == REFUSED
     refusals = [r for r in caplog.records if r.getMessage() == "refused"]

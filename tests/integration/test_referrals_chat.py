@@ -252,6 +252,23 @@ def test_taking_a_referral_back_needs_a_reason_and_returns_the_case_to_planning(
     kanya.received()
     assert referral_of(services, ref).status == "revoked"
     assert case_status(services, ref) == "planned"
+    assert nok.received() == []  # it never reached the agency: nothing to tell it
+
+
+def test_taking_back_a_referral_the_agency_had_tells_its_staff(somchai, kanya, nok, services):
+    ref, _ = planned_and_referred(somchai, kanya, services)
+    (asked,) = somchai.received()
+    somchai.taps(data_of(asked, "ยินยอมให้ส่งต่อ"))
+    somchai.received()
+    nok.received()
+    kanya.taps(f"a=ref&id={referral_of(services, ref).id}")
+    (card,) = kanya.received()
+    kanya.taps(flex_data(card, "ถอนเรื่องคืน"))
+    kanya.received()
+    kanya.says("กองทุนหมู่บ้านช่วยแล้ว")
+    kanya.received()
+    (told,) = nok.received()
+    assert ref in told["text"] and "กองทุนหมู่บ้านช่วยแล้ว" in told["text"]
 
 
 def test_a_referral_past_its_service_level_shows_as_overdue_to_the_agency_and_the_coordinator(

@@ -73,7 +73,7 @@ def built(tr, language):
     yield views.ask_details(tr, "care")
     yield views.not_linked(tr, [])
     yield views.offer_handoff(tr)
-    yield views.confirm_close(tr, "KJ-2569-000042", 42)
+    yield views.confirm_close(tr, "KJ-2569-000042", 42, 3)
     yield views.ask_reply(tr, "KJ-2569-000042", 42)
     yield views.case_card(tr, language, a_case(), [])
     yield views.new_case_notice(tr, language, a_case())

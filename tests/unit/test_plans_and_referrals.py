@@ -79,3 +79,58 @@ def test_acceptance_counts_working_days_over_new_year_and_completion_counts_cale
 ])
 def test_overdue_means_not_accepted_or_not_completed_by_its_date(status, today, overdue):
     assert referrals.is_overdue(status, date(2026, 12, 4), date(2026, 12, 30), today) is overdue
+
+
+def a_referral(status="sent", overdue=False):
+    from datetime import datetime, timezone
+    from casework.referrals import ReferralView, Step
+    now = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
+    return ReferralView(
+        id=5, case_id=42, case_ref="KJ-2569-000042", need="money_food", service="allowances", programme="old_age",
+        programme_name={"th": "เบี้ยยังชีพผู้สูงอายุ", "en": "Old-age allowance"}, status=status, agency_id=3,
+        agency_name="องค์การบริหารส่วนตำบลหนองบัวแดงเหนือ" * 3, agency_kind="local_administration",
+        village_code="46010105", house_no="12", person_name="สมชาย ใจดี", person_age=65,
+        masked_id="1-1017-xxxxx-xx-5", details="x" * 2000, sent_at=now, accept_due=date(2026, 12, 2),
+        complete_due=date(2026, 12, 25), overdue=overdue, version=4,
+        steps=tuple(Step("updated", status, "y" * 900, now, 1) for _ in range(5)))
+
+
+def built(tr, language):
+    from casework.usecases.plans import ItemView, PlanView
+    from casework.usecases.referrals import AgencyChoice
+    from messages import plans as plan_views
+    from messages import referrals as views
+    for status in referrals.STATUSES:
+        for for_agency in (True, False):
+            yield views.shown(tr, language, a_referral(status), [], for_agency=for_agency, can_route=True)
+    yield views.listing(tr, language, 40, [a_referral("sent", True) for _ in range(10)], 0, 10, [],
+                        action="referrals")
+    yield views.arrived(tr, language, a_referral())
+    yield views.arrived_in_group(tr, language, a_referral())
+    yield views.ask_consent(tr, language, a_referral("consent"), "local_administration")
+    yield views.needs_agency(tr, language, a_referral("routing"))
+    yield views.agency_choices(tr, a_referral("routing"), [AgencyChoice(n, f"A-{n}", "ก" * 200, "health")
+                                                           for n in range(15)], [])
+    for kind in ("declined", "revoked", "updated", "completed"):
+        yield views.ask_note(tr, kind, a_referral())
+    items = tuple(ItemView(n, track, "money_food", "allowances", "old_age", {"th": "เบี้ย", "en": "Allowance"},
+                           "สมชาย ใจดี", n % 2 == 0)
+                  for n, track in enumerate(["welfare", "community", "income", "jobs"] * 3))
+    yield plan_views.plan_card(tr, language, PlanView(1, 7, "46010105", "12", 1, "draft", "KJ-2569-000042",
+                                                      items[:10]), [])
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_every_referral_and_plan_button_fits_whole_and_each_answer_is_one_call(language):
+    from messages.i18n import translator
+    from messages.line import ELLIPSIS, MAX_CAROUSEL_BUBBLES, MAX_LABEL, utf16_units
+    from tests.integration.test_referrals_chat import actions
+    tr = translator(language)
+    for messages in built(tr, language):
+        assert 1 <= len(messages) <= 5
+        for message in messages:
+            if message.get("type") == "flex" and message["contents"]["type"] == "carousel":
+                assert len(message["contents"]["contents"]) <= MAX_CAROUSEL_BUBBLES
+            for action in actions(message):
+                label = action["label"]
+                assert utf16_units(label) <= MAX_LABEL and not label.endswith(ELLIPSIS), label
