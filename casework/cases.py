@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from casework import accounts, audit, counters, registry
@@ -198,9 +199,9 @@ def open_case(session: Session, sealer: Sealer, *, household: Household, need: s
         location = point(*location)
     if len(photos) > MAX_PHOTOS:
         raise CaseError("too_many_photos")
-    case = Case(ref=next_ref(session, now), household_id=household.id, need=need, status=NEW,
-                opened_by=account_id, created_at=now, updated_at=now, origin=origin, track=track,
-                service=service, programme=programme, person_id=person_id, version=1)
+    case = Case(ref=next_ref(session, now), household_id=household.id, village_code=household.village_code,
+                need=need, status=NEW, opened_by=account_id, created_at=now, updated_at=now, origin=origin,
+                track=track, service=service, programme=programme, person_id=person_id, version=1)
     seal_into(sealer, case, "details",
               {"text": details, "sources": [list(piece) for piece in sources]} if details else None)
     seal_into(sealer, case, "location", {"lat": location[0], "lng": location[1]} if location else None)
@@ -317,10 +318,10 @@ def open_in(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limit
     request whose push was missed is still found."""
     if not scopes:
         return 0, []
-    where = (registry.in_scopes(scopes), Case.status.in_(OPEN))
-    joined = select(Case).join(Household, Household.id == Case.household_id).where(*where)
-    total = session.scalar(select(func.count()).select_from(joined.subquery())) or 0
-    rows = session.scalars(joined.order_by(Case.updated_at, Case.id).offset(offset).limit(limit))
+    where = (or_(*(Case.village_code.startswith(scope, autoescape=True) for scope in scopes)),
+             Case.status.in_(OPEN))
+    total = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+    rows = session.scalars(select(Case).where(*where).order_by(Case.updated_at, Case.id).offset(offset).limit(limit))
     return total, list(rows)
 
 
@@ -346,11 +347,13 @@ def opener_to_tell(session: Session, case: Case) -> str | None:
     return opener.line_user_id
 
 
-def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5) -> CaseView:
+def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5, photos: int | None = None) -> CaseView:
     household = session.get(Household, case.household_id)
     assert household is not None
     location = open_from(sealer, case, "location")
-    photos = session.scalar(select(func.count()).select_from(Attachment).where(Attachment.case_id == case.id)) or 0
+    if photos is None:
+        photos = session.scalar(select(func.count()).select_from(Attachment)
+                                .where(Attachment.case_id == case.id)) or 0
     rows = session.scalars(select(CaseUpdate).where(CaseUpdate.case_id == case.id, CaseUpdate.kind != "opened")
                            .order_by(CaseUpdate.created_at.desc(), CaseUpdate.id.desc()).limit(updates)
                            ) if updates else ()
@@ -370,3 +373,16 @@ def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5) -> C
                              note=open_from(sealer, row, "note")["text"] if row.note else None, at=row.created_at,
                              by=row.by)
                       for row in rows))
+
+
+def views(session: Session, sealer: Sealer, rows: Sequence[Case], **options: Any) -> list[CaseView]:
+    """``view`` of each of a page of cases, their households and photo counts read in two
+    queries and held while the views are made, not two queries a row."""
+    if not rows:
+        return []
+    held = list(session.scalars(select(Household).where(Household.id.in_({case.household_id for case in rows}))))
+    photos = dict(session.execute(select(Attachment.case_id, func.count()).where(
+        Attachment.case_id.in_([case.id for case in rows])).group_by(Attachment.case_id)).all())
+    made = [view(session, sealer, case, photos=photos.get(case.id, 0), **options) for case in rows]
+    del held
+    return made

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, and_, case as when, func, literal, or_, select
+from sqlalchemy import Select, and_, case as when, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from casework import agencies, audit, cases, consent
@@ -321,7 +322,7 @@ def view(session: Session, sealer: Sealer, referral: Referral, today: date, *, s
         digits = open_from(sealer, person, "citizen_id", as_json=False)
         masked = mask(digits.decode()) if digits else None
     rows = session.scalars(select(ReferralUpdate).where(ReferralUpdate.referral_id == referral.id)
-                           .order_by(ReferralUpdate.id.desc()).limit(steps))
+                           .order_by(ReferralUpdate.id.desc()).limit(steps)) if steps else ()
     details = (open_from(sealer, case, "details") or {"text": ""})["text"] if case.origin == "request" else ""
     return ReferralView(
         id=referral.id, case_id=case.id, case_ref=case.ref, need=case.need, service=referral.service,
@@ -339,19 +340,56 @@ def view(session: Session, sealer: Sealer, referral: Referral, today: date, *, s
                          row.created_at, row.by) for row in rows))
 
 
+def views(session: Session, sealer: Sealer, rows: Sequence[Referral], today: date, **options: Any
+          ) -> list[ReferralView]:
+    """``view`` of each of a page of referrals, their cases, households, persons and agencies
+    read in four queries and held while the views are made (the session's identity map
+    keeps an object only while it is referenced), not four queries a row."""
+    def load(model: Any, ids: set[int | None]) -> list[Any]:
+        wanted = {i for i in ids if i is not None}
+        return list(session.scalars(select(model).where(model.id.in_(wanted)))) if wanted else []
+
+    held = [load(Case, {row.case_id for row in rows}), load(Household, {row.household_id for row in rows}),
+            load(Person, {row.person_id for row in rows}), load(Agency, {row.agency_id for row in rows})]
+    made = [view(session, sealer, row, today, **options) for row in rows]
+    del held
+    return made
+
+
+def _queue_order(today: date):  # type: ignore[no-untyped-def]
+    """The queue's order as its parts, first to last: overdue, new (sent, not overdue), the
+    rest; each part a status at a time (with the condition on its due date), so that
+    ix_referrals_agency_status hands over its rows oldest first and a page reads only
+    the rows it shows, however many an agency has."""
+    late_accept, late_complete = Referral.accept_due < today, Referral.complete_due < today
+    on_time_accept = or_(Referral.accept_due.is_(None), Referral.accept_due >= today)
+    on_time_complete = or_(Referral.complete_due.is_(None), Referral.complete_due >= today)
+    return (((SENT, late_accept), (ACCEPTED, late_complete), (IN_PROGRESS, late_complete)),
+            ((SENT, on_time_accept),),
+            ((ACCEPTED, on_time_complete), (IN_PROGRESS, on_time_complete)))
+
+
 def queue(session: Session, agency_ids: Sequence[int], scopes: Sequence[str], today: date, *, offset: int = 0,
           limit: int = 10) -> tuple[int, list[Referral]]:
     """An agency's referrals still to act on in its staff member's areas: overdue first,
     then new (not yet accepted), then the rest; oldest first within each."""
     if not agency_ids or not scopes:
         return 0, []
-    where = (Referral.agency_id.in_(agency_ids), Referral.status.in_(WITH_AGENCY),
-             or_(*(Referral.village_code.startswith(scope) for scope in scopes)))
-    total = session.scalar(select(func.count()).select_from(Referral).where(*where)) or 0
-    rank = when((overdue_clause(today), 0), (Referral.status == SENT, 1), else_=2)
-    rows = session.scalars(select(Referral).where(*where).order_by(rank, Referral.sent_at, Referral.id)
-                           .offset(offset).limit(limit))
-    return total, list(rows)
+    where = (Referral.agency_id.in_(agency_ids), or_(*(Referral.village_code.startswith(scope) for scope in scopes)))
+    total = session.scalar(select(func.count()).select_from(Referral)
+                           .where(*where, Referral.status.in_(WITH_AGENCY))) or 0
+    wanted, ids = offset + limit, []
+    for part in _queue_order(today):  # sorting all of a provincial office's referrals took 30 ms
+        if len(ids) >= wanted:
+            break
+        rest = wanted - len(ids)
+        pieces = [select(Referral.id, Referral.sent_at).where(*where, Referral.status == status, due)
+                  .order_by(Referral.sent_at, Referral.id).limit(rest).subquery() for status, due in part]
+        merged = union_all(*(select(piece.c.id, piece.c.sent_at) for piece in pieces)).subquery()
+        ids += session.scalars(select(merged.c.id).order_by(merged.c.sent_at, merged.c.id).limit(rest))
+    page = ids[offset:wanted]
+    rows = {row.id: row for row in session.scalars(select(Referral).where(Referral.id.in_(page)))} if page else {}
+    return total, [rows[referral_id] for referral_id in page]
 
 
 def in_areas(session: Session, scopes: Sequence[str], today: date, *, waiting_only: bool = False,

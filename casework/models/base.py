@@ -7,6 +7,10 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, TypeDecora
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
+# ``postgresql_ops`` of an index on ``village_code`` that finds an area's codes by prefix
+# (``LIKE '4615%'``) whatever the database's collation; equality uses it too.
+VILLAGE_PREFIX = {"village_code": "varchar_pattern_ops"}
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.models.base import Base, BigId, UTCDateTime
+from casework.models.base import VILLAGE_PREFIX, Base, BigId, UTCDateTime
 
 
 class Case(Base):
@@ -28,6 +28,9 @@ class Case(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ref: Mapped[str] = mapped_column(String(20), unique=True)
     household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id"))
+    # The household's village, kept with the case (as with referrals) so that an area's open
+    # cases are found by index without reading every household of the area (migration 0013).
+    village_code: Mapped[str] = mapped_column(String(8))
     need: Mapped[str] = mapped_column(String(16))
     details: Mapped[bytes | None] = mapped_column(LargeBinary)
     location: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -44,7 +47,9 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (Index("ix_cases_household", "household_id", "updated_at"),
-                      Index("ix_cases_status", "status", "updated_at"))
+                      Index("ix_cases_status", "status", "updated_at"),
+                      Index("ix_cases_village_status", "village_code", "status", "updated_at",
+                            postgresql_ops=VILLAGE_PREFIX))
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -119,7 +124,8 @@ class Referral(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (Index("ix_referrals_agency_status", "agency_id", "status", "sent_at"),
-                      Index("ix_referrals_village_status", "village_code", "status"))
+                      Index("ix_referrals_village_status", "village_code", "status",
+                            postgresql_ops=VILLAGE_PREFIX))
 
     __mapper_args__ = {"version_id_col": version}
 

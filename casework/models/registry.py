@@ -12,14 +12,14 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.models.base import Base, BigId, Json, UTCDateTime
+from casework.models.base import VILLAGE_PREFIX, Base, BigId, Json, UTCDateTime
 
 
 class Household(Base):
     __tablename__ = "households"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    village_code: Mapped[str] = mapped_column(String(8), index=True)
+    village_code: Mapped[str] = mapped_column(String(8))
     address_key: Mapped[str] = mapped_column(String(64), unique=True)
     address: Mapped[bytes] = mapped_column(LargeBinary)
     location: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -34,7 +34,10 @@ class Household(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_households_village_status", "village_code", "status"),)
+    # An area is a prefix of village codes: the pattern operator class lets PostgreSQL find
+    # ``LIKE '4615%'`` by index whatever the database's collation (migration 0013).
+    __table_args__ = (Index("ix_households_village_status", "village_code", "status"),
+                      Index("ix_households_village_code", "village_code", postgresql_ops=VILLAGE_PREFIX))
 
 
 class Person(Base):
@@ -115,4 +118,8 @@ class NameToken(Base):
     person_id: Mapped[int] = mapped_column(BigId, ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id", ondelete="CASCADE"), index=True)
     village_code: Mapped[str] = mapped_column(String(8))
-    token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+
+    # A name's tokens in the searcher's areas, by hash and village prefix together.
+    __table_args__ = (Index("ix_name_tokens_token_village", "token_hash", "village_code",
+                            postgresql_ops=VILLAGE_PREFIX),)

@@ -54,7 +54,7 @@ def open_list(env: Env, actor: Actor, page: int = 0) -> Page[CaseView]:
     scopes = actor.areas("leader", "coordinator")
     allow(bool(scopes), "no_role")
     total, found = cases.open_in(env.session, scopes, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
-    return Page(total, [cases.view(env.session, env.sealer, case, updates=0) for case in found], page)
+    return Page(total, cases.views(env.session, env.sealer, found, updates=0), page)
 
 
 @use_case
