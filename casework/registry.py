@@ -152,7 +152,8 @@ def view(session: Session, sealer: Sealer, household: Household, today: date) ->
             relation=person.relation, age=age_on(person.birth_date, today) if person.birth_date else None,
             masked_id=mask(digits) if digits else None, has_disability_card=person.has_disability_card))
     photos = session.scalar(select(func.count()).select_from(Attachment)  # the checks' photos, not the requests'
-                            .where(Attachment.household_id == household.id, Attachment.case_id.is_(None))) or 0
+                            .where(Attachment.household_id == household.id, Attachment.case_id.is_(None),
+                                   Attachment.visit_id.is_(None))) or 0
     return HouseholdView(id=household.id, village_code=household.village_code,
                          address=address_text(open_from(sealer, household, "address")), status=household.status,
                          poverty_group=household.poverty_group, members=tuple(members),
@@ -222,19 +223,22 @@ def set_location(session: Session, sealer: Sealer, household: Household, place: 
 
 
 def add_photo(session: Session, sealer: Sealer, household: Household, line_message_id: str, actor_id: int,
-              now: datetime, *, case_id: int | None = None) -> Attachment:
-    """Record a photo to fetch from LINE (of a check, or of a request for help: ``case_id``);
-    the same message twice is one photo."""
+              now: datetime, *, case_id: int | None = None, visit_id: int | None = None) -> Attachment:
+    """Record a photo (or a visit's voice note) to fetch from LINE: of a check, of a request
+    for help (``case_id``) or of a visit (``visit_id``); the same message twice is one."""
     existing = session.scalar(select(Attachment).where(Attachment.line_message_id == line_message_id))
     if existing is not None:
         return existing
-    photo = Attachment(household_id=household.id, case_id=case_id, line_message_id=line_message_id[:32],
+    photo = Attachment(household_id=household.id, case_id=case_id, visit_id=visit_id,
+                       line_message_id=line_message_id[:32],
                        status="pending", attempts=0, created_at=now, created_by=actor_id)
     session.add(photo)
     session.flush()
     changes: dict[str, list[Any]] = {"photo": [None, photo.id]}
     if case_id is not None:
         changes["case"] = [None, case_id]
+    if visit_id is not None:
+        changes["visit"] = [None, visit_id]
     audit.record(session, sealer, actor=f"account:{actor_id}", action="household.photo", entity="household",
                  entity_id=household.id, area_code=household.village_code, now=now, changes=changes)
     return photo
