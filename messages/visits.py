@@ -7,10 +7,11 @@ from babel.support import NullTranslations
 
 from casework.thai_time import THAILAND
 from casework.timeline import Entry, Timeline
-from casework.usecases.visits import Logged
+from casework.cases import NEEDS
+from casework.usecases.visits import Logged, NeedOpened
 from messages import line, postback, referrals
 from messages.dates import format_date
-from messages.help_requests import UPDATE
+from messages.help_requests import UPDATE, need_label
 from messages.i18n import N_
 from messages.line import Message
 from messages.welfare import STATUS as WELFARE_STATUS
@@ -77,7 +78,24 @@ def saved(tr: NullTranslations, language: str, logged: Logged, quick: list[Messa
     words = _("Visit saved.") if not logged.ref else _("Visit saved with %(ref)s.") % {"ref": logged.ref}
     if logged.next_visit_on:
         words += " " + _("Next visit: %(day)s.") % {"day": format_date(logged.next_visit_on, language)}
-    return line.text(words, quick=quick)
+    record = line.postback_action(_("Record a need"), postback.encode("vneed", id=logged.visit_id),
+                                  display_text=_("Record a need"))
+    return line.text(words, quick=[record, *quick][:line.MAX_QUICK_REPLY_ITEMS])
+
+
+def ask_need(tr: NullTranslations, visit_id: int) -> list[Message]:
+    """Which need the leader saw: each becomes a case of the household."""
+    _ = tr.gettext
+    return line.text(_("What does the household need?"), quick=[
+        line.postback_action(need_label(tr, need), postback.encode("vneed", id=visit_id, n=need),
+                             display_text=need_label(tr, need)) for need in NEEDS])
+
+
+def need_opened(tr: NullTranslations, opened: NeedOpened, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Case %(ref)s was opened for this need. Open it to make the household's plan.") % {
+        "ref": opened.ref}, quick=[line.postback_action(_("Open"), postback.encode("case", id=opened.case_id),
+                                                        display_text=opened.ref), *quick][:line.MAX_QUICK_REPLY_ITEMS])
 
 
 def cancelled(tr: NullTranslations, quick: list[Message]) -> list[Message]:

@@ -26,8 +26,9 @@ from bot.logs import log
 from casework import chats
 from casework.crypto import Unreadable
 from casework.errors import Refused
+from casework.usecases.base import FORBIDDEN
 from messages import consent as consent_messages
-from messages import failures, greetings, postback, staff
+from messages import failures, greetings, postback, refusals, staff
 from messages.menu import typed_action
 
 Handler = Callable[[EventContext], str]
@@ -152,7 +153,10 @@ def _guarded(ctx: EventContext, name: str, handle: Callable[[], str | None]) -> 
             return handle()
     except Refused as refusal:
         log("refused", level=logging.WARNING, action=name, reason=refusal.reason, account=ctx.actor.account_id)
-        ctx.answer(staff.refused(ctx.tr, ctx.quick()))
+        if refusal.reason in FORBIDDEN:
+            ctx.answer(staff.refused(ctx.tr, ctx.quick()))
+        else:
+            ctx.answer(refusals.explain(ctx.tr, refusal.reason, ctx.quick()))
         return f"refused_{name}"
     except Unreadable as error:  # moved, damaged or sealed with a key no longer in the ring
         log("sealed value unreadable", level=logging.ERROR, alert="sealed_value_unreadable", action=name,

@@ -134,6 +134,17 @@ def save(ctx: EventContext, params: dict[str, str]) -> str:
     return "visit_logged"
 
 
+def open_need(ctx: EventContext, params: dict[str, str]) -> str:
+    """``a=vneed&id=VISIT`` asks which need; ``&n=NEED`` opens it as a case of the household."""
+    visit_id = _id(params, "id")
+    if "n" not in params:
+        ctx.answer(views.ask_need(ctx.tr, visit_id or 0))
+        return "visit_need_asked"
+    opened = logging_visits.open_need(ctx.env, ctx.actor, visit_id, params["n"])
+    ctx.answer(views.need_opened(ctx.tr, opened, ctx.quick()))
+    return "visit_need_opened"
+
+
 def show_timeline(ctx: EventContext, params: dict[str, str]) -> str:
     """``a=vtl&h=HOUSEHOLD`` or ``&c=CASE``, ``&p=PAGE``."""
     page = postback.whole_number(params.get("p"), digits=4) or 0
@@ -149,6 +160,6 @@ def show_timeline(ctx: EventContext, params: dict[str, str]) -> str:
 
 FLOWS = (
     Flow(VISIT, short=True, text=on_text, photo=on_photo, voice=on_voice, location=on_location, reprompt=reprompt,
-         actions={"vlog": begin, "vnext": ask_next, "vsave": save}),
+         actions={"vlog": begin, "vnext": ask_next, "vsave": save, "vneed": open_need}),
     Flow("timeline", actions={"vtl": show_timeline}),
 )

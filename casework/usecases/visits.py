@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from casework import authorization, visits
+from casework import authorization, cases, visits
 from casework.authorization import Actor
-from casework.models import Case, Household
+from casework.models import Case, Household, Visit
 from casework.usecases.base import Env, allow, get, use_case
 
 
@@ -32,6 +32,12 @@ class Logged:
     next_visit_on: date | None
 
 
+@dataclass(frozen=True)
+class NeedOpened:
+    case_id: int
+    ref: str
+
+
 def _where(env: Env, actor: Actor, household_id: int | None, case_id: int | None) -> tuple[Household, Case | None]:
     case = get(env, Case, case_id) if case_id is not None else None
     household = get(env, Household, case.household_id if case is not None else household_id)
@@ -53,3 +59,18 @@ def log(env: Env, actor: Actor, draft: Draft, next_visit_on: date | None) -> Log
                        now=env.now, note=draft.note, location=draft.location, photos=draft.photos,
                        voices=draft.voices, next_visit_on=next_visit_on)
     return Logged(visit.id, case.ref if case else None, next_visit_on)
+
+
+@use_case
+def open_need(env: Env, actor: Actor, visit_id: int | None, need: str) -> NeedOpened:
+    """A need the leader saw on a visit becomes a case of the household (origin ``visit``),
+    which the visit then belongs to if it belonged to none."""
+    visit = get(env, Visit, visit_id)
+    household, _ = _where(env, actor, visit.household_id, None)
+    if need not in cases.NEEDS:
+        raise cases.CaseError("bad_need")
+    case = cases.open_case(env.session, env.sealer, household=household, need=need, account_id=actor.account_id or 0,
+                           now=env.now, origin="visit")
+    if visit.case_id is None:
+        visit.case_id = case.id
+    return NeedOpened(case.id, case.ref)

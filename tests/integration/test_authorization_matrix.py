@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from casework import accounts, authorization, cases, consent, plans, referrals, registry
+from casework import accounts, authorization, cases, consent, plans, referrals, registry, visits
 from casework.agencies import AgencySpec, ServiceLevel
 from casework.authorization import Actor
 from casework.citizen_id import with_check_digit
@@ -163,6 +163,8 @@ def records(world: World) -> None:
                              kept=True))
     env.session.flush()
     world.ids["plan"] = plan.id
+    world.ids["visit"] = visits.log(env.session, env.sealer, household, case=None, by=world.account_id("leader_in"),
+                                    actor="test", now=env.now, note="Roof leaks again").id
     world.ids["person"] = env.session.scalar(select(Person.id).where(Person.household_id == household.id))
     world.ids["plan_item"] = plans.items_of(env.session, plan.id)[-1].id
     (shown, *_) = decisions.judge(env.session, env.sealer, env.rules,
@@ -302,6 +304,7 @@ MATRIX: dict[str, Row] = {
     "visits.begin": (_household, IN_SCOPE),
     "visits.log": (lambda w: {"draft": VisitDraft(w.ids["household"], note="The roof is fixed"),
                               "next_visit_on": None}, IN_SCOPE),
+    "visits.open_need": (lambda w: {"visit_id": w.ids["visit"], "need": "care"}, IN_SCOPE),
     "timeline.of_household": (_household, IN_SCOPE),
     "timeline.of_case": (_case, IN_SCOPE | HOUSEHOLD),
     # Coordinators' oversight and the area's villages; agencies

@@ -202,6 +202,8 @@ def test_a_request_becomes_a_case_whose_allowance_referral_is_accepted_and_compl
     done, card = nok.received()
     assert "เสร็จสิ้น" in done["text"]
     assert case_status(services, ref) == "resolved"
+    nok.taps(f"a=racc&id={referral_of(services, ref).id}")  # an old button, no version: the step no longer fits
+    assert nok.received()[0]["text"].startswith("ทำรายการนี้ไม่ได้แล้ว เพราะสถานะเปลี่ยนไปแล้ว")
     (news,) = somchai.received()
     assert news["text"].startswith(f"เทศบาลเมืองกาฬสินธุ์ดำเนินการเรื่อง {ref}")
     assert "สมชาย ใจดี ได้รับเบี้ยยังชีพผู้สูงอายุแล้ว ตั้งแต่" in news["text"]

@@ -50,6 +50,14 @@ def test_a_leader_logs_a_visit_and_a_later_one_moves_the_next_date(kanya, dao, s
     kanya.taps(quick_data(when, "อีก 2 สัปดาห์"))
     (saved,) = kanya.received()
     assert saved["text"].startswith("บันทึกการเยี่ยมแล้ว เยี่ยมครั้งถัดไป")
+    kanya.taps(quick_data(saved, "บันทึกความต้องการ"))  # what the leader saw becomes a case
+    (needs,) = kanya.received()
+    kanya.taps(quick_data(needs, "ที่อยู่อาศัย"))
+    (opened,) = kanya.received()
+    with services.uow() as uow:
+        case = uow.session.scalars(select(Case)).one()
+        assert (case.origin, case.need, case.status) == ("visit", "housing", "new")
+        assert case.ref in opened["text"]
     today = thai_today(services.clock())
     with services.uow() as uow:
         visit = uow.session.scalars(select(Visit)).one()
