@@ -95,7 +95,7 @@ def queue(env: Env, actor: Actor, page: int = 0) -> Page[ReferralView]:
     allow(bool(agency_ids), "no_role")
     total, rows = referrals.queue(env.session, agency_ids, actor.areas("agency"), env.today,
                                   offset=page * PAGE_SIZE, limit=PAGE_SIZE)
-    return Page(total, [referrals.view(env.session, env.sealer, row, env.today, steps=0, rules=env.rules) for row in rows], page)
+    return Page(total, referrals.views(env.session, env.sealer, rows, env.today, steps=0, rules=env.rules), page)
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def in_my_areas(env: Env, actor: Actor, page: int = 0) -> Page[ReferralView]:
     scopes = actor.areas("coordinator", "leader")
     allow(bool(scopes), "no_role")
     total, rows = referrals.in_areas(env.session, scopes, env.today, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
-    return Page(total, [referrals.view(env.session, env.sealer, row, env.today, steps=0, rules=env.rules) for row in rows], page)
+    return Page(total, referrals.views(env.session, env.sealer, rows, env.today, steps=0, rules=env.rules), page)
 
 
 @use_case
