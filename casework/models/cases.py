@@ -29,7 +29,7 @@ class Case(Base):
     ref: Mapped[str] = mapped_column(String(20), unique=True)
     household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id"))
     # The household's village, kept with the case (as with referrals) so that an area's open
-    # cases are found by index without reading every household of the area (migration 0013).
+    # cases are found by index without reading every household of the area (migration 0012).
     village_code: Mapped[str] = mapped_column(String(8))
     need: Mapped[str] = mapped_column(String(16))
     details: Mapped[bytes | None] = mapped_column(LargeBinary)

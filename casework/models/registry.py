@@ -35,7 +35,7 @@ class Household(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     # An area is a prefix of village codes: the pattern operator class lets PostgreSQL find
-    # ``LIKE '4615%'`` by index whatever the database's collation (migration 0013).
+    # ``LIKE '4615%'`` by index whatever the database's collation (migration 0012).
     __table_args__ = (Index("ix_households_village_status", "village_code", "status"),
                       Index("ix_households_village_code", "village_code", postgresql_ops=VILLAGE_PREFIX))
 

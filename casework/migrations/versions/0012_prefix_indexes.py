@@ -10,8 +10,8 @@ area's open cases are found without reading the area's households (a sub-distric
 list read and sorted all 100,000 open cases); a name's tokens are found by hash and area
 together. On SQLite the indexes are as before but for the new two.
 
-Revision ID: 0013
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
