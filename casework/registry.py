@@ -155,8 +155,7 @@ def view(session: Session, sealer: Sealer, household: Household, today: date, *,
             relation=person.relation, age=age_on(person.birth_date, today) if person.birth_date else None,
             masked_id=mask(digits) if digits else None, has_disability_card=person.has_disability_card))
     if photos is None:
-        photos = session.scalar(select(func.count()).select_from(Attachment)  # the checks' photos, not the requests'
-                                .where(Attachment.household_id == household.id, Attachment.case_id.is_(None))) or 0
+        photos = photo_counts(session, [household.id]).get(household.id, 0)
     return HouseholdView(id=household.id, village_code=household.village_code,
                          address=address_text(open_from(sealer, household, "address")), status=household.status,
                          poverty_group=household.poverty_group, members=tuple(members),
@@ -172,10 +171,16 @@ def views(session: Session, sealer: Sealer, households: Sequence[Household], tod
     people: dict[int, list[Person]] = {household_id: [] for household_id in ids}
     for person in session.scalars(select(Person).where(Person.household_id.in_(ids)).order_by(Person.id)):
         people[person.household_id].append(person)
-    photos = dict(session.execute(select(Attachment.household_id, func.count()).where(
-        Attachment.household_id.in_(ids), Attachment.case_id.is_(None)).group_by(Attachment.household_id)).all())
+    photos = photo_counts(session, ids)
     return [view(session, sealer, household, today, people=people[household.id], photos=photos.get(household.id, 0))
             for household in households]
+
+
+def photo_counts(session: Session, household_ids: Sequence[int]) -> dict[int, int]:
+    """How many photos of its checks each household has (not those of its requests); 0 is left out."""
+    return dict(session.execute(select(Attachment.household_id, func.count()).where(
+        Attachment.household_id.in_(household_ids), Attachment.case_id.is_(None))
+        .group_by(Attachment.household_id)).all())
 
 
 def _move(session: Session, sealer: Sealer, household: Household, action: str, actor: str, now: datetime,
