@@ -28,6 +28,7 @@ from casework.models import (
     NameToken,
     Person,
     Task,
+    Visit,
     WelfareStatus,
 )
 from casework.sealing import seal_into
@@ -74,6 +75,7 @@ def erase_household(session: Session, sealer: Sealer, household: Household, *, a
         session.execute(update(ReferralUpdate).where(ReferralUpdate.referral_id.in_(
             select(Referral.id).where(Referral.case_id.in_(case_ids)))).values(note=None))
     session.execute(update(Task).where(Task.household_id == hid).values(details=None))
+    session.execute(update(Visit).where(Visit.household_id == hid).values(note=None, location=None))
     chats = 0
     if line_ids:
         chats = session.execute(delete(Conversation).where(Conversation.chat_id.in_(line_ids))).rowcount or 0

@@ -177,9 +177,10 @@ def views(session: Session, sealer: Sealer, households: Sequence[Household], tod
 
 
 def photo_counts(session: Session, household_ids: Sequence[int]) -> dict[int, int]:
-    """How many photos of its checks each household has (not those of its requests); 0 is left out."""
+    """How many photos of its checks each household has (not those of its requests or visits);
+    0 is left out."""
     return dict(session.execute(select(Attachment.household_id, func.count()).where(
-        Attachment.household_id.in_(household_ids), Attachment.case_id.is_(None))
+        Attachment.household_id.in_(household_ids), Attachment.case_id.is_(None), Attachment.visit_id.is_(None))
         .group_by(Attachment.household_id)).all())
 
 
@@ -246,19 +247,22 @@ def set_location(session: Session, sealer: Sealer, household: Household, place: 
 
 
 def add_photo(session: Session, sealer: Sealer, household: Household, line_message_id: str, actor_id: int,
-              now: datetime, *, case_id: int | None = None) -> Attachment:
-    """Record a photo to fetch from LINE (of a check, or of a request for help: ``case_id``);
-    the same message twice is one photo."""
+              now: datetime, *, case_id: int | None = None, visit_id: int | None = None) -> Attachment:
+    """Record a photo (or a visit's voice note) to fetch from LINE: of a check, of a request
+    for help (``case_id``) or of a visit (``visit_id``); the same message twice is one."""
     existing = session.scalar(select(Attachment).where(Attachment.line_message_id == line_message_id))
     if existing is not None:
         return existing
-    photo = Attachment(household_id=household.id, case_id=case_id, line_message_id=line_message_id[:32],
+    photo = Attachment(household_id=household.id, case_id=case_id, visit_id=visit_id,
+                       line_message_id=line_message_id[:32],
                        status="pending", attempts=0, created_at=now, created_by=actor_id)
     session.add(photo)
     session.flush()
     changes: dict[str, list[Any]] = {"photo": [None, photo.id]}
     if case_id is not None:
         changes["case"] = [None, case_id]
+    if visit_id is not None:
+        changes["visit"] = [None, visit_id]
     audit.record(session, sealer, actor=f"account:{actor_id}", action="household.photo", entity="household",
                  entity_id=household.id, area_code=household.village_code, now=now, changes=changes)
     return photo

@@ -35,6 +35,8 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("cases", "location", "id"),
     ("case_updates", "note", "id"),
     ("referral_updates", "note", "id"),
+    ("visits", "note", "id"),
+    ("visits", "location", "id"),
     ("tasks", "details", "id"),
     ("household_links", "requested_name", "id"),
     ("decisions", "inputs", "id"),

@@ -167,7 +167,8 @@ def my_requests(tr: NullTranslations, language: str, total: int, shown: list[Cas
         _("Status: %(status)s") % {"status": _(STATUS.get(view.status, view.status))},
         _("Sent: %(date)s") % {"date": _when(view.created_at, language)},
         _("Last update: %(date)s, %(what)s") % {"date": _when(view.updated_at, language),
-                                                 "what": _(UPDATE.get(view.last_kind, view.last_kind))}])
+                                                 "what": _(UPDATE.get(view.last_kind, view.last_kind))}],
+        buttons=[line.postback_action(_("History"), postback.encode("vtl", c=view.id), display_text=_("History"))])
         for view in shown[:line.MAX_CAROUSEL_BUBBLES]]
     heading = _("Your requests (%(count)d)") % {"count": total}
     messages: list[Message] = []
@@ -306,11 +307,14 @@ def case_card(tr: NullTranslations, language: str, view: CaseView, quick: list[M
     if view.status in OPEN:
         buttons.append(line.postback_action(_("Reply"), postback.encode("creply", id=view.id),
                                             display_text=_("Reply")))
+        buttons.append(line.postback_action(_("Log a visit"), postback.encode("vlog", c=view.id),
+                                            display_text=_("Log a visit")))
         buttons.append(line.postback_action(_("Make a plan"), postback.encode("plan", h=view.household_id,
                                                                                c=view.id),
                                             display_text=_("Make a plan")))
         buttons.append(line.postback_action(_("Close the request"), postback.encode("cclose", id=view.id),
                                             display_text=_("Close the request")))
+    buttons.append(line.postback_action(_("History"), postback.encode("vtl", c=view.id), display_text=_("History")))
     if view.location:
         buttons.append(line.uri_action(_("Map"), "https://www.google.com/maps/search/?api=1&query="
                                        f"{view.location[0]:.6f},{view.location[1]:.6f}"))

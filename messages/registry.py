@@ -103,6 +103,9 @@ def household_card(tr: NullTranslations, language: str, view: HouseholdView, que
                                             display_text=_("Correct details")))
     buttons.append(line.postback_action(_("Welfare status"), postback.encode("wf", h=view.id),
                                         display_text=_("Welfare status")))
+    buttons.append(line.postback_action(_("Log a visit"), postback.encode("vlog", h=view.id),
+                                        display_text=_("Log a visit")))
+    buttons.append(line.postback_action(_("History"), postback.encode("vtl", h=view.id), display_text=_("History")))
     if view.status == "verified":
         buttons.append(line.postback_action(_("Make a plan"), postback.encode("plan", h=view.id),
                                             display_text=_("Make a plan")))

@@ -33,6 +33,7 @@ class Flow:
     short: bool = False  # half-answered, it is let go after a day idle (the clock asks)
     text: TextHandler | None = None  # set when the flow waits for a typed answer
     photo: PhotoHandler | None = None
+    voice: PhotoHandler | None = None  # a voice note (LINE audio message), by its message id
     location: LocationHandler | None = None
     reprompt: Reprompt | None = None
     in_groups: bool = False  # its buttons show and change no one's personal data

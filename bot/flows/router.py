@@ -67,6 +67,8 @@ def on_message(ctx: EventContext) -> str:
     outcome = None
     if kind == "image" and isinstance(message.get("id"), str):
         outcome = _offer(ctx, lambda flow, state: flow.photo and flow.photo(ctx, state, message["id"]))
+    elif kind == "audio" and isinstance(message.get("id"), str):
+        outcome = _offer(ctx, lambda flow, state: flow.voice and flow.voice(ctx, state, message["id"]))
     elif kind == "location":
         outcome = _offer(ctx, lambda flow, state: flow.location and flow.location(
             ctx, state, message.get("latitude"), message.get("longitude")))

@@ -9,12 +9,13 @@ from casework.models.conversations import Conversation, RichMenu
 from casework.models.entitlements import Decision, ScreeningGap, ScreeningRun
 from casework.models.messaging import Chat, Heartbeat, InboxEvent, OutboxMessage
 from casework.models.registry import Assessment, Attachment, Household, NameToken, Person
+from casework.models.visits import Visit
 from casework.models.welfare import WelfareStatus
 
 __all__ = [
     "Account", "Agency", "AgencyArea", "AgencyService", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat",
     "Consent", "Conversation", "Counter", "Decision", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
-    "NameToken", "Heartbeat", "OutboxMessage", "Person", "Plan", "PlanItem", "Referral", "ReferralUpdate", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village", "WelfareStatus",
+    "NameToken", "Heartbeat", "OutboxMessage", "Person", "Plan", "PlanItem", "Referral", "ReferralUpdate", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village", "Visit", "WelfareStatus",
 ]
 
 # Sealed values wait for their row's id; see casework/sealing.py.

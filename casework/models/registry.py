@@ -96,6 +96,7 @@ class Attachment(Base):
     household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("assessments.id"))
     case_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("cases.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("visits.id"))  # a visit's photo or voice note
     line_message_id: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     content_type: Mapped[str | None] = mapped_column(String(40))

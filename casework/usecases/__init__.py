@@ -5,10 +5,10 @@ matrix test enumerates them from there.
 """
 from casework.usecases import (agencies, cases, checks, corrections, handoff, households, imports, invites, links,
                                oversight, plans, privacy, referrals, registration, requests, reviews, rights,
-                               screening, villages, welfare)
+                               screening, timeline, villages, visits, welfare)
 from casework.usecases.base import USE_CASES, Env, use_case
 
 __all__ = ["USE_CASES", "Env", "use_case", "agencies", "cases", "checks", "corrections", "handoff", "households",
            "imports", "invites", "links", "oversight", "plans", "privacy", "referrals", "registration", "requests",
            "reviews", "rights",
-           "screening", "villages", "welfare"]
+           "screening", "timeline", "villages", "visits", "welfare"]

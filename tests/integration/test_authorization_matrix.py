@@ -30,6 +30,7 @@ from casework.questionnaire import default as questionnaire
 from casework.usecases import USE_CASES
 from casework.usecases.base import FORBIDDEN, Env
 from casework.usecases.requests import Draft as RequestDraft
+from casework.usecases.visits import Draft as VisitDraft
 from tests import registry_data
 
 ACTORS = ("household", "other_household", "leader_in", "leader_out", "coordinator_in", "coordinator_out",
@@ -298,6 +299,11 @@ MATRIX: dict[str, Row] = {
     "welfare.of_person": (lambda w: {"person_id": w.ids["person"]}, IN_SCOPE),
     "welfare.record_on_site": (lambda w: {"person_id": w.ids["person"], "programme": "old_age",
                                           "status": "receiving", "since": NOW.date()}, IN_SCOPE),
+    "visits.begin": (_household, IN_SCOPE),
+    "visits.log": (lambda w: {"draft": VisitDraft(w.ids["household"], note="The roof is fixed"),
+                              "next_visit_on": None}, IN_SCOPE),
+    "timeline.of_household": (_household, IN_SCOPE),
+    "timeline.of_case": (_case, IN_SCOPE | HOUSEHOLD),
     # Coordinators' oversight and the area's villages; agencies
     "oversight.changes_log": (lambda w: {}, COORDINATORS),
     "oversight.open_tasks": (lambda w: {}, COORDINATORS),

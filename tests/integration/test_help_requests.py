@@ -173,7 +173,8 @@ def test_my_requests_shows_each_request_with_its_status_and_last_update(somchai,
     assert "เงินหรืออาหาร" in str(taken["body"])
     assert "สถานะ: ส่งแล้ว รอผู้นำชุมชนรับเรื่อง" in str(waiting["body"])
     assert f"อัปเดตล่าสุด: {today} ส่งคำขอแล้ว" in str(waiting["body"])
-    assert all("footer" not in bubble for bubble in bubbles.values())  # read-only
+    assert all([button["action"]["label"] for button in bubble["footer"]["contents"]] == ["ประวัติ"]
+               for bubble in bubbles.values())  # read-only: its history, nothing to change
 
 
 def test_a_leader_closes_a_request_after_asking_once(somchai, kanya, services):

@@ -41,6 +41,15 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_welfare_statuses_person_id'), 'welfare_statuses', ['person_id'], unique=False)
     op.create_index(op.f('ix_welfare_statuses_household_id'), 'welfare_statuses', ['household_id'], unique=False)
+    # What people were already recorded as receiving is where they stand today.
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    day, codes, where = (("CAST(p.updated_at AS DATE)", "jsonb_array_elements_text(p.welfare) AS w(value)",
+                          "jsonb_typeof(p.welfare) = 'array'") if postgresql else
+                         ("substr(p.updated_at, 1, 10)", "json_each(p.welfare) AS w", "json_type(p.welfare) = 'array'"))
+    op.execute(sa.text(
+        "INSERT INTO welfare_statuses (person_id, household_id, programme, status, since, source, recorded_by, "
+        f"recorded_by_label, updated_at) SELECT p.id, p.household_id, w.value, 'receiving', {day}, 'import', "
+        f"NULL, 'migration', p.updated_at FROM persons p, {codes} WHERE {where}"))
 
 
 def downgrade() -> None:
