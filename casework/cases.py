@@ -368,7 +368,7 @@ def view(session: Session, sealer: Sealer, case: Case, *, updates: int = 5, phot
         referrals=tuple(Referred(*row) for row in session.execute(
             select(Referral.id, Referral.service, Referral.status, func.coalesce(Agency.name, ""))
             .outerjoin(Agency, Agency.id == Referral.agency_id).where(Referral.case_id == case.id)
-            .order_by(Referral.id)) if updates),
+            .order_by(Referral.id))) if updates else (),
         updates=tuple(Update(kind=row.kind, status_after=row.status_after,
                              note=open_from(sealer, row, "note")["text"] if row.note else None, at=row.created_at,
                              by=row.by)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -140,8 +141,10 @@ def to_review(session: Session, scopes: tuple[str, ...], reviewer_id: int, *, of
     return total, [(household, assessment) for household, assessment in rows]
 
 
-def view(session: Session, sealer: Sealer, household: Household, today: date) -> HouseholdView:
-    people = session.scalars(select(Person).where(Person.household_id == household.id).order_by(Person.id))
+def view(session: Session, sealer: Sealer, household: Household, today: date, *,
+         people: Sequence[Person] | None = None, photos: int | None = None) -> HouseholdView:
+    if people is None:
+        people = session.scalars(select(Person).where(Person.household_id == household.id).order_by(Person.id)).all()
     members = []
     for person in people:
         name = open_from(sealer, person, "name")
@@ -151,13 +154,34 @@ def view(session: Session, sealer: Sealer, household: Household, today: date) ->
             person_id=person.id, name=" ".join(filter(None, (name.get("first"), name.get("last")))),
             relation=person.relation, age=age_on(person.birth_date, today) if person.birth_date else None,
             masked_id=mask(digits) if digits else None, has_disability_card=person.has_disability_card))
-    photos = session.scalar(select(func.count()).select_from(Attachment)  # the checks' photos, not the requests'
-                            .where(Attachment.household_id == household.id, Attachment.case_id.is_(None),
-                                   Attachment.visit_id.is_(None))) or 0
+    if photos is None:
+        photos = photo_counts(session, [household.id]).get(household.id, 0)
     return HouseholdView(id=household.id, village_code=household.village_code,
                          address=address_text(open_from(sealer, household, "address")), status=household.status,
                          poverty_group=household.poverty_group, members=tuple(members),
                          has_location=household.location is not None, photos=photos)
+
+
+def views(session: Session, sealer: Sealer, households: Sequence[Household], today: date) -> list[HouseholdView]:
+    """``view`` of each of a page of households, their members and photo counts read in two
+    queries, not two a household."""
+    if not households:
+        return []
+    ids = [household.id for household in households]
+    people: dict[int, list[Person]] = {household_id: [] for household_id in ids}
+    for person in session.scalars(select(Person).where(Person.household_id.in_(ids)).order_by(Person.id)):
+        people[person.household_id].append(person)
+    photos = photo_counts(session, ids)
+    return [view(session, sealer, household, today, people=people[household.id], photos=photos.get(household.id, 0))
+            for household in households]
+
+
+def photo_counts(session: Session, household_ids: Sequence[int]) -> dict[int, int]:
+    """How many photos of its checks each household has (not those of its requests or visits);
+    0 is left out."""
+    return dict(session.execute(select(Attachment.household_id, func.count()).where(
+        Attachment.household_id.in_(household_ids), Attachment.case_id.is_(None), Attachment.visit_id.is_(None))
+        .group_by(Attachment.household_id)).all())
 
 
 def _move(session: Session, sealer: Sealer, household: Household, action: str, actor: str, now: datetime,

@@ -33,8 +33,7 @@ def to_check(env: Env, actor: Actor, page: int = 0) -> Page[HouseholdView]:
     scopes = actor.areas("leader", "coordinator")
     allow(bool(scopes), "no_role")
     total, households = registry.to_check(env.session, scopes, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
-    return Page(total, [registry.view(env.session, env.sealer, household, env.today) for household in households],
-                page)
+    return Page(total, registry.views(env.session, env.sealer, households, env.today), page)
 
 
 @use_case
@@ -49,8 +48,7 @@ def find(env: Env, actor: Actor, query: str, offset: int = 0) -> Page[HouseholdV
         raise Refused("empty_query")
     offset = max(0, int(offset))
     total, households = finding.find(env.session, env.sealer, scopes, parsed, offset=offset, limit=PAGE_SIZE)
-    return Page(total, [registry.view(env.session, env.sealer, household, env.today) for household in households],
-                offset // PAGE_SIZE)
+    return Page(total, registry.views(env.session, env.sealer, households, env.today), offset // PAGE_SIZE)
 
 
 @use_case
