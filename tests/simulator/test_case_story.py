@@ -11,14 +11,10 @@ from sqlalchemy import select, update
 from bot.dev.demo.seed import seed
 from casework import registry
 from casework.models import Household, Person
-from tests.simulator.test_household_story import Chat, actions, texts
+from tests.simulator.chat import Chat, bubble_actions, texts
 from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
 
 OFFICER = next(p for p in CAST.people if p.key == "agency2")
-
-
-def bubble_actions(bubble):
-    return actions({"type": "flex", "contents": bubble})
 
 
 def test_a_request_is_planned_referred_accepted_and_completed_and_the_household_is_told(client, services):

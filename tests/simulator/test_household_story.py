@@ -4,68 +4,16 @@ linked asks for help, sees the request under "My requests", and the leader was t
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sqlalchemy import select
 
 from bot.dev.demo.seed import seed
 from casework import registry
 from casework.models import Household
-from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER, deliver, drain, sent_to, signed
+from tests.simulator.chat import Chat, actions, texts
+from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
 
 MALAI = next(p for p in CAST.people if p.key == "household2")
-
-
-class Chat:
-    """One demo person's chat, as the simulator page drives it."""
-
-    def __init__(self, client, services, person) -> None:
-        self.client, self.services, self.person, self.seen = client, services, person, 0
-
-    def send(self, kind: str, **fields: Any) -> list[dict[str, Any]]:
-        response = deliver(self.client, signed(self.client, **{"as": self.person.key, "kind": kind, **fields}))
-        assert response.status_code == 200
-        drain(self.services)
-        return self.new_messages()
-
-    def new_messages(self) -> list[dict[str, Any]]:
-        items = sent_to(self.client, self.person.line_user_id, after=self.seen)
-        if items:
-            self.seen = items[-1]["seq"]
-        return [message for item in items for message in item["messages"]]
-
-    def tap(self, message: dict[str, Any], label: str) -> list[dict[str, Any]]:
-        """Tap the quick reply or button labelled ``label`` on ``message``."""
-        return self.send("postback", data=actions(message)[label])
-
-
-def actions(message: dict[str, Any]) -> dict[str, str]:
-    found = {item["action"]["label"]: item["action"].get("data", "")
-             for item in message.get("quickReply", {}).get("items", [])}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            action = node.get("action")
-            if isinstance(action, dict) and action.get("type") == "postback":
-                found[action["label"]] = action["data"]
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    if message.get("type") == "flex":
-        walk(message["contents"])
-    return found
-
-
-def texts(node: Any) -> str:
-    if isinstance(node, dict):
-        own = [node["text"]] if node.get("type") == "text" else []
-        return "\n".join(own + [texts(value) for value in node.values() if isinstance(value, (dict, list))])
-    if isinstance(node, list):
-        return "\n".join(texts(value) for value in node)
-    return ""
 
 
 def test_anonymous_rights_by_buttons_and_a_linked_household_asks_for_help(client, services):
