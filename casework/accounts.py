@@ -12,6 +12,7 @@ from casework import areas
 from casework.crypto import Sealer
 from casework.errors import Refused
 from casework.models import Account, Agency, Invite, RoleGrant, Village
+from casework.thai_input import compact
 
 ROLES = ("household", "leader", "coordinator", "agency")
 STAFF_ROLES = ("leader", "coordinator", "agency")
@@ -76,7 +77,7 @@ def area_exists(session: Session, code: str) -> bool:
 
 
 def normalize_invite(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch.isalnum())
+    return "".join(ch for ch in compact(text) if ch.isalnum())
 
 
 def looks_like_invite(text: str) -> bool:

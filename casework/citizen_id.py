@@ -1,16 +1,12 @@
 """The 13-digit Thai citizen ID: its check digit, its masked form, its look-up hash."""
 from __future__ import annotations
 
-import re
-
-from casework.thai_input import InputError, ascii_digits
-
-SEPARATORS = re.compile(r"[\s\-.]")
+from casework.thai_input import InputError, compact
 
 
 def normalize(text: str) -> str:
     """Digits only (Thai digits read as such); raises ``InputError`` unless 13 valid digits."""
-    digits = SEPARATORS.sub("", ascii_digits(str(text)))
+    digits = compact(str(text))
     if not digits.isdigit() or len(digits) != 13:
         raise InputError("citizen_id_format")
     if not has_valid_check_digit(digits):

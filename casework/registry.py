@@ -2,7 +2,6 @@
 what a household sees of itself. Each change is audited; callers authorize first."""
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from casework import audit, conditions, household_status
+from casework import audit, conditions, household_status, thai_input
 from casework.accounts import looks_like_invite
 from casework.citizen_id import is_thai_national, mask
 from casework.crypto import Place, Sealer
@@ -21,13 +20,12 @@ from casework.locations import Point
 from casework.models import Account, Assessment, Attachment, Household, HouseholdLink, Person, Task, Village
 from casework.questionnaire import Questionnaire, score
 from casework.sealing import open_from, seal_into
-from casework.thai_input import age_on, ascii_digits
+from casework.thai_input import age_on
 from casework.words import words
 
 LINK_CODE_TTL = timedelta(minutes=15)
 LINK_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: nothing that reads as another
 LINK_CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes; a few hundred wrong tries an hour service-wide find none
-_LINK_SEPARATORS = re.compile(r"[\s\-‐‑–—_.]+")
 REQUEST_DUE = timedelta(days=30)  # PDPA: answer a data subject's request within 30 days
 
 
@@ -87,7 +85,9 @@ def add_household(session: Session, sealer: Sealer, *, village_code: str, house_
         seal_into(sealer, person, "name", {"first": new.first_name, "last": new.last_name})
         session.add(person)
         session.flush()
-        from casework import finding  # finding reads the registry's normalisation: imported here, not above
+        from casework import (
+            finding,  # finding reads the registry's normalisation: imported here, not above
+        )
 
         finding.index_name(session, sealer, person_id=person.id, household_id=household.id,
                            village_code=village_code, first=new.first_name, last=new.last_name)
@@ -104,7 +104,7 @@ def address_key(sealer: Sealer, village_code: str, house_no: str) -> str:
 
 def address_keys(sealer: Sealer, village_code: str, house_no: str) -> list[str]:
     """The address key under every lookup key (current first): what to search during a rotation."""
-    return sealer.fingerprints(f"{village_code}|{' '.join(house_no.split()).lower()}")
+    return sealer.fingerprints(f"{village_code}|{thai_input.house_number(house_no)}")
 
 
 def address_text(address: dict[str, Any]) -> str:
@@ -270,7 +270,7 @@ def add_photo(session: Session, sealer: Sealer, household: Household, line_messa
 
 def link_code_of(text: str) -> str | None:
     """The link code in what someone typed (``k7qm 4xpd 9a``, ``K7QM-4XPD-9A``, Thai digits too), or None."""
-    cleaned = _LINK_SEPARATORS.sub("", ascii_digits(text.strip())).upper()
+    cleaned = thai_input.compact(text)
     if len(cleaned) != LINK_CODE_LENGTH or not set(cleaned) <= set(LINK_ALPHABET):
         return None
     return cleaned if _mixed(cleaned) else None

@@ -14,6 +14,8 @@ _THAI_LETTERS = re.compile("[\u0E01-\u0E4F]")  # letters and marks, not digits: 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2014_.]+")  # spaces, dashes of every width, underscores, dots
+_AROUND_SLASH = re.compile(r"\s*/\s*")
 
 
 class InputError(Refused):
@@ -22,6 +24,18 @@ class InputError(Refused):
 
 def ascii_digits(text: str) -> str:
     return text.translate(THAI_DIGITS)
+
+
+def compact(text: str) -> str:
+    """A code, an ID or a phone number as typed, in one form: Thai digits read as digits,
+    spaces and dashes dropped, letters in upper case (``๖๖๒ ๙๐๖`` → ``662906``)."""
+    return _SEPARATORS.sub("", ascii_digits(text)).upper()
+
+
+def house_number(text: str) -> str:
+    """A house number in one form, so that ``๙๙ / ๑`` and ``99/1`` are the same house:
+    ASCII digits, no space around ``/``, single spaces, lower case letters."""
+    return _AROUND_SLASH.sub("/", " ".join(ascii_digits(text).split())).lower()
 
 
 def parse_amount(text: str | int | float | None, *, maximum: int = 100_000_000) -> int:

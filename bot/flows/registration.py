@@ -12,10 +12,11 @@ from bot.flows.context import EventContext
 from casework import areas
 from casework.errors import Refused
 from casework.thai_input import ascii_digits
-from casework.usecases import registration
+from casework.usecases import households, registration
 from messages import consent as consent_messages
 from messages import postback
 from messages import registration as views
+from messages.dates import format_date
 
 FLOW = "register"
 
@@ -88,9 +89,13 @@ def on_text(ctx: EventContext, state: State, text: str) -> str:
 def on_button(ctx: EventContext, params: dict[str, str]) -> str:
     """``a=reg`` with ``sd`` (a sub-district), ``v`` (a village), ``ok`` or ``cancel``."""
     state = ctx.conversation.on_top(FLOW)
-    if state is None or "cancel" in params:
-        if state is not None:
-            ctx.conversation.resume()
+    if state is None:
+        now = registration.standing(ctx.env, ctx.actor)
+        requested_on = format_date(now.requested_at, ctx.language) if now.requested_at else None
+        ctx.answer(views.standing(ctx.tr, now.linked, requested_on, ctx.quick()))
+        return "register_stale"
+    if "cancel" in params:
+        ctx.conversation.resume()
         ctx.answer(views.cancelled(ctx.tr, ctx.quick()))
         return "register_cancelled"
     if "sd" in params:
@@ -159,13 +164,35 @@ def _register(ctx: EventContext, state: State) -> str:
             return f"register_{refusal.reason}"
         raise
     ctx.conversation.resume()
+    if by_leader:
+        ctx.answer(views.registered_by_leader(ctx.tr, ctx.language, registered.household_id, registered.village_code,
+                                              registered.house_no, registered.similar, ctx.quick()))
+        return "registered_by_leader"
     for leader in registered.leaders:
-        ctx.push(leader, lambda tr, language: views.leaders_notice(tr, language, registered.village_code))
-    ctx.answer(views.registered(ctx.tr, ctx.quick()))
-    return "registered_by_leader" if by_leader else "registered_self"
+        ctx.push(leader, lambda tr, language: views.leaders_notice(tr, language, registered.village_code,
+                                                                   registered.household_id, registered.similar))
+    ctx.answer(views.registered(ctx.tr, ctx.quick(), similar=bool(registered.similar)))
+    return "registered_self"
+
+
+def on_merge(ctx: EventContext, params: dict[str, str]) -> str:
+    """``a=hmerge`` with ``k`` (the household to keep) and ``d`` (the duplicate): compare the
+    two first; ``ok`` merges them, ``no`` keeps both."""
+    keep, duplicate = postback.whole_number(params.get("k", "")), postback.whole_number(params.get("d", ""))
+    if "ok" in params:
+        households.merge(ctx.env, ctx.actor, keep, duplicate)
+        ctx.answer(views.merged(ctx.tr, ctx.quick()))
+        return "households_merged"
+    pair = households.compare(ctx.env, ctx.actor, keep, duplicate)
+    if "no" in params:
+        ctx.answer(views.kept_both(ctx.tr, ctx.quick()))
+        return "households_kept"
+    ctx.answer(views.compare(ctx.tr, ctx.language, pair.keep, pair.duplicate))
+    return "households_compared"
 
 
 FLOWS = (
     Flow(FLOW, short=True, text=on_text, reprompt=reprompt,
          actions={"register_self": start_self, "register": start_by_leader, "reg": on_button}),
+    Flow("merge", actions={"hmerge": on_merge}),
 )

@@ -16,7 +16,7 @@ from casework.entitlements.facts import RECEIVED
 from casework.importing.columns import FIELDS, RELATIONS, REQUIRED, SEXES, SOURCE, VocabularyError, clean_text
 from casework.importing.problems import RowError, RowRejected
 from casework.questionnaire import default as default_questionnaire
-from casework.thai_input import InputError, ascii_digits, parse_amount, parse_birth_date
+from casework.thai_input import InputError, ascii_digits, compact, parse_amount, parse_birth_date
 
 INCOME_MAXIMUM = 9_999_999     # income per person per year: below ten million baht
 AMOUNT_MAXIMUM = 99_999_999    # household debt and savings
@@ -84,7 +84,7 @@ def _choices() -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=4096)  # a file repeats a few hundred village codes thousands of times
 def parse_village_code(text: str) -> str:
-    code = citizen_id.SEPARATORS.sub("", ascii_digits(text))
+    code = compact(text)
     if not (code.isdigit() and len(code) == 8):
         raise RowError("village_code", "village_code_format")
     if code[6:] == "00":
@@ -231,7 +231,7 @@ def validate_row(row: int, values: Mapping[str, str], today: date) -> PersonRow:
 
 def mask_citizen_id(text: str) -> str:
     """The rejects file never shows a whole citizen ID, even a mistyped one."""
-    digits = citizen_id.SEPARATORS.sub("", ascii_digits(text))
+    digits = compact(text)
     if digits.isdigit() and len(digits) == 13:
         return citizen_id.mask(digits)
     if len(text) <= 2:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casework import authorization, finding, registry
+from casework import authorization, finding, merging, registry
 from casework.authorization import Actor
 from casework.errors import Refused
 from casework.models import Household
@@ -74,3 +74,39 @@ def end(env: Env, actor: Actor, household_id: int | None, kind: str, *, confirme
         return False
     registry.end(env.session, env.sealer, household=household, action=kind, actor=actor.label, now=env.now)
     return True
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A household and the record that may be the same household, side by side."""
+
+    keep: HouseholdView
+    duplicate: HouseholdView
+
+
+def _pair(env: Env, actor: Actor, keep_id: int | None, duplicate_id: int | None) -> tuple[Household, Household]:
+    """Both in one village the leader covers, neither the leader's own, the one to go not yet
+    verified (``Refused("merge_verified")``): a verified household is kept, the other merged into it."""
+    keep, duplicate = get(env, Household, keep_id), get(env, Household, duplicate_id)
+    allow(keep.id != duplicate.id and keep.village_code == duplicate.village_code
+          and authorization.can_link(actor, keep.village_code))
+    allow(not {keep.id, duplicate.id} & set(actor.households), "own_household")
+    if duplicate.status == "verified":
+        raise Refused("merge_verified")
+    return keep, duplicate
+
+
+@use_case
+def compare(env: Env, actor: Actor, keep_id: int | None, duplicate_id: int | None) -> Pair:
+    keep, duplicate = _pair(env, actor, keep_id, duplicate_id)
+    kept, other = registry.views(env.session, env.sealer, [keep, duplicate], env.today)
+    return Pair(kept, other)
+
+
+@use_case
+def merge(env: Env, actor: Actor, keep_id: int | None, duplicate_id: int | None) -> int:
+    """The duplicate made part of the kept household (its members, requests, cases and
+    history); the id of the household that remains."""
+    keep, duplicate = _pair(env, actor, keep_id, duplicate_id)
+    merging.merge(env.session, env.sealer, keep=keep, duplicate=duplicate, actor=actor.label, now=env.now)
+    return keep.id

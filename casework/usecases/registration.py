@@ -8,11 +8,11 @@ may register (``by_leader`` says which way they began).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from casework import accounts, areas, authorization, consent, registry
+from casework import accounts, areas, authorization, consent, merging, registry, thai_input
 from casework.authorization import Actor
 from casework.errors import Refused
 from casework.models import AuditEntry, HouseholdLink, Village
@@ -31,12 +31,14 @@ class Registered:
 
     household_id: int
     village_code: str
+    house_no: str
     leaders: tuple[str, ...] = ()
+    similar: tuple[int, ...] = ()  # households of the village with a member of the head's name
 
 
 def house_number(text: str) -> str | None:
-    """A house number as people write it (``99/1``): short, with a digit in it."""
-    text = " ".join(text.split())
+    """A house number as people write it (``99/1``, ``๙๙ / ๑``), in one form: short, with a digit in it."""
+    text = thai_input.house_number(text)
     return text if 0 < len(text) <= MAX_HOUSE_NO and any(ch.isdigit() for ch in text) else None
 
 
@@ -124,6 +126,7 @@ def submit(env: Env, actor: Actor, by_leader: bool, village_code: str, house_no:
     if not by_leader:
         _may_register_again(env, actor)
     household = registry.find_by_address(env.session, env.sealer, village_code, number)
+    similar: tuple[int, ...] = ()
     if household is None:
         first, last = name.split(" ", 1)
         household = registry.add_household(
@@ -131,9 +134,29 @@ def submit(env: Env, actor: Actor, by_leader: bool, village_code: str, house_no:
             people=[registry.NewPerson(first_name=first, last_name=last, relation="head")],
             source="found_by_leader" if by_leader else "self_registered", status="pending_check",
             actor=actor.label, now=env.now)
+        env.session.flush()
+        similar = tuple(merging.similar(env.session, env.sealer, household, name))
     if by_leader:
-        return Registered(household.id, household.village_code)
+        return Registered(household.id, household.village_code, number, similar=similar)
     assert actor.account_id is not None  # _may_register: a household that registers itself has consented
     registry.request_link(env.session, env.sealer, household, actor.account_id, env.now, typed_name=name)
     leaders = accounts.staff_covering(env.session, household.village_code, "leader")
-    return Registered(household.id, household.village_code, tuple(leader.line_user_id for leader in leaders))
+    return Registered(household.id, household.village_code, number,
+                      tuple(leader.line_user_id for leader in leaders), similar)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where this person's registration stands, for a tap on one of its old buttons."""
+
+    linked: bool
+    requested_at: datetime | None
+
+
+@use_case
+def standing(env: Env, actor: Actor) -> Standing:
+    requested_at = None if actor.account_id is None else env.session.scalar(
+        select(HouseholdLink.created_at).where(HouseholdLink.account_id == actor.account_id,
+                                               HouseholdLink.status == "requested")
+        .order_by(HouseholdLink.created_at.desc()).limit(1))
+    return Standing(bool(actor.households), requested_at)
