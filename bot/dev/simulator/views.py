@@ -104,7 +104,6 @@ SCRIPT_LABELS = {
     "showMenu": N_("Show the menu"),
     "showKeyboard": N_("Show the keyboard"),
     "menuClosed": N_("Menu"),
-    "noMenu": N_("This chat has no rich menu."),
     "typing": N_("Kaejon is working on it..."),
 }
 

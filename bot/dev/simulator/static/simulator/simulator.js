@@ -710,6 +710,10 @@
   // ---------------------------------------------------------------- quick replies
 
   function renderQuick() {
+    keepingBottom(drawQuick);
+  }
+
+  function drawQuick() {
     quickEl.textContent = "";
     var chat = chats[current];
     if (!chat || !Array.isArray(chat.quick)) return;
@@ -997,7 +1001,19 @@
       }).catch(function () { /* the banner already says when the stand-in is away */ });
   }
 
+  /* The menu, the keyboard and quick replies change the log's height: a log that was at
+   * its last message stays there, as in LINE. */
+  function keepingBottom(change) {
+    var atBottom = logEl.scrollHeight - logEl.scrollTop - logEl.clientHeight < 40;
+    change();
+    if (atBottom) scrollDown();
+  }
+
   function renderMenu() {
+    keepingBottom(drawMenu);
+  }
+
+  function drawMenu() {
     var chat = chats[current];
     var menu = chat && !chat.isGroup ? chat.menu : null;
     var mode = menu ? (chat.mode || "menu") : "keyboard";
