@@ -101,8 +101,6 @@ SCRIPT_LABELS = {
     "emptyGroup": N_("No messages yet. Tap \"Add bot to group\" to start."),
     "video": N_("Video"),
     "audio": N_("Voice message"),
-    "showMenu": N_("Show the menu"),
-    "showKeyboard": N_("Show the keyboard"),
     "menuClosed": N_("Menu"),
     "typing": N_("Kaejon is working on it..."),
 }
