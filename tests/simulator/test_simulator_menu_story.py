@@ -13,7 +13,6 @@ from typing import Any
 from PIL import Image
 
 from bot import worker
-from bot.dev.demo.richmenus import install
 from bot.dev.demo.seed import seed
 from bot.flows import router
 from bot.line.richmenu import build
@@ -48,6 +47,8 @@ def config(client, **query: str) -> tuple[str, dict[str, Any]]:
 
 
 def test_each_person_sees_their_role_menu_and_a_tap_sends_the_area_action(client, services):
+    from bot.dev.demo.richmenus import install  # what `kaejon demo` does at start
+
     seed(services, CAST)
     install(services, CAST)
 
