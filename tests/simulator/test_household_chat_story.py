@@ -1,0 +1,60 @@
+"""Issue 11's household stories in the simulator, on the demo's data, tapping only what the
+bot offers: a follow-up joins the open request instead of opening another; asking to
+correct one's data says what is wrong before it is sent; a closed request says how it
+ended and the household says whether it was solved; "My data" speaks plain words and lets
+consent be withdrawn; an anonymous "My rights" keeps cards for what may apply."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.dev.demo.seed import seed
+from casework import registry
+from casework.models import Household
+from tests.simulator.chat import Chat, actions, texts
+from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
+
+MALAI = next(p for p in CAST.people if p.key == "household2")
+REF = re.compile(r"KJ-\d{4}-\d{6}")
+
+
+def household_at(services, house_no: str) -> int:
+    with services.uow() as uow:
+        return uow.session.scalar(select(Household.id).where(
+            Household.address_key == registry.address_key(uow.sealer, "46010105", house_no)))
+
+
+def linked_somchai(client, services) -> tuple[Chat, Chat]:
+    """Somchai's household, linked to his LINE by the leader; both chats, read up to now."""
+    seed(services, CAST)
+    leader, somchai = Chat(client, services, LEADER), Chat(client, services, HOUSEHOLD)
+    somchai.send("follow")
+    somchai.send("postback", data="a=consent&v=yes")
+    (code_message,) = leader.send("postback", data=f"a=link&id={household_at(services, '12')}")
+    assert somchai.send("text", text=code_message["text"].splitlines()[-1])[0]["text"].startswith(
+        "เชื่อม LINE ของคุณกับข้อมูลครัวเรือนแล้ว")
+    leader.new_messages()
+    return leader, somchai
+
+
+# 7b ------------------------------------------------------------------------------------------
+
+def test_an_anonymous_rights_card_sums_up_in_one_line_the_programmes_the_answers_rule_out(client, services):
+    seed(services, CAST)
+    malai = Chat(client, services, MALAI)
+    malai.send("follow")
+    (question,) = malai.send("postback", data="a=rights")
+    (question,) = malai.send("text", text="45")
+    for label in ("ไม่มี", "ไม่มี", "2 คน"):
+        (question,) = malai.tap(question, label)
+    (question,) = malai.tap(question, next(iter(actions(question))))  # the lowest income band
+    summary, carousel = malai.tap(question, "ไม่ได้รับเลย")
+    cards = carousel["contents"]["contents"]
+    shown = texts(cards)
+    assert "เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด" not in shown, "a newborn grant for a 45-year-old"
+    assert "เบี้ยยังชีพผู้สูงอายุ" not in shown and "ทุนเสมอภาค" not in shown
+    assert "โครงการอื่นอีก 4 รายการไม่ตรงกับคำตอบของคุณ" in summary["text"]
+    assert "ไม่มีสิทธิ์" not in summary["text"]
+    assert any(texts(card["header"]).startswith("หลักประกันสุขภาพถ้วนหน้า") for card in cards)  # may apply: a card
+    assert any(texts(card["header"]).startswith("บัตรสวัสดิการแห่งรัฐ") for card in cards)
