@@ -325,10 +325,13 @@ def open_in(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limit
     return total, list(rows)
 
 
-def open_handoff(session: Session, household_id: int) -> Case | None:
-    """The household's latest message to its leader still open: follow-ups join it."""
-    return session.scalars(select(Case).where(Case.household_id == household_id, Case.need == HANDOFF,
-                                              Case.status.in_(OPEN)).order_by(Case.id.desc()).limit(1)).first()
+def open_request(session: Session, household_id: int) -> Case | None:
+    """The household's request still open (asked for with "Ask for help", or a message it sent
+    its leader), the one most recently touched: what it writes to its leader meanwhile joins
+    it, so that a "thank you, I'll be home tomorrow" is not a request of its own."""
+    return session.scalars(select(Case).where(Case.household_id == household_id, Case.origin == "request",
+                                              Case.status.in_(OPEN))
+                           .order_by(Case.updated_at.desc(), Case.id.desc()).limit(1)).first()
 
 
 def staff_to_tell(session: Session, household: Household, *, besides: int | None) -> tuple[str, ...]:

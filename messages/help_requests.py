@@ -181,14 +181,22 @@ def my_requests(tr: NullTranslations, language: str, total: int, shown: list[Cas
 # ---------------------------------------------------------------- hand-off to a person
 
 
-def offer_handoff(tr: NullTranslations, *, more: bool = False) -> list[Message]:
+def offer_handoff(tr: NullTranslations, *, more: bool = False, joins: str | None = None) -> list[Message]:
+    """Offer to pass words not understood to the leader; ``joins``: the household's request
+    still open (``KJ-… (Housing)``), which they would be added to."""
     _ = tr.gettext
-    text = _("Added to your message. Send it to your community leader?") if more else _(
-        "I did not understand that. Shall I send your message to your community leader? They can answer you "
-        "here.")
+    if joins:
+        text = _("Added to your message. Add it to your request %(request)s?") % {"request": joins} if more else _(
+            "I did not understand that. Shall I add your message to your request %(request)s? Your community "
+            "leader will see it and can answer you here.") % {"request": joins}
+        send = _("Add to my request")
+    else:
+        text = _("Added to your message. Send it to your community leader?") if more else _(
+            "I did not understand that. Shall I send your message to your community leader? They can answer you "
+            "here.")
+        send = _("Send to my leader")
     return line.text(text, quick=[
-        line.postback_action(_("Send to my leader"), postback.encode("handoff", send=1),
-                             display_text=_("Send to my leader")),
+        line.postback_action(send, postback.encode("handoff", send=1), display_text=send),
         line.postback_action(_("Don't send"), postback.encode("handoff", no=1), display_text=_("Don't send"))])
 
 
@@ -201,6 +209,12 @@ def handoff_sent(tr: NullTranslations, ref: str, quick: list[Message]) -> list[M
     _ = tr.gettext
     return line.text(_("Sent to your community leader (%(ref)s). The answer will come to this chat.") % {
         "ref": ref}, quick=quick)
+
+
+def handoff_added(tr: NullTranslations, ref: str, need: str, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Added to your request %(ref)s (%(need)s). Your community leader has been told; the answer "
+                       "will come to this chat.") % {"ref": ref, "need": need}, quick=quick)
 
 
 def handoff_dropped(tr: NullTranslations, quick: list[Message]) -> list[Message]:
@@ -248,7 +262,9 @@ def handoff_notice(tr: NullTranslations, language: str, view: CaseView, text: st
     """Pushed to the area's leaders: a household's message the bot passed on, with a Reply button."""
     _ = tr.gettext
     title = _("More from a household") if more else _("Message from a household")
+    lines = [_("Added to the request: %(need)s") % {"need": need_label(tr, view.need)}] if more else []
     card = line.bubble(title, [
+        *lines,
         _("House number: %(house_no)s") % {"house_no": view.house_no or "-"},
         _("Area: %(area)s") % {"area": area_name(view.village_code, language)},
         f"\u201c{line.shorten(text, 1000)}\u201d"],

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from bot.dev.demo.seed import seed
 from casework import registry
-from casework.models import Household
+from casework.models import Case, CaseUpdate, Household
+from casework.sealing import open_from
 from tests.simulator.chat import Chat, actions, texts
 from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
 
@@ -58,3 +59,39 @@ def test_an_anonymous_rights_card_sums_up_in_one_line_the_programmes_the_answers
     assert "ไม่มีสิทธิ์" not in summary["text"]
     assert any(texts(card["header"]).startswith("หลักประกันสุขภาพถ้วนหน้า") for card in cards)  # may apply: a card
     assert any(texts(card["header"]).startswith("บัตรสวัสดิการแห่งรัฐ") for card in cards)
+
+
+# 3 -------------------------------------------------------------------------------------------
+
+def ask_for_help(somchai: Chat, need: str, words: str) -> str:
+    (needs,) = somchai.send("postback", data="a=help_request")
+    (details,) = somchai.tap(needs, need)
+    somchai.send("text", text=words)
+    (sent,) = somchai.tap(details, "ส่งคำขอ")
+    return REF.search(sent["text"]).group(0)
+
+
+def test_a_follow_up_while_a_request_is_open_joins_it_instead_of_opening_another(client, services):
+    leader, somchai = linked_somchai(client, services)
+    ref = ask_for_help(somchai, "ที่อยู่อาศัย", "หลังคารั่ว ฝนตกน้ำเข้าบ้าน")
+    leader.new_messages()
+
+    (offer,) = somchai.send("text", text="ขอบคุณครับ พรุ่งนี้อยู่บ้านทั้งวัน")
+    assert ref in offer["text"] and "ที่อยู่อาศัย" in offer["text"]
+    (added,) = somchai.tap(offer, "เพิ่มในคำขอของฉัน")
+    assert ref in added["text"] and added["text"].startswith("เพิ่มในคำขอ")
+    assert not re.search(r"KJ-\d{4}-000002", added["text"])
+
+    (notice,) = leader.new_messages()
+    assert notice["altText"] == f"ข้อความจากครัวเรือน ({ref})"
+    assert "ขอบคุณครับ พรุ่งนี้อยู่บ้านทั้งวัน" in texts(notice["contents"])
+    assert "เพิ่มในคำขอ" in texts(notice["contents"])
+
+    listing = texts(somchai.send("postback", data="a=my_requests"))
+    assert REF.findall(listing) == [ref], "one request, not a second beside it"
+    with services.uow() as uow:
+        (case,) = uow.session.scalars(select(Case)).all()
+        (note,) = uow.session.scalars(select(CaseUpdate).where(CaseUpdate.case_id == case.id,
+                                                               CaseUpdate.kind == "note")).all()
+        assert open_from(uow.sealer, note, "note") == {"text": "ขอบคุณครับ พรุ่งนี้อยู่บ้านทั้งวัน"}
+        assert note.by == case.opened_by  # the household's own words
