@@ -59,6 +59,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "resolved": _from(OPEN, RESOLVED),
     "closed": _from(OPEN, CLOSED),
     "reopened": _from(FINISHED, REOPENED),
+    "confirmed": _from(FINISHED),  # the household says a finished case solved its problem
     "rejected": _from((NEW, TRIAGED, REOPENED), REJECTED),
     "withdrawn": _from(OPEN, WITHDRAWN),
 }
@@ -302,6 +303,18 @@ def relay(session: Session, sealer: Sealer, case: Case, *, by: int, text: str, n
 def add_note(session: Session, sealer: Sealer, case: Case, *, by: int, text: str, now: datetime) -> CaseUpdate:
     """More words from the household on a case still open (a follow-up message)."""
     return add_update(session, sealer, case, kind="note", by=by, now=now, note=text)
+
+
+def verdict(session: Session, case: Case) -> str | None:
+    """What was said of the case's latest ending (by its household, the only one asked):
+    ``confirmed`` (solved), ``reopened`` (not solved), or None while nobody has answered."""
+    ended = session.scalar(select(func.max(CaseUpdate.id)).where(CaseUpdate.case_id == case.id,
+                                                                  CaseUpdate.kind.in_(ENDING)))
+    if ended is None:
+        return None
+    return session.scalar(select(CaseUpdate.kind).where(
+        CaseUpdate.case_id == case.id, CaseUpdate.id > ended, CaseUpdate.kind.in_(("confirmed", "reopened")))
+        .order_by(CaseUpdate.id).limit(1))
 
 
 def cases_of(session: Session, household_id: int, *, limit: int = 10) -> tuple[int, list[Case]]:

@@ -55,6 +55,7 @@ UPDATE = {
     "reopened": N_("reopened"),
     "rejected": N_("not taken on"),
     "withdrawn": N_("withdrawn"),
+    "confirmed": N_("the household said it was solved"),
 }
 PROBLEM = {
     "too_long": N_("That is too long. Please keep it under %(max)d characters."),
@@ -234,13 +235,64 @@ def answered(tr: NullTranslations, ref: str, leader: str, text: str) -> list[Mes
     return line.text(f"{heading}\n{text}")
 
 
-def closed(tr: NullTranslations, ref: str, outcome: str | None = None) -> list[Message]:
+def closed(tr: NullTranslations, ref: str, outcome: str | None = None, *, case_id: int | None = None,
+           need: str | None = None) -> list[Message]:
+    """The household's request was closed: how it ended, in words, and (with ``case_id``)
+    the question whether its problem is solved, answered by a tap."""
     _ = tr.gettext
-    words = _("Your request %(ref)s was closed by your community leader. If you still need help, tap "
-              "\"Ask for help\" again.") % {"ref": ref}
-    if outcome in OUTCOME:
-        words += "\n" + _("How it ended: %(outcome)s") % {"outcome": _(OUTCOME[outcome])}
-    return line.text(words)
+    request = f"{ref} ({need_label(tr, need)})" if need else ref
+    lines = [_("Your community leader closed your request %(request)s.") % {"request": request}]
+    if outcome in ENDED:
+        lines.append(_(ENDED[outcome]))
+    if case_id is None:
+        lines.append(_("If you still need help, tap \"Ask for help\" again."))
+        return line.text("\n".join(lines))
+    lines.append(_("Is your problem solved?"))
+    return line.text("\n".join(lines), quick=[
+        line.postback_action(_("Solved"), postback.encode("csolved", id=case_id, v="yes"), display_text=_("Solved")),
+        line.postback_action(_("Not solved"), postback.encode("csolved", id=case_id, v="no"),
+                             display_text=_("Not solved"))])
+
+
+# How a closed request ended, as its household is told.
+ENDED = {
+    "helped": N_("Outcome: your problem was solved."),
+    "partly_helped": N_("Outcome: your problem was partly solved."),
+    "not_helped": N_("Outcome: it could not be solved this time."),
+    "no_longer_needed": N_("Outcome: the help is no longer needed."),
+    "moved_away": N_("Outcome: your household has moved away."),
+    "duplicate": N_("Outcome: it repeats another of your requests."),
+}
+
+
+def verdict(tr: NullTranslations, ref: str, outcome: str, solved: bool | None, quick: list[Message]
+            ) -> list[Message]:
+    """What came of the household's "solved" / "not solved" (``outcome``: a
+    ``casework.usecases.requests`` verdict)."""
+    _ = tr.gettext
+    if outcome == "solved":
+        text = _("Thank you. We have recorded that %(ref)s is solved.") % {"ref": ref}
+    elif outcome == "reopened":
+        text = _("We have reopened %(ref)s and told your community leader, who will contact you.") % {"ref": ref}
+    elif outcome == "already":
+        text = (_("You already answered that %(ref)s is solved.") if solved else
+                _("You already answered that %(ref)s is not solved; it was reopened.")) % {"ref": ref}
+    else:
+        text = _("%(ref)s is still open; your community leader is working on it.") % {"ref": ref}
+    return line.text(text, quick=quick)
+
+
+def reopened_notice(tr: NullTranslations, language: str, view: CaseView) -> list[Message]:
+    """Pushed to the area's leaders: a household says its closed request is not solved."""
+    _ = tr.gettext
+    card = line.bubble(_("Not solved: reopened"), [
+        _("The household says its problem is not solved, so the request was reopened."),
+        _("Help with: %(need)s") % {"need": need_label(tr, view.need)},
+        _("House number: %(house_no)s") % {"house_no": view.house_no or "-"},
+        _("Area: %(area)s") % {"area": area_name(view.village_code, language)}],
+        subtitle=view.ref, accent="#A61B1B",
+        buttons=[line.postback_action(_("Open"), postback.encode("case", id=view.id), display_text=view.ref)])
+    return [line.flex(_("Reopened %(ref)s") % {"ref": view.ref}, card)]
 
 
 # ---------------------------------------------------------------- leaders

@@ -271,6 +271,7 @@ MATRIX: dict[str, Row] = {
     "requests.set_location": (lambda w: {**_request(w), "latitude": 16.43, "longitude": 103.5}, HOUSEHOLD),
     "requests.send": (lambda w: _request(w, pieces=(("700001", "The roof leaks"),), photos=("777001",)), HOUSEHOLD),
     "requests.mine": (lambda w: {}, LINKED),
+    "requests.answer_closing": (lambda w: {**_case(w), "solved": False}, HOUSEHOLD),
     "handoff.offer": (lambda w: {"text": "No rice left"}, LINKED),
     "handoff.add_words": (lambda w: {**_household(w), "offered": "No rice left", "text": "and the child is ill"},
                           HOUSEHOLD),

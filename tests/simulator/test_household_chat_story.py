@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.dev.demo.seed import seed
 from casework import registry
-from casework.models import Case, CaseUpdate, Household
+from casework.models import AuditEntry, Case, CaseUpdate, Household
 from casework.sealing import open_from
 from tests.simulator.chat import Chat, actions, texts
 from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
@@ -95,3 +95,49 @@ def test_a_follow_up_while_a_request_is_open_joins_it_instead_of_opening_another
                                                                CaseUpdate.kind == "note")).all()
         assert open_from(uow.sealer, note, "note") == {"text": "ขอบคุณครับ พรุ่งนี้อยู่บ้านทั้งวัน"}
         assert note.by == case.opened_by  # the household's own words
+
+
+# 5 -------------------------------------------------------------------------------------------
+
+def close_from_card(leader: Chat, ref: str, notice: dict, outcome: str) -> None:
+    (card,) = leader.tap(notice, "เปิดดู")
+    (question,) = leader.tap(card, "ปิดเรื่อง")
+    assert ref in question["text"]
+    (done,) = leader.tap(question, outcome)
+    assert done["text"].startswith("ปิดเรื่องแล้ว")
+
+
+def test_a_closed_request_says_how_it_ended_and_the_household_says_whether_it_is_solved(client, services):
+    leader, somchai = linked_somchai(client, services)
+    ref = ask_for_help(somchai, "ที่อยู่อาศัย", "หลังคารั่ว ฝนตกน้ำเข้าบ้าน")
+    (notice,) = leader.new_messages()
+    close_from_card(leader, ref, notice, "แก้ไขได้บางส่วน")
+
+    (closed,) = somchai.new_messages()
+    assert ref in closed["text"] and "ผลลัพธ์: ปัญหาของคุณแก้ไขได้บางส่วน" in closed["text"]
+    assert set(actions(closed)) >= {"แก้ไขได้แล้ว", "ยังไม่ได้แก้ไข"}
+    (reopened,) = somchai.tap(closed, "ยังไม่ได้แก้ไข")
+    assert reopened["text"].startswith(f"เปิดเรื่อง {ref} ใหม่อีกครั้ง")
+    (told,) = leader.new_messages()
+    assert told["altText"] == f"เปิดเรื่องใหม่ {ref}" and "ยังไม่ได้รับการแก้ไข" in texts(told["contents"])
+    (again,) = somchai.tap(closed, "แก้ไขได้แล้ว")  # a second tap on the same message
+    assert again["text"].startswith(f"คุณตอบไว้แล้วว่าเรื่อง {ref} ยังไม่ได้แก้ไข")
+    assert leader.new_messages() == []
+    with services.uow() as uow:
+        case = uow.session.scalars(select(Case)).one()
+        assert case.status == "reopened"
+        assert uow.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "case.reopened", AuditEntry.entity_id == str(case.id))) == 1
+
+    close_from_card(leader, ref, told, "แก้ไขได้แล้ว")
+    (closed,) = somchai.new_messages()
+    assert "ผลลัพธ์: ปัญหาของคุณแก้ไขได้แล้ว" in closed["text"]
+    (thanks,) = somchai.tap(closed, "แก้ไขได้แล้ว")
+    assert thanks["text"].startswith(f"ขอบคุณค่ะ บันทึกแล้วว่าเรื่อง {ref} แก้ไขได้แล้ว")
+    (again,) = somchai.tap(closed, "ยังไม่ได้แก้ไข")
+    assert again["text"].startswith(f"คุณตอบไว้แล้วว่าเรื่อง {ref} แก้ไขได้แล้ว")
+    with services.uow() as uow:
+        case = uow.session.scalars(select(Case)).one()
+        assert case.status == "resolved"
+        assert uow.session.scalar(select(func.count()).select_from(CaseUpdate).where(
+            CaseUpdate.case_id == case.id, CaseUpdate.kind == "confirmed")) == 1
