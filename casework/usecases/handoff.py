@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from casework import cases
 from casework.authorization import Actor
 from casework.cases import CaseView
-from casework.usecases.base import Env, allow, own_household, use_case
+from casework.usecases.base import Env, allow, consenting, own_household, use_case
 from casework.usecases.requests import household_asking
 
 
@@ -40,6 +40,7 @@ def offer(env: Env, actor: Actor, text: str) -> Offered:
     """Words from someone whose LINE is linked to a household (``Refused("not_linked")`` for
     anyone else, who gets the usual answer), cut to what a request may hold."""
     household = own_household(env, actor)
+    consenting(env, actor)
     joins = cases.open_request(env.session, household.id)
     return Offered(household.id, text.strip()[:cases.MAX_DETAILS], joins.ref if joins else None,
                    joins.need if joins else None)

@@ -16,11 +16,24 @@ from casework.usecases.base import Env, allow, get, own_household, use_case
 
 
 @dataclass(frozen=True)
+class Decided:
+    """A consent decision on record: ``personal`` (this person's answer to the privacy
+    notice) or ``sensitive`` (the household's, for health and disability data), and when."""
+
+    scope: str
+    decision: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class MyData:
     """The household as its own LINE sees it, and the consent decisions on record."""
 
     view: HouseholdView
-    consents: list[tuple[str, str]]
+    consents: list[Decided]
+
+
+ASKED, WITHDRAWN, NOT_GIVEN = "asked", "withdrawn", "not_given"
 
 
 @use_case
@@ -49,11 +62,32 @@ def decide(env: Env, actor: Actor, accepted: bool) -> bool:
 
 @use_case
 def my_data(env: Env, actor: Actor) -> MyData:
+    """What Kaejon keeps about the household, and the consent decisions on record. Seeing
+    it needs no agreement: a person who withdrew theirs still sees what is kept."""
     household = own_household(env, actor)
-    decisions = [("personal", consent.latest(env.session, scope="personal", account_id=actor.account_id)),
-                 ("sensitive", consent.latest(env.session, scope="sensitive", household_id=household.id))]
+    rows = [consent.latest_row(env.session, scope="personal", account_id=actor.account_id),
+            consent.latest_row(env.session, scope="sensitive", household_id=household.id)]
     return MyData(view=registry.view(env.session, env.sealer, household, env.today),
-                  consents=[(scope, decision) for scope, decision in decisions if decision])
+                  consents=[Decided(row.scope, row.decision, row.decided_at) for row in rows if row is not None])
+
+
+@use_case
+def withdraw_consent(env: Env, actor: Actor, confirmed: bool) -> str:
+    """Withdraw one's agreement to the privacy notice, as the notice promises: ``asked``
+    first, then, once ``confirmed``, recorded (``withdrawn``) and audited. From then on
+    nothing new is collected or used (``consenting``) until the person agrees again.
+    ``not_given`` when there is no agreement standing (already withdrawn, a second tap)."""
+    allow(actor.account_id is not None)
+    if not consent.given(env.session, scope="personal", account_id=actor.account_id):
+        return NOT_GIVEN
+    if not confirmed:
+        return ASKED
+    consent.record(env.session, scope="personal", decision=consent.WITHDRAWN, channel="chat", now=env.now,
+                   account_id=actor.account_id)
+    audit.record(env.session, env.sealer, actor=f"account:{actor.account_id}", action="consent.personal",
+                 entity="account", entity_id=actor.account_id, area_code=None, now=env.now,
+                 changes={"decision": [consent.ACCEPTED, consent.WITHDRAWN]})
+    return WITHDRAWN
 
 
 @use_case

@@ -16,7 +16,7 @@ from casework.cases import CaseView
 from casework.errors import Refused
 from casework.locations import Point, point
 from casework.models import Case, Household
-from casework.usecases.base import Env, allow, get, own_household, use_case
+from casework.usecases.base import Env, allow, consenting, get, own_household, use_case
 
 MAX_SHOWN = 10  # requests in "My requests", most recently updated first (a carousel takes 12)
 MAX_LINE_MESSAGE_ID = 32
@@ -92,16 +92,20 @@ class Mine:
 
 
 def household_asking(env: Env, actor: Actor, household_id: int | None) -> Household:
-    """The household a request is for, if this person's LINE is linked to it."""
+    """The household a request is for, if this person's LINE is linked to it and their
+    agreement to the privacy notice stands."""
     household = get(env, Household, household_id)
     allow(authorization.is_linked_to(actor, household.id), "not_linked")
+    consenting(env, actor)
     return household
 
 
 @use_case
 def begin(env: Env, actor: Actor) -> int:
     """Start asking for help: the id of the household asking."""
-    return own_household(env, actor).id
+    household = own_household(env, actor)
+    consenting(env, actor)
+    return household.id
 
 
 @use_case

@@ -224,6 +224,7 @@ MATRIX: dict[str, Row] = {
     "privacy.decide": (lambda w: {"accepted": True}, WITH_LINE),
     "privacy.my_data": (lambda w: {}, LINKED),
     "privacy.request_change": (lambda w: {"kind": "erase"}, LINKED),
+    "privacy.withdraw_consent": (lambda w: {"confirmed": True}, WITH_LINE),
     "privacy.erase_household": (_household, COORDINATOR | OPERATOR),
     "privacy.forget_unsent": (lambda w: {"chat_line_id": "U" + "0" * 32, "line_message_id": "1"}, EVERYONE),
     "invites.create": (lambda w: {"role": "leader", "area_code": "46010105", "name": "Somsri"}, OPERATOR),

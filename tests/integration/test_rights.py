@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.dev import line_events as le
-from casework import accounts, registry
+from casework import accounts, consent, registry
 from casework.entitlements import decisions as decision_log
 from casework.entitlements import rules
 from casework.models import Conversation, Decision, Household
@@ -277,6 +277,8 @@ def linked_household(services, user: LineUser, people: list[registry.NewPerson])
                                       address="", people=people, source="imported", status="verified",
                                       actor="test", now=services.clock())
         account = accounts.get_or_create(uow.session, user.user_id, services.clock())
+        consent.record(uow.session, scope="personal", decision=consent.ACCEPTED, channel="chat",
+                       now=services.clock(), account_id=account.id)  # a LINE is linked only after agreeing
         link = registry.request_link(uow.session, uow.sealer, home, account.id, services.clock())
         registry.approve_link(uow.session, uow.sealer, link, account.id, services.clock())
         uow.commit()

@@ -141,3 +141,38 @@ def test_a_closed_request_says_how_it_ended_and_the_household_says_whether_it_is
         assert case.status == "resolved"
         assert uow.session.scalar(select(func.count()).select_from(CaseUpdate).where(
             CaseUpdate.case_id == case.id, CaseUpdate.kind == "confirmed")) == 1
+
+
+# 6 -------------------------------------------------------------------------------------------
+
+def test_my_data_speaks_plain_words_and_consent_can_be_withdrawn_then_is_asked_again(client, services):
+    leader, somchai = linked_somchai(client, services)
+    with services.uow() as uow:  # the leaders' check placed the household in group 1
+        uow.session.get(Household, household_at(services, "12")).poverty_group = 1
+        uow.commit()
+    (mine,) = somchai.send("postback", data="a=my_data")
+    shown = texts(mine["contents"])
+    assert "ความยินยอม (personal)" not in shown and "accepted" not in shown
+    assert re.search(r"คุณให้ความยินยอมตามประกาศความเป็นส่วนตัวเมื่อ \d{1,2} \S+ 25\d\d", shown)
+    assert "อยู่ลำบาก" not in shown and "กลุ่ม" not in shown, "never the poverty-group label"
+
+    (confirm,) = somchai.tap(mine, "ถอนความยินยอม")
+    assert confirm["text"].startswith("ต้องการถอนความยินยอมหรือไม่")
+    (withdrawn,) = somchai.tap(confirm, "ถอนความยินยอม")
+    assert withdrawn["text"].startswith("ถอนความยินยอมและบันทึกไว้แล้ว")
+    (again,) = somchai.tap(confirm, "ถอนความยินยอม")  # a second tap
+    assert again["text"].startswith("ไม่มีความยินยอมที่ต้องถอน")
+    with services.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "consent.personal")) == 2  # agreed, then withdrew
+
+    (asked,) = somchai.send("postback", data="a=help_request")
+    assert asked["text"] == "ส่วนนี้ต้องได้รับความยินยอมให้เก็บข้อมูลของคุณก่อน"
+    (offer,) = somchai.send("text", text="ขอบคุณครับ")  # words for the leader are not passed on either
+    assert offer["text"] == "ส่วนนี้ต้องได้รับความยินยอมให้เก็บข้อมูลของคุณก่อน"
+    (mine,) = somchai.send("postback", data="a=my_data")  # one's own data is still there to see
+    assert "คุณถอนความยินยอมเมื่อ" in texts(mine["contents"])
+    (notice,) = somchai.tap(asked, "อ่านและตัดสินใจ")
+    somchai.tap(notice, "ยินยอม")
+    (needs,) = somchai.send("postback", data="a=help_request")
+    assert "ที่อยู่อาศัย" in actions(needs)
