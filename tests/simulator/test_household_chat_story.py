@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.dev.demo.seed import seed
 from casework import registry
-from casework.models import AuditEntry, Case, CaseUpdate, Household
+from casework.models import Attachment, AuditEntry, Case, CaseUpdate, Household, Person, Task
 from casework.sealing import open_from
 from tests.simulator.chat import Chat, actions, texts
 from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
@@ -176,3 +176,38 @@ def test_my_data_speaks_plain_words_and_consent_can_be_withdrawn_then_is_asked_a
     somchai.tap(notice, "ยินยอม")
     (needs,) = somchai.send("postback", data="a=help_request")
     assert "ที่อยู่อาศัย" in actions(needs)
+
+
+# 4 -------------------------------------------------------------------------------------------
+
+def test_asking_to_correct_my_data_says_what_is_wrong_and_sends_it_sealed(client, services, caplog):
+    leader, somchai = linked_somchai(client, services)
+    (mine,) = somchai.send("postback", data="a=my_data")
+    (whose,) = somchai.tap(mine, "ขอแก้ไขข้อมูล")
+    assert whose["text"].startswith("ต้องการแก้ไขข้อมูลใด")
+    members = list(actions(whose))
+    assert "สมศรี ใจ." in members and "ข้อมูลของบ้าน" in members
+    assert not any("ใจดี" in name for name in members), "masked names only"
+    (which,) = somchai.tap(whose, "สมศรี ใจ.")
+    assert "สมศรี ใจ." in which["text"] and "เบอร์โทรศัพท์" in actions(which)
+    (value,) = somchai.tap(which, "เบอร์โทรศัพท์")
+    assert "เบอร์โทรศัพท์" in value["text"]
+    (document,) = somchai.send("text", text="๐๘๑ ๒๓๔ ๕๖๗๘")  # the explanation is not "not understood"
+    assert "ข้าม" in actions(document)
+    (summary,) = somchai.send("image")
+    shown = texts(summary["contents"])
+    assert "สมศรี ใจ." in shown and "เบอร์โทรศัพท์" in shown and "๐๘๑ ๒๓๔ ๕๖๗๘" in shown and "แนบแล้ว" in shown
+    (sent,) = somchai.tap(summary, "ส่ง")
+    assert sent["text"].startswith("ส่งคำขอถึงผู้ประสานงานในพื้นที่แล้ว")
+    (stale,) = somchai.tap(summary, "ส่ง")  # a second tap sends nothing more
+    assert "๐๘๑" not in stale["text"]
+
+    with services.uow() as uow:
+        (task,) = uow.session.scalars(select(Task)).all()
+        assert task.kind == "data_correct" and "๐๘๑".encode() not in task.details
+        kept = open_from(uow.sealer, task, "details")
+        somsri = uow.session.scalar(select(Person.id).where(Person.household_id == task.household_id,
+                                                            Person.relation == "spouse"))
+        assert (kept["person_id"], kept["field"], kept["value"]) == (somsri, "phone", "๐๘๑ ๒๓๔ ๕๖๗๘")
+        assert uow.session.get(Attachment, kept["photo"]) is not None
+    assert "๐๘๑" not in caplog.text and "081" not in caplog.text, "what was typed is never logged"
