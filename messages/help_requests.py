@@ -248,10 +248,7 @@ def closed(tr: NullTranslations, ref: str, outcome: str | None = None, *, case_i
         lines.append(_("If you still need help, tap \"Ask for help\" again."))
         return line.text("\n".join(lines))
     lines.append(_("Is your problem solved?"))
-    return line.text("\n".join(lines), quick=[
-        line.postback_action(_("Solved"), postback.encode("csolved", id=case_id, v="yes"), display_text=_("Solved")),
-        line.postback_action(_("Not solved"), postback.encode("csolved", id=case_id, v="no"),
-                             display_text=_("Not solved"))])
+    return line.text("\n".join(lines), quick=referrals.solved_buttons(tr, case_id))
 
 
 # How a closed request ended, as its household is told.
