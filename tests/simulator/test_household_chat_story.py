@@ -210,4 +210,7 @@ def test_asking_to_correct_my_data_says_what_is_wrong_and_sends_it_sealed(client
                                                             Person.relation == "spouse"))
         assert (kept["person_id"], kept["field"], kept["value"]) == (somsri, "phone", "๐๘๑ ๒๓๔ ๕๖๗๘")
         assert uow.session.get(Attachment, kept["photo"]) is not None
+    coordinator = Chat(client, services, next(p for p in CAST.people if p.key == "coordinator"))
+    (tasks,) = coordinator.send("postback", data="a=tasks")  # the coordinator sees what is wrong
+    assert "สมศรี ใจดี · เบอร์โทรศัพท์: ๐๘๑ ๒๓๔ ๕๖๗๘" in tasks["text"]
     assert "๐๘๑" not in caplog.text and "081" not in caplog.text, "what was typed is never logged"
