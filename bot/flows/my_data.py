@@ -153,7 +153,9 @@ def on_correction_photo(ctx: EventContext, state: State, message_id: str) -> str
 
 
 def reprompt_correction(ctx: EventContext, state: State) -> str:
-    ctx.answer(correction_views.ask_problem(ctx.tr, "bad_choice"))
+    """Something the step cannot use (a sticker, a photo where a value is asked): say so, ask again."""
+    step = CorrectionDraft.from_state(state).step
+    ctx.answer(correction_views.ask_problem(ctx.tr, "bad_value" if step == "value" else "bad_choice"))
     return _ask(ctx, privacy.draft_correction(ctx.env, ctx.actor, state.get("hh"), CorrectionDraft.from_state(state)),
                 "correction_reprompted")
 

@@ -210,7 +210,19 @@ def test_asking_to_correct_my_data_says_what_is_wrong_and_sends_it_sealed(client
                                                             Person.relation == "spouse"))
         assert (kept["person_id"], kept["field"], kept["value"]) == (somsri, "phone", "๐๘๑ ๒๓๔ ๕๖๗๘")
         assert uow.session.get(Attachment, kept["photo"]) is not None
+    (mine,) = somchai.send("postback", data="a=my_data")  # the household's own details, without a photo
+    (whose,) = somchai.tap(mine, "ขอแก้ไขข้อมูล")
+    (which,) = somchai.tap(whose, "ข้อมูลของบ้าน")
+    (value,) = somchai.tap(which, "ที่อยู่")
+    (please, value) = somchai.send("sticker")
+    assert please["text"].startswith("กรุณาพิมพ์ข้อมูลที่ถูกต้อง")
+    (document,) = somchai.send("text", text="บ้านเลขที่ 12 หมู่ 5")
+    (summary,) = somchai.tap(document, "ข้าม")
+    assert "ข้อมูลของบ้าน" in texts(summary["contents"]) and "ไม่มี" in texts(summary["contents"])
+    somchai.tap(summary, "ส่ง")
+
     coordinator = Chat(client, services, next(p for p in CAST.people if p.key == "coordinator"))
     (tasks,) = coordinator.send("postback", data="a=tasks")  # the coordinator sees what is wrong
     assert "สมศรี ใจดี · เบอร์โทรศัพท์: ๐๘๑ ๒๓๔ ๕๖๗๘" in tasks["text"]
+    assert "ข้อมูลของบ้าน · ที่อยู่: บ้านเลขที่ 12 หมู่ 5" in tasks["text"]
     assert "๐๘๑" not in caplog.text and "081" not in caplog.text, "what was typed is never logged"
