@@ -244,7 +244,7 @@ def closed(tr: NullTranslations, ref: str, outcome: str | None = None, *, case_i
     lines = [_("Your community leader closed your request %(request)s.") % {"request": request}]
     if outcome in ENDED:
         lines.append(_(ENDED[outcome]))
-    if case_id is None:
+    if case_id is None or outcome == "duplicate":  # nothing to answer: the other request goes on
         lines.append(_("If you still need help, tap \"Ask for help\" again."))
         return line.text("\n".join(lines))
     lines.append(_("Is your problem solved?"))
