@@ -59,6 +59,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "resolved": _from(OPEN, RESOLVED),
     "closed": _from(OPEN, CLOSED),
     "reopened": _from(FINISHED, REOPENED),
+    "confirmed": _from(FINISHED),  # the household says a finished case solved its problem
     "rejected": _from((NEW, TRIAGED, REOPENED), REJECTED),
     "withdrawn": _from(OPEN, WITHDRAWN),
 }
@@ -304,6 +305,18 @@ def add_note(session: Session, sealer: Sealer, case: Case, *, by: int, text: str
     return add_update(session, sealer, case, kind="note", by=by, now=now, note=text)
 
 
+def verdict(session: Session, case: Case) -> str | None:
+    """What was said of the case's latest ending (by its household, the only one asked):
+    ``confirmed`` (solved), ``reopened`` (not solved), or None while nobody has answered."""
+    ended = session.scalar(select(func.max(CaseUpdate.id)).where(CaseUpdate.case_id == case.id,
+                                                                  CaseUpdate.kind.in_(ENDING)))
+    if ended is None:
+        return None
+    return session.scalar(select(CaseUpdate.kind).where(
+        CaseUpdate.case_id == case.id, CaseUpdate.id > ended, CaseUpdate.kind.in_(("confirmed", "reopened")))
+        .order_by(CaseUpdate.id).limit(1))
+
+
 def cases_of(session: Session, household_id: int, *, limit: int = 10) -> tuple[int, list[Case]]:
     """How many cases the household has, and the ``limit`` most recently updated."""
     total = session.scalar(select(func.count()).select_from(Case).where(Case.household_id == household_id)) or 0
@@ -325,10 +338,13 @@ def open_in(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limit
     return total, list(rows)
 
 
-def open_handoff(session: Session, household_id: int) -> Case | None:
-    """The household's latest message to its leader still open: follow-ups join it."""
-    return session.scalars(select(Case).where(Case.household_id == household_id, Case.need == HANDOFF,
-                                              Case.status.in_(OPEN)).order_by(Case.id.desc()).limit(1)).first()
+def open_request(session: Session, household_id: int) -> Case | None:
+    """The household's request still open (asked for with "Ask for help", or a message it sent
+    its leader), the one most recently touched: what it writes to its leader meanwhile joins
+    it, so that a "thank you, I'll be home tomorrow" is not a request of its own."""
+    return session.scalars(select(Case).where(Case.household_id == household_id, Case.origin == "request",
+                                              Case.status.in_(OPEN))
+                           .order_by(Case.updated_at.desc(), Case.id.desc()).limit(1)).first()
 
 
 def staff_to_tell(session: Session, household: Household, *, besides: int | None) -> tuple[str, ...]:

@@ -38,5 +38,16 @@ def latest(session: Session, *, scope: str, account_id: int | None = None,
     return session.scalar(query.order_by(Consent.decided_at.desc(), Consent.id.desc()).limit(1))
 
 
+def latest_row(session: Session, *, scope: str, account_id: int | None = None,
+               household_id: int | None = None, version: str = NOTICE_VERSION) -> Consent | None:
+    """The latest decision on this version of the notice, with when it was made."""
+    query = select(Consent).where(Consent.scope == scope, Consent.version == version)
+    if account_id is not None:
+        query = query.where(Consent.account_id == account_id)
+    else:
+        query = query.where(Consent.household_id == household_id)
+    return session.scalars(query.order_by(Consent.decided_at.desc(), Consent.id.desc()).limit(1)).first()
+
+
 def given(session: Session, **kwargs: object) -> bool:
     return latest(session, **kwargs) == ACCEPTED  # type: ignore[arg-type]

@@ -431,18 +431,39 @@ def linked_households(session: Session, account_id: int) -> tuple[int, ...]:
 
 
 def request_change(session: Session, sealer: Sealer, *, household: Household, account_id: int, kind: str,
-                   now: datetime, details: str = "") -> Task:
-    """A household asks to correct or erase its data: a task for its area's coordinator."""
-    if kind not in ("correct", "erase"):
+                   now: datetime, details: str = "", correction: dict[str, Any] | None = None) -> Task:
+    """A household asks to correct or erase its data: a task for its area's coordinator.
+    ``correction``: what the household said is wrong (``person_id``, ``field``, ``value``,
+    ``photo``: an attachment id), sealed with the task; the audit names the field only."""
+    if kind not in ("correct", "erase") or (correction is not None and kind != "correct"):
         raise RegistryError("bad_request")
     task = Task(kind=f"data_{kind}", area_code=household.village_code, household_id=household.id,
                 account_id=account_id, status="open", created_at=now, due_at=now + REQUEST_DUE)
-    seal_into(sealer, task, "details", {"text": details} if details else None)
+    kept = {**({"text": details} if details else {}), **(correction or {})}
+    seal_into(sealer, task, "details", kept or None)
     session.add(task)
     session.flush()
+    changes: dict[str, list[Any]] | None = None
+    if correction is not None:
+        changes = {"field": [None, correction.get("field")], "person": [None, correction.get("person_id")],
+                   "value": [None, "(sealed)"], "photo": [None, 1 if correction.get("photo") else 0]}
     audit.record(session, sealer, actor=f"account:{account_id}", action=f"request.{kind}", entity="household",
-                 entity_id=household.id, area_code=household.village_code, now=now)
+                 entity_id=household.id, area_code=household.village_code, now=now, changes=changes)
     return task
+
+
+# Leading vowels written before the consonant they follow in speech: a masked surname keeps the consonant too.
+LEADING_VOWELS = frozenset("เแโใไ")
+
+
+def masked_name(name: str) -> str:
+    """A member's name as a picker in the household's own chat shows it: the first name and
+    the surname's first letter (``สมชาย ใจ.``), so a glance at the phone reveals little."""
+    first, _, last = " ".join(name.split()).partition(" ")
+    if not last:
+        return first
+    initial = last[:2] if last[0] in LEADING_VOWELS else last[:1]
+    return f"{first} {initial}."
 
 
 def open_tasks(session: Session, scopes: tuple[str, ...], limit: int = 20) -> list[Task]:

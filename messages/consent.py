@@ -43,3 +43,24 @@ def needed(tr: NullTranslations) -> list[Message]:
     _ = tr.gettext
     return line.text(_("This needs your agreement to keep your data first."), quick=[
         line.postback_action(_("Read and decide"), postback.encode("notice"), display_text=_("Read and decide"))])
+
+
+def confirm_withdraw(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Withdraw your consent? From then on nothing new about you is collected or used, and you "
+                       "cannot ask for help in this chat until you agree again. What is kept already stays until "
+                       "you ask to delete it under \u201cMy data\u201d."), quick=[
+        line.postback_action(_("Withdraw"), postback.encode("cwithdraw", ok=1), display_text=_("Withdraw")),
+        line.postback_action(_("Keep my consent"), postback.encode("my_data"), display_text=_("Keep my consent"))])
+
+
+def withdrawn(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Your consent is withdrawn and this has been recorded. We will ask you again before "
+                       "anything personal. You can still check rights without giving your name."), quick=quick)
+
+
+def not_given(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("There is no consent of yours to withdraw: it was already withdrawn or not given."),
+                     quick=quick)

@@ -86,3 +86,82 @@ def needs_sensitive_consent(tr: NullTranslations) -> list[Message]:
     _ = tr.gettext
     return line.text(_("Disability data can be recorded only after the household's explicit consent, given during "
                        "the check."))
+
+
+# A household asking to correct its own data ------------------------------------------------
+
+ASKED_FIELDS = {
+    "name": N_("Name"), "birth_date": N_("Date of birth"), "citizen_id": N_("ID card number"),
+    "phone": N_("Phone number"), "income": N_("Income"), "occupation": N_("Occupation"),
+    "address": N_("Address"), "members": N_("Who lives here"), "other": N_("Something else"),
+}
+ASK_PROBLEMS = {
+    "bad_value": N_("Please type the right value in a few words (up to 200 characters)."),
+    "bad_choice": N_("Please choose from the buttons."),
+}
+
+
+def _ask_cancel(tr: NullTranslations) -> Message:
+    _ = tr.gettext
+    return line.postback_action(_("Cancel"), postback.encode("fixr", cancel=1), display_text=_("Cancel"))
+
+
+def ask_whose(tr: NullTranslations, members: list[tuple[int, str]]) -> list[Message]:
+    """Whose details are wrong: a member (masked name), or the household's own."""
+    _ = tr.gettext
+    choices = [line.postback_action(name, postback.encode("fixr", w=person_id), display_text=name)
+               for person_id, name in members[:line.MAX_QUICK_REPLY_ITEMS - 2]]
+    choices.append(line.postback_action(_("The household"), postback.encode("fixr", w=0),
+                                        display_text=_("The household")))
+    return line.text(_("What needs correcting? First, whose details are wrong?"), quick=[*choices, _ask_cancel(tr)])
+
+
+def ask_which(tr: NullTranslations, fields: tuple[str, ...], whose: str | None) -> list[Message]:
+    _ = tr.gettext
+    choices = [line.postback_action(_(ASKED_FIELDS[field]), postback.encode("fixr", f=field),
+                                    display_text=_(ASKED_FIELDS[field])) for field in fields]
+    question = _("What is wrong about %(whose)s?") % {"whose": whose} if whose else _(
+        "What is wrong about the household?")
+    return line.text(question, quick=[*choices, _ask_cancel(tr)])
+
+
+def ask_right_value(tr: NullTranslations, field: str) -> list[Message]:
+    _ = tr.gettext
+    if field == "other":
+        text = _("Please type what is wrong and what is right.")
+    else:
+        text = _("Please type what is right for \u201c%(field)s\u201d.") % {"field": _(ASKED_FIELDS[field])}
+    return line.text(text, quick=[_ask_cancel(tr)])
+
+
+def ask_document(tr: NullTranslations) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("If a document shows it (an ID card, the house registration), you can send a photo of it. "
+                       "Or tap \u201cSkip\u201d."), quick=[
+        line.camera_action(_("Take a photo")), line.camera_roll_action(_("Choose a photo")),
+        line.postback_action(_("Skip"), postback.encode("fixr", skip=1), display_text=_("Skip")), _ask_cancel(tr)])
+
+
+def correction_summary(tr: NullTranslations, whose: str | None, field: str, value: str, photo: bool
+                       ) -> list[Message]:
+    """What will be sent, to check before sending."""
+    _ = tr.gettext
+    lines = [_("Whose: %(whose)s") % {"whose": whose or _("The household")},
+             _("What: %(field)s") % {"field": _(ASKED_FIELDS[field])},
+             _("Right value: %(value)s") % {"value": value},
+             _("Photo of a document: %(photo)s") % {"photo": _("attached") if photo else _("none")}]
+    card = line.bubble(_("Ask to correct your data"), lines, buttons=[
+        line.postback_action(_("Send"), postback.encode("fixr", send=1), display_text=_("Send")),
+        line.postback_action(_("Start again"), postback.encode("req", k="correct"), display_text=_("Start again")),
+        _ask_cancel(tr)])
+    return [line.flex(_("Ask to correct your data"), card)]
+
+
+def ask_problem(tr: NullTranslations, reason: str) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_(ASK_PROBLEMS.get(reason, ASK_PROBLEMS["bad_choice"])))
+
+
+def ask_cancelled(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Cancelled. Nothing was sent."), quick=quick)

@@ -55,6 +55,7 @@ UPDATE = {
     "reopened": N_("reopened"),
     "rejected": N_("not taken on"),
     "withdrawn": N_("withdrawn"),
+    "confirmed": N_("the household said it was solved"),
 }
 PROBLEM = {
     "too_long": N_("That is too long. Please keep it under %(max)d characters."),
@@ -181,14 +182,22 @@ def my_requests(tr: NullTranslations, language: str, total: int, shown: list[Cas
 # ---------------------------------------------------------------- hand-off to a person
 
 
-def offer_handoff(tr: NullTranslations, *, more: bool = False) -> list[Message]:
+def offer_handoff(tr: NullTranslations, *, more: bool = False, joins: str | None = None) -> list[Message]:
+    """Offer to pass words not understood to the leader; ``joins``: the household's request
+    still open (``KJ-… (Housing)``), which they would be added to."""
     _ = tr.gettext
-    text = _("Added to your message. Send it to your community leader?") if more else _(
-        "I did not understand that. Shall I send your message to your community leader? They can answer you "
-        "here.")
+    if joins:
+        text = _("Added to your message. Add it to your request %(request)s?") % {"request": joins} if more else _(
+            "I did not understand that. Shall I add your message to your request %(request)s? Your community "
+            "leader will see it and can answer you here.") % {"request": joins}
+        send = _("Add to my request")
+    else:
+        text = _("Added to your message. Send it to your community leader?") if more else _(
+            "I did not understand that. Shall I send your message to your community leader? They can answer you "
+            "here.")
+        send = _("Send to my leader")
     return line.text(text, quick=[
-        line.postback_action(_("Send to my leader"), postback.encode("handoff", send=1),
-                             display_text=_("Send to my leader")),
+        line.postback_action(send, postback.encode("handoff", send=1), display_text=send),
         line.postback_action(_("Don't send"), postback.encode("handoff", no=1), display_text=_("Don't send"))])
 
 
@@ -201,6 +210,12 @@ def handoff_sent(tr: NullTranslations, ref: str, quick: list[Message]) -> list[M
     _ = tr.gettext
     return line.text(_("Sent to your community leader (%(ref)s). The answer will come to this chat.") % {
         "ref": ref}, quick=quick)
+
+
+def handoff_added(tr: NullTranslations, ref: str, need: str, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Added to your request %(ref)s (%(need)s). Your community leader has been told; the answer "
+                       "will come to this chat.") % {"ref": ref, "need": need}, quick=quick)
 
 
 def handoff_dropped(tr: NullTranslations, quick: list[Message]) -> list[Message]:
@@ -220,13 +235,61 @@ def answered(tr: NullTranslations, ref: str, leader: str, text: str) -> list[Mes
     return line.text(f"{heading}\n{text}")
 
 
-def closed(tr: NullTranslations, ref: str, outcome: str | None = None) -> list[Message]:
+def closed(tr: NullTranslations, ref: str, outcome: str | None = None, *, case_id: int | None = None,
+           need: str | None = None) -> list[Message]:
+    """The household's request was closed: how it ended, in words, and (with ``case_id``)
+    the question whether its problem is solved, answered by a tap."""
     _ = tr.gettext
-    words = _("Your request %(ref)s was closed by your community leader. If you still need help, tap "
-              "\"Ask for help\" again.") % {"ref": ref}
-    if outcome in OUTCOME:
-        words += "\n" + _("How it ended: %(outcome)s") % {"outcome": _(OUTCOME[outcome])}
-    return line.text(words)
+    request = f"{ref} ({need_label(tr, need)})" if need else ref
+    lines = [_("Your community leader closed your request %(request)s.") % {"request": request}]
+    if outcome in ENDED:
+        lines.append(_(ENDED[outcome]))
+    if case_id is None or outcome == "duplicate":  # nothing to answer: the other request goes on
+        lines.append(_("If you still need help, tap \"Ask for help\" again."))
+        return line.text("\n".join(lines))
+    lines.append(_("Is your problem solved?"))
+    return line.text("\n".join(lines), quick=referrals.solved_buttons(tr, case_id))
+
+
+# How a closed request ended, as its household is told.
+ENDED = {
+    "helped": N_("Outcome: your problem was solved."),
+    "partly_helped": N_("Outcome: your problem was partly solved."),
+    "not_helped": N_("Outcome: it could not be solved this time."),
+    "no_longer_needed": N_("Outcome: the help is no longer needed."),
+    "moved_away": N_("Outcome: your household has moved away."),
+    "duplicate": N_("Outcome: it repeats another of your requests."),
+}
+
+
+def verdict(tr: NullTranslations, ref: str, outcome: str, solved: bool | None, quick: list[Message]
+            ) -> list[Message]:
+    """What came of the household's "solved" / "not solved" (``outcome``: a
+    ``casework.usecases.requests`` verdict)."""
+    _ = tr.gettext
+    if outcome == "solved":
+        text = _("Thank you. We have recorded that %(ref)s is solved.") % {"ref": ref}
+    elif outcome == "reopened":
+        text = _("We have reopened %(ref)s and told your community leader, who will contact you.") % {"ref": ref}
+    elif outcome == "already":
+        text = (_("You already answered that %(ref)s is solved.") if solved else
+                _("You already answered that %(ref)s is not solved; it was reopened.")) % {"ref": ref}
+    else:
+        text = _("%(ref)s is still open; your community leader is working on it.") % {"ref": ref}
+    return line.text(text, quick=quick)
+
+
+def reopened_notice(tr: NullTranslations, language: str, view: CaseView) -> list[Message]:
+    """Pushed to the area's leaders: a household says its closed request is not solved."""
+    _ = tr.gettext
+    card = line.bubble(_("Not solved: reopened"), [
+        _("The household says its problem is not solved, so the request was reopened."),
+        _("Help with: %(need)s") % {"need": need_label(tr, view.need)},
+        _("House number: %(house_no)s") % {"house_no": view.house_no or "-"},
+        _("Area: %(area)s") % {"area": area_name(view.village_code, language)}],
+        subtitle=view.ref, accent="#A61B1B",
+        buttons=[line.postback_action(_("Open"), postback.encode("case", id=view.id), display_text=view.ref)])
+    return [line.flex(_("Reopened %(ref)s") % {"ref": view.ref}, card)]
 
 
 # ---------------------------------------------------------------- leaders
@@ -248,7 +311,9 @@ def handoff_notice(tr: NullTranslations, language: str, view: CaseView, text: st
     """Pushed to the area's leaders: a household's message the bot passed on, with a Reply button."""
     _ = tr.gettext
     title = _("More from a household") if more else _("Message from a household")
+    lines = [_("Added to the request: %(need)s") % {"need": need_label(tr, view.need)}] if more else []
     card = line.bubble(title, [
+        *lines,
         _("House number: %(house_no)s") % {"house_no": view.house_no or "-"},
         _("Area: %(area)s") % {"area": area_name(view.village_code, language)},
         f"\u201c{line.shorten(text, 1000)}\u201d"],

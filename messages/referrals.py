@@ -221,15 +221,32 @@ def opened_in_own_chat(tr: NullTranslations) -> list[Message]:
 
 
 def household_news(tr: NullTranslations, language: str, view: ReferralView, status: str, note: str = "", *,
-                   quick: list[Message] | None = None) -> list[Message]:
+                   quick: list[Message] | None = None, ask_solved: bool = False) -> list[Message]:
+    """News of the household's referral; a completed one says the outcome in the agency's
+    words and, when it ended the household's case (``ask_solved``), asks whether its
+    problem is solved."""
     _ = tr.gettext
     words = _(HOUSEHOLD_NEWS[status]) % {"ref": view.case_ref, "agency": _agency(tr, view),
                                          "service": _what(view, language), "note": note}
+    if status == "completed" and note:
+        words += "\n" + _("Outcome: %(note)s") % {"note": note}
     if status == "completed" and view.programme_name and view.person_name and view.steps:
         words += "\n" + _("%(person)s is now recorded as receiving %(programme)s from %(day)s.") % {
             "person": view.person_name, "programme": text_in(view.programme_name, language),
             "day": _day(view.steps[0].at, language)}
+    if status == "completed" and ask_solved:
+        words += "\n" + _("Is your problem solved?")
+        quick = solved_buttons(tr, view.case_id)
     return line.text(words, quick=quick)
+
+
+def solved_buttons(tr: NullTranslations, case_id: int) -> list[Message]:
+    """The household's answer to "is your problem solved?" once its case has ended."""
+    _ = tr.gettext
+    return [line.postback_action(_("Solved"), postback.encode("csolved", id=case_id, v="yes"),
+                                 display_text=_("Solved")),
+            line.postback_action(_("Not solved"), postback.encode("csolved", id=case_id, v="no"),
+                                 display_text=_("Not solved"))]
 
 
 def sender_news(tr: NullTranslations, language: str, view: ReferralView, status: str, note: str = ""

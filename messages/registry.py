@@ -1,11 +1,15 @@
 """Households as leaders, reviewers and households themselves see them in chat."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from babel.support import NullTranslations
 
 from casework import areas
 from casework.questionnaire import Question, Questionnaire, Result, text_in
 from casework.registry import HouseholdView, LinkRequest
+from casework.thai_time import THAILAND
+from casework.usecases.privacy import Decided
 from casework.usecases.reviews import ToReview
 from messages import line, postback
 from messages.dates import format_date
@@ -277,26 +281,50 @@ def identity_unproven(tr: NullTranslations, quick: list[Message]) -> list[Messag
                        "who they are, and tap \"Link their LINE\" to give them a code."), quick=quick)
 
 
-def my_data(tr: NullTranslations, language: str, view: HouseholdView, questionnaire: Questionnaire,
-            consents: list[tuple[str, str]]) -> list[Message]:
+def my_data(tr: NullTranslations, language: str, view: HouseholdView, consents: Sequence[Decided]
+            ) -> list[Message]:
+    """What Kaejon keeps about the household, in plain words. The household's poverty group
+    is not shown here: it is the leaders' working label, and read about oneself it can hurt."""
     _ = tr.gettext
     lines = [_("Address: %(address)s") % {"address": view.address},
              _("Area: %(area)s") % {"area": area_name(view.village_code, language)},
              _("Status: %(status)s") % {"status": _(STATUS.get(view.status, view.status))}]
-    if view.poverty_group:
-        lines.append(_("Group: %(group)s") % {"group": group_name(questionnaire, view.poverty_group, language)})
     for member in view.members:
         details = [_(RELATION.get(member.relation, member.relation))]
         if member.masked_id:
             details.append(member.masked_id)
         lines.append(f"{member.name} ({', '.join(details)})")
-    for scope, decision in consents:
-        lines.append(_("Consent (%(scope)s): %(decision)s") % {"scope": scope, "decision": decision})
-    card = line.bubble(_("What Kaejon keeps about you"), lines, buttons=[
-        line.postback_action(_("Ask to correct"), postback.encode("req", k="correct"),
-                             display_text=_("Ask to correct")),
-        line.postback_action(_("Ask to delete"), postback.encode("req", k="erase"), display_text=_("Ask to delete"))])
+    agreed = False
+    for decided in consents:
+        said = CONSENT_WORDS.get((decided.scope, decided.decision))
+        if said:
+            lines.append(_(said) % {"date": format_date(decided.at.astimezone(THAILAND), language, short=True)})
+        agreed = agreed or (decided.scope, decided.decision) == ("personal", "accepted")
+    buttons = [line.postback_action(_("Ask to correct"), postback.encode("req", k="correct"),
+                                    display_text=_("Ask to correct")),
+               line.postback_action(_("Ask to delete"), postback.encode("req", k="erase"),
+                                    display_text=_("Ask to delete"))]
+    if agreed:
+        buttons.append(line.postback_action(_("Withdraw consent"), postback.encode("cwithdraw"),
+                                            display_text=_("Withdraw consent")))
+    else:
+        buttons.append(line.postback_action(_("Read and decide"), postback.encode("notice"),
+                                            display_text=_("Read and decide")))
+    card = line.bubble(_("What Kaejon keeps about you"), lines, buttons=buttons)
     return [line.flex(_("What Kaejon keeps about you"), card)]
+
+
+# Consent decisions as the person reads them about themselves.
+CONSENT_WORDS = {
+    ("personal", "accepted"): N_("You agreed to the privacy notice on %(date)s."),
+    ("personal", "declined"): N_("You declined the privacy notice on %(date)s."),
+    ("personal", "withdrawn"): N_("You withdrew your consent on %(date)s. Nothing new is collected until you "
+                                  "agree again."),
+    ("sensitive", "accepted"): N_("Your household agreed on %(date)s that health and disability details may be "
+                                  "recorded."),
+    ("sensitive", "declined"): N_("Your household did not agree to health and disability details being recorded "
+                                  "(%(date)s)."),
+}
 
 
 def request_received(tr: NullTranslations, language: str, due, quick: list[Message]) -> list[Message]:  # type: ignore[no-untyped-def]

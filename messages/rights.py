@@ -360,10 +360,13 @@ def _more(tr: NullTranslations, language: str, groups: list[_Group]) -> Message:
 
 def carousel(tr: NullTranslations, language: str, items: list[Item], *, linked: bool = False,
              compact: bool = False) -> Message | None:
-    """At most 12 bubbles: details for what one can get or check, the rest summed up."""
+    """At most 12 bubbles: details for what one can get or check, the rest summed up.
+    Someone who answered the questions (not ``linked``) is not shown, one by one, the
+    programmes their answers rule out (a newborn grant for a 45-year-old): ``rights``
+    counts those in one line instead."""
     groups = _grouped(items)
     detailed = [group for group in groups if category(group.answer) != NOT_ELIGIBLE]
-    refused = [group for group in groups if category(group.answer) == NOT_ELIGIBLE]
+    refused = [group for group in groups if category(group.answer) == NOT_ELIGIBLE] if linked else []
     room = line.MAX_CAROUSEL_BUBBLES - (1 if refused else 0)
     bubbles = []
     if len(detailed) > room:
@@ -382,16 +385,28 @@ def rights(tr: NullTranslations, language: str, items: list[Item], on: date, *, 
     _ = tr.gettext
     counts = [sum(1 for item in items if category(item.answer) == kind)
               for kind in (APPLY, CHECK, RECEIVING, NOT_ELIGIBLE)]
-    summary = [_("Your welfare rights on %(date)s") % {"date": format_date(on, language)},
-               _("Can apply: %(apply)d, can't tell yet: %(check)d, already receiving: %(receiving)d, "
-                 "not eligible: %(refused)d") % dict(zip(("apply", "check", "receiving", "refused"), counts)),
-               _("This is a guide from the rules in force; the office you apply to decides.")]
+    summary = [_("Your welfare rights on %(date)s") % {"date": format_date(on, language)}]
+    if linked:
+        summary.append(_("Can apply: %(apply)d, can't tell yet: %(check)d, already receiving: %(receiving)d, "
+                         "not eligible: %(refused)d") % dict(zip(("apply", "check", "receiving", "refused"), counts)))
+    else:
+        summary.append(_("Can apply: %(apply)d, can't tell yet: %(check)d, already receiving: %(receiving)d") % dict(
+            zip(("apply", "check", "receiving"), counts)))
+        ruled_out = len({item.answer.programme.id for item in items if category(item.answer) == NOT_ELIGIBLE}
+                        - {item.answer.programme.id for item in items if category(item.answer) != NOT_ELIGIBLE})
+        if ruled_out:
+            summary.append(tr.ngettext("%(count)d other programme does not fit your answers.",
+                                       "%(count)d other programmes do not fit your answers.", ruled_out)
+                           % {"count": ruled_out})
+    summary.append(_("This is a guide from the rules in force; the office you apply to decides."))
     if not linked:
         summary.append(_("Nothing you answered was kept with your name."))
     cards = carousel(tr, language, items, linked=linked)
     if cards is not None and len(json.dumps(cards).encode()) > MAX_CAROUSEL_BYTES:  # escaped: the larger count
         cards = carousel(tr, language, items, linked=linked, compact=True)
-    if cards is None:
+    if cards is None and not items:
         return line.text("\n".join([*summary[:1], _("No welfare programme is in force on that date.")]),
                          quick=quick)
+    if cards is None:  # every programme was ruled out by the answers: the summary says so
+        return line.text("\n".join(summary), quick=quick)
     return [*line.text("\n".join(summary)), line.flex(_("Your welfare rights"), cards, quick=quick)]

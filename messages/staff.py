@@ -4,8 +4,10 @@ from __future__ import annotations
 from babel.support import NullTranslations
 
 from casework.audit import Change
+from casework.usecases.oversight import OpenTask
 from messages import line
 from messages.dates import format_date
+from messages.corrections import ASKED_FIELDS
 from messages.i18n import N_
 from messages.line import Message
 from messages.registry import area_name
@@ -54,12 +56,21 @@ def _values(change: Change) -> str:
     return line.shorten(" · " + ", ".join(parts), 160) if parts else ""
 
 
-def task_list(tr: NullTranslations, language: str, tasks: list[tuple[str, str, object]],
-              quick: list[Message]) -> list[Message]:
+def task_list(tr: NullTranslations, language: str, tasks: list[OpenTask], quick: list[Message]) -> list[Message]:
+    """The requests waiting for a coordinator; a request to correct says what is wrong."""
     _ = tr.gettext
     if not tasks:
         return line.text(_("No open requests in your area."), quick=quick)
-    rows = [_("%(kind)s · household %(household)s · due %(date)s") % {
-        "kind": _(TASK.get(kind, kind)), "household": household, "date": format_date(due, language)}  # type: ignore[arg-type]
-        for kind, household, due in tasks]
-    return line.text(_("Open requests:") + "\n" + "\n".join(rows), quick=quick)
+    rows = []
+    for task in tasks:
+        row = _("%(kind)s · household %(household)s · due %(date)s") % {
+            "kind": _(TASK.get(task.kind, task.kind)), "household": task.household_id or "-",
+            "date": format_date(task.due_at, language)}
+        if task.field is not None:
+            row += "\n  " + line.shorten(_("%(whose)s · %(field)s: %(value)s") % {
+                "whose": task.whose or _("The household"), "field": _(ASKED_FIELDS.get(task.field, task.field)),
+                "value": task.value or "-"}, 300)
+            if task.photo:
+                row += " " + _("(photo of a document attached)")
+        rows.append(row)
+    return line.text(line.shorten(_("Open requests:") + "\n" + "\n".join(rows), 5000), quick=quick)

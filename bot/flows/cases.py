@@ -119,7 +119,8 @@ def close(ctx: EventContext, params: dict[str, str]) -> str:
         ctx.answer(views.confirm_close(ctx.tr, case.ref, case.id, case.version))
         return "case_close_asked"
     if handled.tell is not None:
-        ctx.push(handled.tell, lambda tr, language: views.closed(tr, case.ref, case.outcome))
+        ctx.push(handled.tell, lambda tr, language: views.closed(tr, case.ref, case.outcome, case_id=case.id,
+                                                                 need=case.need))
     ctx.answer(views.closed_by_leader(ctx.tr, ctx.quick()))
     return "case_closed"
 

@@ -31,9 +31,16 @@ def offer(ctx: EventContext, text: str) -> str | None:
             raise
         return None
     ctx.conversation.interrupt(HANDOFF, {"hh": offered.household_id, "text": offered.text,
-                                         "at": ctx.now.isoformat()})
-    ctx.answer(views.offer_handoff(ctx.tr))
+                                         "at": ctx.now.isoformat(), "ref": offered.ref, "need": offered.need})
+    ctx.answer(views.offer_handoff(ctx.tr, joins=_joins(ctx, offered.ref, offered.need)))
     return "handoff_offered"
+
+
+def _joins(ctx: EventContext, ref: object, need: object) -> str | None:
+    """The open request the words would join, as the household reads it: ``KJ-… (Housing)``."""
+    if not isinstance(ref, str) or not ref:
+        return None
+    return f"{ref} ({views.need_label(ctx.tr, need)})" if isinstance(need, str) else ref
 
 
 def on_text(ctx: EventContext, state: State, text: str) -> str:
@@ -48,16 +55,16 @@ def on_text(ctx: EventContext, state: State, text: str) -> str:
             ctx.conversation.resume()
             raise
         ctx.answer(views.problem(ctx.tr, refusal.reason))
-        ctx.answer(views.offer_handoff(ctx.tr, more=True))
+        ctx.answer(views.offer_handoff(ctx.tr, more=True, joins=_joins(ctx, state.get("ref"), state.get("need"))))
         return "handoff_too_long"
     ctx.conversation.interrupt(HANDOFF, {**state, "text": joined, "at": ctx.now.isoformat()})
-    ctx.answer(views.offer_handoff(ctx.tr, more=True))
+    ctx.answer(views.offer_handoff(ctx.tr, more=True, joins=_joins(ctx, state.get("ref"), state.get("need"))))
     return "handoff_more"
 
 
 def reprompt(ctx: EventContext, state: State) -> str:
     ctx.answer(views.tap_send_or_not(ctx.tr))
-    ctx.answer(views.offer_handoff(ctx.tr, more=True))
+    ctx.answer(views.offer_handoff(ctx.tr, more=True, joins=_joins(ctx, state.get("ref"), state.get("need"))))
     return "handoff_reprompted"
 
 
@@ -72,7 +79,10 @@ def on_handoff(ctx: EventContext, params: dict[str, str]) -> str:
         ctx.answer(views.handoff_dropped(ctx.tr, ctx.quick()))
         return "handoff_declined"
     sent = handing.send(ctx.env, ctx.actor, state.get("hh"), state.get("text", ""))
-    ctx.answer(views.handoff_sent(ctx.tr, sent.case.ref, ctx.quick()))
+    if sent.more:
+        ctx.answer(views.handoff_added(ctx.tr, sent.case.ref, views.need_label(ctx.tr, sent.case.need), ctx.quick()))
+    else:
+        ctx.answer(views.handoff_sent(ctx.tr, sent.case.ref, ctx.quick()))
     tell_staff(ctx, sent.notify,
                lambda tr, language: views.handoff_notice(tr, language, sent.case, sent.text, more=sent.more),
                household_id=sent.case.household_id)

@@ -20,7 +20,7 @@ from casework.errors import Refused
 from casework.usecases import requests
 from casework.usecases.base import FORBIDDEN
 from casework.usecases.requests import Draft
-from messages import greetings
+from messages import greetings, postback
 from messages import help_requests as views
 from messages.line import Message
 
@@ -184,7 +184,20 @@ def show_mine(ctx: EventContext, params: dict[str, str]) -> str:
     return "my_requests"
 
 
+def answer_closing(ctx: EventContext, params: dict[str, str]) -> str:
+    """``a=csolved&id=N&v=yes|no``: the household says whether its closed request solved its problem."""
+    if params.get("v") not in ("yes", "no"):
+        ctx.answer(greetings.stale_button(ctx.tr, ctx.quick()))
+        return "case_verdict_invalid"
+    said = requests.answer_closing(ctx.env, ctx.actor, postback.whole_number(params.get("id")), params["v"] == "yes")
+    ctx.answer(views.verdict(ctx.tr, said.case.ref, said.outcome, said.solved, ctx.quick()))
+    if said.outcome == requests.REOPENED:
+        tell_staff(ctx, said.notify, lambda tr, language: views.reopened_notice(tr, language, said.case),
+                   household_id=said.case.household_id)
+    return f"case_verdict_{said.outcome}"
+
+
 FLOWS = (
     Flow(HELP, short=True, text=on_text, photo=on_photo, location=on_location, reprompt=reprompt,
-         actions={"help_request": start, "hr": on_postback, "my_requests": show_mine}),
+         actions={"help_request": start, "hr": on_postback, "my_requests": show_mine, "csolved": answer_closing}),
 )

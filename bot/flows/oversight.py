@@ -16,8 +16,7 @@ def show_audit(ctx: EventContext, params: dict[str, str]) -> str:
 
 def show_tasks(ctx: EventContext, params: dict[str, str]) -> str:
     tasks = oversight.open_tasks(ctx.env, ctx.actor)
-    rows = [(task.kind, str(task.household_id or "-"), task.due_at) for task in tasks]
-    ctx.answer(staff.task_list(ctx.tr, ctx.language, rows, ctx.quick()))
+    ctx.answer(staff.task_list(ctx.tr, ctx.language, tasks, ctx.quick()))
     return "tasks_shown"
 
 

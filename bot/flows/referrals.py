@@ -50,7 +50,8 @@ def tell_acted(ctx: EventContext, acted: handling.Acted, note: str = "") -> None
     view = acted.referral
     status = view.status
     if status in views.HOUSEHOLD_NEWS:
-        ctx.push_all(acted.household, lambda tr, language: views.household_news(tr, language, view, status, note))
+        ctx.push_all(acted.household, lambda tr, language: views.household_news(
+            tr, language, view, status, note, ask_solved=acted.case_finished))
     if status in views.SENDER_NEWS:
         ctx.push_all(acted.senders, lambda tr, language: views.sender_news(tr, language, view, status, note))
     if status == "revoked":

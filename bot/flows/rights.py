@@ -26,13 +26,14 @@ FLOW = "rights"
 
 
 def show(ctx: EventContext, params: dict[str, str]) -> str:
-    """The "My rights" button: a linked household's record, else the first question."""
+    """The "My rights" button: a linked household's record (while its agreement to the
+    privacy notice stands), else the first question, which keeps nothing with a name."""
     if ctx.chat is None:
         return "no_chat"
     try:
         return _household(ctx)
     except Refused as refusal:
-        if refusal.reason != "not_linked":
+        if refusal.reason not in ("not_linked", "needs_consent"):
             raise
     state = {"step": rights_questions.default().steps[0].key, "answers": {}}
     ctx.conversation.interrupt(FLOW, state)

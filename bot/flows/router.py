@@ -153,7 +153,9 @@ def _guarded(ctx: EventContext, name: str, handle: Callable[[], str | None]) -> 
             return handle()
     except Refused as refusal:
         log("refused", level=logging.WARNING, action=name, reason=refusal.reason, account=ctx.actor.account_id)
-        if refusal.reason in FORBIDDEN:
+        if refusal.reason == "needs_consent":  # not a "no": the person is asked to agree first
+            ctx.answer(consent_messages.needed(ctx.tr))
+        elif refusal.reason in FORBIDDEN:
             ctx.answer(staff.refused(ctx.tr, ctx.quick()))
         else:
             ctx.answer(refusals.explain(ctx.tr, refusal.reason, ctx.quick()))

@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from casework import authorization
+from casework import authorization, consent
 from casework.authorization import Actor
 from casework.crypto import Sealer
 from casework.entitlements.rules import Rules
@@ -100,3 +100,12 @@ def own_household(env: Env, actor: Actor) -> Household:
     household = get(env, Household, actor.households[0])
     allow(authorization.is_linked_to(actor, household.id), "not_linked")
     return household
+
+
+def consenting(env: Env, actor: Actor) -> None:
+    """Go on only while this person's agreement to the privacy notice stands:
+    ``Refused("needs_consent")`` before it is given, once declined, and after it is
+    withdrawn, so that nothing new about them is collected or used until they agree again.
+    Seeing one's own data and asking to correct or delete it need no agreement."""
+    allow(actor.account_id is not None
+          and consent.given(env.session, scope="personal", account_id=actor.account_id), "needs_consent")

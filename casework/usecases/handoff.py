@@ -1,6 +1,7 @@
 """Words the bot did not understand, from a linked household, handed to its leader instead
-of being lost: offered first (the household may add more, or say no), then sent as a
-request of its own, or joined to the household's message still open."""
+of being lost: offered first (the household may add more, or say no), then joined to the
+household's request still open, or, when it has none, sent as a message of its own (a new
+request for help is opened only by "Ask for help")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,16 +9,19 @@ from dataclasses import dataclass
 from casework import cases
 from casework.authorization import Actor
 from casework.cases import CaseView
-from casework.usecases.base import Env, allow, own_household, use_case
+from casework.usecases.base import Env, allow, consenting, own_household, use_case
 from casework.usecases.requests import household_asking
 
 
 @dataclass(frozen=True)
 class Offered:
-    """The household whose words these are, and the words as they would be sent."""
+    """The household whose words these are, the words as they would be sent, and the
+    request still open they would join (its reference number and need; None: a new message)."""
 
     household_id: int
     text: str
+    ref: str | None = None
+    need: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,10 @@ def offer(env: Env, actor: Actor, text: str) -> Offered:
     """Words from someone whose LINE is linked to a household (``Refused("not_linked")`` for
     anyone else, who gets the usual answer), cut to what a request may hold."""
     household = own_household(env, actor)
-    return Offered(household.id, text.strip()[:cases.MAX_DETAILS])
+    consenting(env, actor)
+    joins = cases.open_request(env.session, household.id)
+    return Offered(household.id, text.strip()[:cases.MAX_DETAILS], joins.ref if joins else None,
+                   joins.need if joins else None)
 
 
 @use_case
@@ -49,13 +56,13 @@ def add_words(env: Env, actor: Actor, household_id: int | None, offered: str, te
 
 @use_case
 def send(env: Env, actor: Actor, household_id: int | None, text: str) -> Sent:
-    """A new request for the leader, or, when this person's message to the leader is still
-    open, a follow-up to it."""
+    """Words for the leader: while the household has a request open, they join it (kept
+    with it as the household's, ``more``); otherwise they are a message of their own."""
     household = household_asking(env, actor, household_id)
     allow(actor.account_id is not None, "not_linked")
-    case = cases.open_handoff(env.session, household.id)
-    more = case is not None and case.opened_by == actor.account_id
-    if case is not None and more:
+    case = cases.open_request(env.session, household.id)
+    more = case is not None
+    if case is not None:
         cases.add_note(env.session, env.sealer, case, by=actor.account_id, text=text, now=env.now)
     else:
         case = cases.open_case(env.session, env.sealer, household=household, need=cases.HANDOFF,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
-from casework import audit, authorization, chats, referrals, welfare
+from casework import audit, authorization, cases, chats, referrals, welfare
 from casework.authorization import Actor
 from casework.errors import Refused
 from casework.models import Agency, AgencyService, Case, Household, Person, Referral
@@ -38,6 +38,7 @@ class Acted:
     senders: tuple[Recipient, ...] = ()
     coordinators: tuple[Recipient, ...] = ()
     agency: tuple[Recipient, ...] = ()  # its staff, when the sender takes back what they had
+    case_finished: bool = False  # the step ended the case: the household is asked whether it is solved
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,9 @@ def complete(env: Env, actor: Actor, referral_id: int | None, note: str | None, 
         welfare.record(env.session, env.sealer, person=person, programme=referral.programme, status="receiving",
                        since=env.today, source="referral", actor_label=actor.label, account_id=actor.account_id,
                        now=env.now)
-    return _acted(env, referral, senders=True)
+    case = env.session.get(Case, referral.case_id)
+    return replace(_acted(env, referral, senders=True),
+                   case_finished=case is not None and case.status in cases.FINISHED)
 
 
 @use_case

@@ -15,8 +15,8 @@ from casework.authorization import Actor
 from casework.cases import CaseView
 from casework.errors import Refused
 from casework.locations import Point, point
-from casework.models import Household
-from casework.usecases.base import Env, allow, get, own_household, use_case
+from casework.models import Case, Household
+from casework.usecases.base import Env, allow, consenting, get, own_household, use_case
 
 MAX_SHOWN = 10  # requests in "My requests", most recently updated first (a carousel takes 12)
 MAX_LINE_MESSAGE_ID = 32
@@ -92,16 +92,20 @@ class Mine:
 
 
 def household_asking(env: Env, actor: Actor, household_id: int | None) -> Household:
-    """The household a request is for, if this person's LINE is linked to it."""
+    """The household a request is for, if this person's LINE is linked to it and their
+    agreement to the privacy notice stands."""
     household = get(env, Household, household_id)
     allow(authorization.is_linked_to(actor, household.id), "not_linked")
+    consenting(env, actor)
     return household
 
 
 @use_case
 def begin(env: Env, actor: Actor) -> int:
     """Start asking for help: the id of the household asking."""
-    return own_household(env, actor).id
+    household = own_household(env, actor)
+    consenting(env, actor)
+    return household.id
 
 
 @use_case
@@ -153,3 +157,40 @@ def mine(env: Env, actor: Actor) -> Mine:
     household = own_household(env, actor)
     total, rows = cases.cases_of(env.session, household.id, limit=MAX_SHOWN)
     return Mine(total, [cases.view(env.session, env.sealer, case, updates=1) for case in rows])
+
+
+SOLVED, REOPENED, ALREADY, NOT_FINISHED = "solved", "reopened", "already", "not_finished"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The household's answer to "is your problem solved?" after its request was closed:
+    ``solved`` (recorded), ``reopened`` (not solved: the case is open again), ``already``
+    (answered before: ``solved`` says how), or ``not_finished`` (the case is open, nothing to
+    answer). ``notify``: the staff to tell of a reopened case."""
+
+    case: CaseView
+    outcome: str
+    solved: bool | None = None
+    notify: tuple[str, ...] = ()
+
+
+@use_case
+def answer_closing(env: Env, actor: Actor, case_id: int | None, solved: bool) -> Verdict:
+    """A household's own request, closed by its leader (or finished by an agency): the
+    household says whether its problem was solved. "Not solved" reopens it (audited with
+    the case's update) and its leaders are told; a second answer changes nothing."""
+    case = get(env, Case, case_id)
+    household = household_asking(env, actor, case.household_id)
+    allow(actor.account_id is not None, "not_linked")
+    said = cases.verdict(env.session, case)
+    if said is not None:
+        return Verdict(cases.view(env.session, env.sealer, case), ALREADY, said == "confirmed")
+    if case.status not in cases.FINISHED:
+        return Verdict(cases.view(env.session, env.sealer, case), NOT_FINISHED)
+    cases.add_update(env.session, env.sealer, case, kind="confirmed" if solved else "reopened",
+                     by=actor.account_id, now=env.now)
+    if solved:
+        return Verdict(cases.view(env.session, env.sealer, case), SOLVED, True)
+    return Verdict(cases.view(env.session, env.sealer, case), REOPENED, False,
+                   cases.staff_to_tell(env.session, household, besides=actor.account_id))

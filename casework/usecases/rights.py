@@ -19,7 +19,7 @@ from casework.entitlements.evaluate import Answer
 from casework.entitlements.facts import HouseholdRecord, PersonRecord, columns_from
 from casework.entitlements.registry_columns import Frame
 from casework.models import Decision
-from casework.usecases.base import Env, allow, get, own_household, use_case
+from casework.usecases.base import Env, allow, consenting, get, own_household, use_case
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ def of_household(env: Env, actor: Actor) -> HouseholdRights:
     """The rights of the household this LINE is linked to, from its record. Which
     household is the actor's own link, never one a button names."""
     household = own_household(env, actor)
+    consenting(env, actor)
     on = env.today
     frame = registry_columns.for_household(env.session, household.id)
     names = {member.person_id: member.name

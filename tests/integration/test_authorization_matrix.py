@@ -29,6 +29,7 @@ from casework.questionnaire import Draft as CheckDraft
 from casework.questionnaire import default as questionnaire
 from casework.usecases import USE_CASES
 from casework.usecases.base import FORBIDDEN, Env
+from casework.usecases.privacy import CorrectionDraft
 from casework.usecases.requests import Draft as RequestDraft
 from casework.usecases.visits import Draft as VisitDraft
 from tests import registry_data
@@ -224,6 +225,12 @@ MATRIX: dict[str, Row] = {
     "privacy.decide": (lambda w: {"accepted": True}, WITH_LINE),
     "privacy.my_data": (lambda w: {}, LINKED),
     "privacy.request_change": (lambda w: {"kind": "erase"}, LINKED),
+    "privacy.withdraw_consent": (lambda w: {"confirmed": True}, WITH_LINE),
+    "privacy.begin_correction": (lambda w: {}, LINKED),
+    "privacy.draft_correction": (lambda w: {**_household(w), "draft": CorrectionDraft(0, "address", "12 Moo 5")},
+                                 HOUSEHOLD),
+    "privacy.send_correction": (lambda w: {**_household(w), "draft": CorrectionDraft(
+        0, "address", "12 Moo 5", photo="777002", photo_asked=True)}, HOUSEHOLD),
     "privacy.erase_household": (_household, COORDINATOR | OPERATOR),
     "privacy.forget_unsent": (lambda w: {"chat_line_id": "U" + "0" * 32, "line_message_id": "1"}, EVERYONE),
     "invites.create": (lambda w: {"role": "leader", "area_code": "46010105", "name": "Somsri"}, OPERATOR),
@@ -271,6 +278,7 @@ MATRIX: dict[str, Row] = {
     "requests.set_location": (lambda w: {**_request(w), "latitude": 16.43, "longitude": 103.5}, HOUSEHOLD),
     "requests.send": (lambda w: _request(w, pieces=(("700001", "The roof leaks"),), photos=("777001",)), HOUSEHOLD),
     "requests.mine": (lambda w: {}, LINKED),
+    "requests.answer_closing": (lambda w: {**_case(w), "solved": False}, HOUSEHOLD),
     "handoff.offer": (lambda w: {"text": "No rice left"}, LINKED),
     "handoff.add_words": (lambda w: {**_household(w), "offered": "No rice left", "text": "and the child is ill"},
                           HOUSEHOLD),

@@ -191,7 +191,7 @@ def test_a_leader_closes_a_request_after_asking_once(somchai, kanya, services):
     kanya.taps(data_of(question, "แก้ไขได้แล้ว"))
     assert kanya.received()[0]["text"].startswith("ปิดเรื่องแล้ว")
     told = somchai.received()[0]["text"]
-    assert told.startswith(f"ผู้นำชุมชนปิดเรื่องคำขอ {ref} แล้ว") and "ผลลัพธ์: แก้ไขได้แล้ว" in told
+    assert told.startswith(f"ผู้นำชุมชนปิดเรื่องคำขอ {ref}") and "ผลลัพธ์: ปัญหาของคุณแก้ไขได้แล้ว" in told
     kanya.taps(close + "&ok=1&o=helped")
     assert kanya.received()[0]["text"] == 'ไม่มีการเปลี่ยนแปลง คำขอนี้มีสถานะ "แก้ไขแล้ว" อยู่แล้ว'
     with services.uow() as uow:

@@ -207,6 +207,10 @@ def test_a_request_becomes_a_case_whose_allowance_referral_is_accepted_and_compl
     (news,) = somchai.received()
     assert news["text"].startswith(f"เทศบาลเมืองกาฬสินธุ์ดำเนินการเรื่อง {ref}")
     assert "สมชาย ใจดี ได้รับเบี้ยยังชีพผู้สูงอายุแล้ว ตั้งแต่" in news["text"]
+    assert "ผลการดำเนินการ: ขึ้นทะเบียนแล้ว เริ่มจ่ายเดือนหน้า" in news["text"]  # the agency's words
+    somchai.taps(data_of(news, "แก้ไขได้แล้ว"))  # the household says whether its problem is solved
+    assert somchai.received()[0]["text"].startswith(f"ขอบคุณค่ะ บันทึกแล้วว่าเรื่อง {ref} แก้ไขได้แล้ว")
+    assert case_status(services, ref) == "resolved"
 
     with services.uow() as uow:
         head = uow.session.scalar(select(Person).where(Person.relation == "head"))

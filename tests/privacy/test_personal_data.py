@@ -72,9 +72,9 @@ def story(services, kanya, somchai, malai, clock, tmp_path) -> None:
     somchai.received()
     kanya.received()
 
-    somchai.says(TYPED[1])  # words the bot does not understand: offered to the leader
+    somchai.says(TYPED[1])  # words the bot does not understand: offered to the leader, with the open request
     (offer,) = somchai.received()
-    somchai.taps(_data(offer, "ส่งถึงผู้นำชุมชน"))
+    somchai.taps(_data(offer, "เพิ่มในคำขอของฉัน"))
     somchai.received()
     (notice,) = kanya.received()
     kanya.taps(_data(notice, "ตอบกลับ"))

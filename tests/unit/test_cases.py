@@ -22,6 +22,7 @@ LEGAL = {
     **{(status, "resolved"): "resolved" for status in cases.OPEN},
     **{(status, "closed"): "closed" for status in cases.OPEN},
     ("resolved", "reopened"): "reopened", ("closed", "reopened"): "reopened",
+    ("resolved", "confirmed"): "resolved", ("closed", "confirmed"): "closed",
     **{(status, "rejected"): "rejected" for status in ("new", "triaged", "reopened")},
     **{(status, "withdrawn"): "withdrawn" for status in cases.OPEN},
 }
@@ -41,7 +42,7 @@ def test_each_update_moves_a_case_as_the_table_says(status, kind, after):
 
 def test_rejected_and_withdrawn_cases_are_final_and_finished_ones_can_only_be_reopened():
     assert not any(cases.allowed(status, kind) for status in ("rejected", "withdrawn") for kind in cases.TRANSITIONS)
-    assert [kind for kind in cases.TRANSITIONS if cases.allowed("closed", kind)] == ["reopened"]
+    assert [kind for kind in cases.TRANSITIONS if cases.allowed("closed", kind)] == ["reopened", "confirmed"]
     assert {after for row in cases.TRANSITIONS.values() for after in row.values()} <= set(cases.STATUSES)
 
 
