@@ -28,7 +28,7 @@ NEED = {
     "education": N_("Education"),
     "care": N_("Elder/disabled care"),
     "other": N_("Something else"),
-    "message": N_("Message to the leader"),
+    "message": N_("Message the leader"),
 }
 STATUS = {
     "new": N_("Sent, not yet taken up"),

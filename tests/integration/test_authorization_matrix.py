@@ -252,6 +252,8 @@ MATRIX: dict[str, Row] = {
     "checks.answer": (lambda w: {**_check(w), "key": questionnaire().questions[0].key, "value": 2}, IN_SCOPE),
     "checks.decide_sensitive": (lambda w: {**_check(w), "accepted": True}, IN_SCOPE),
     "checks.redo": (_check, IN_SCOPE),
+    "checks.back": (_check, IN_SCOPE),
+    "checks.add_note": (lambda w: {**_check(w), "note": "The roof leaks"}, IN_SCOPE),
     "checks.submit": (_check, IN_SCOPE),
     "checks.add_photo": (lambda w: {**_household(w), "line_message_id": "777001"}, IN_SCOPE),
     "checks.set_location": (lambda w: {**_household(w), "latitude": 16.43, "longitude": 103.5}, IN_SCOPE),

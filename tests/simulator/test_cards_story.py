@@ -1,0 +1,127 @@
+"""Issue 11's cards in the simulator, on the demo's data: the households to check name
+their head (masked) with house and village; every button reads whole and apart from the
+others; scores read on a scale; a mis-tap in the check is undone with Back; a note typed
+during the check reaches the confirmer, who sees the answers, who checked and when."""
+from __future__ import annotations
+
+from typing import Any
+
+from casework import registry
+from messages.line import ELLIPSIS, MAX_LABEL, utf16_units
+from tests.simulator.chat import Chat, actions, texts
+from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
+from bot.dev.demo.seed import seed
+from casework.models import Household
+
+COORDINATOR = next(p for p in CAST.people if p.key == "coordinator")
+
+
+def household_at(services, house_no: str, village: str = "46010105") -> int:
+    with services.uow() as uow:
+        found = registry.find_by_address(uow.session, uow.sealer, village, house_no)
+        assert found is not None
+        return found.id
+
+
+def quick_labels(message: dict[str, Any]) -> list[str]:
+    return [item["action"]["label"] for item in message.get("quickReply", {}).get("items", [])]
+
+
+def start_check(leader: Chat, household_id: int) -> dict[str, Any]:
+    """Begin the check, the household declining sensitive questions; the first question."""
+    leader.send("postback", data=f"a=check&id={household_id}")
+    (question,) = leader.send("postback", data=f"a=sens&id={household_id}&v=no")
+    return question
+
+
+def answer_all(leader: Chat, question: dict[str, Any], choice: int = 1) -> dict[str, Any]:
+    """Tap option ``choice`` (0 = the first) of every question; the summary card."""
+    message = question
+    for _ in range(30):
+        if message.get("type") == "flex":
+            return message
+        (message,) = leader.tap(message, quick_labels(message)[choice])
+    raise AssertionError("the check never ended")
+
+
+def test_11a_the_households_to_check_name_the_head_masked_with_house_and_village(client, services):
+    seed(services, CAST)
+    leader = Chat(client, services, LEADER)
+    heading, carousel = leader.send("postback", data="a=pending")
+    bubble = next(b for b in carousel["contents"]["contents"] if "สมชาย" in texts(b))
+    shown = texts(bubble)
+    assert "สมชาย ใจ." in shown and "ใจดี" not in shown, "the head's name, surname masked"
+    assert "บ้านเลขที่ 12" in shown and "หมู่ 5" in shown and "บ้านโนนสวรรค์" in shown
+
+
+def test_11b_every_button_of_the_household_card_reads_whole_and_apart(client, services):
+    seed(services, CAST)
+    household_id = household_at(services, "12")
+    with services.uow() as uow:
+        from casework import accounts
+        somchai = accounts.get_or_create(uow.session, HOUSEHOLD.line_user_id, services.clock())
+        registry.request_link(uow.session, uow.sealer, uow.session.get(Household, household_id), somchai.id,
+                              services.clock(), typed_name="สมชาย ใจดี")
+        uow.commit()
+    leader = Chat(client, services, LEADER)
+    (card,) = leader.send("postback", data=f"a=hh&id={household_id}")
+    labels = list(actions(card))
+    assert "อนุมัติคำขอ LINE" in labels and "ให้รหัสเชื่อม LINE" in labels
+    for label in labels:
+        assert utf16_units(label) <= MAX_LABEL and not label.endswith(ELLIPSIS), label
+    assert len(labels) == len(set(labels))
+
+
+def test_11c_scores_read_on_a_scale_with_words(client, services):
+    seed(services, CAST)
+    leader = Chat(client, services, LEADER)
+    summary = answer_all(leader, start_check(leader, household_at(services, "12")), choice=1)
+    shown = texts(summary["contents"])
+    assert "ทุนมนุษย์ ●●○○ น้อย (2.0 จาก 4)" in shown
+    assert "เฉลี่ย: ●●○○ น้อย (2.00 จาก 4)" in shown
+
+
+def test_11d_back_returns_to_the_previous_question_with_its_answer_dropped(client, services):
+    seed(services, CAST)
+    leader = Chat(client, services, LEADER)
+    household_id = household_at(services, "12")
+    first = start_check(leader, household_id)
+    assert "ย้อนกลับ" not in quick_labels(first), "nothing to go back to"
+    (second,) = leader.tap(first, quick_labels(first)[0])  # a mis-tap: "ไม่ได้เรียน"
+    assert second["text"].startswith("ข้อ 2 จาก")
+    (again,) = leader.tap(second, "ย้อนกลับ")
+    assert again["text"].startswith("ข้อ 1 จาก") and "การศึกษา" in again["text"]
+    (second,) = leader.tap(again, "มัธยม/ปวช.")
+    summary = answer_all(leader, second, choice=1)
+    (last,) = leader.tap(summary, "ย้อนกลับ")
+    assert last["text"].startswith("ข้อ 13 จาก 13")
+    summary = answer_all(leader, last, choice=1)
+    leader.tap(summary, "ส่งให้ยืนยัน")
+    with services.uow() as uow:
+        from casework.models import Assessment
+        from sqlalchemy import select
+        answers = uow.session.scalar(select(Assessment.answers).where(Assessment.household_id == household_id))
+    assert answers["education"] == 3, "the answer after Back, not the mis-tap"
+
+
+def test_11e_f_a_field_note_reaches_the_confirmer_with_answers_assessor_and_date(client, services):
+    seed(services, CAST)
+    leader, coordinator = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
+    household_id = household_at(services, "12")
+    first = start_check(leader, household_id)
+    kept, question = leader.send("text", text="หลังคารั่ว ฝนตกน้ำเข้าบ้าน")
+    assert kept["text"].startswith("เก็บบันทึกไว้กับการสอบทานแล้ว")
+    assert question["text"] == first["text"], "the same question is asked again"
+    leader.tap(answer_all(leader, question, choice=1), "ส่งให้ยืนยัน")
+    with services.uow() as uow:
+        from casework.models import Assessment
+        from sqlalchemy import select
+        stored = uow.session.scalar(select(Assessment).where(Assessment.household_id == household_id))
+        assert "หลังคารั่ว".encode() not in (stored.review_note or b""), "sealed, as notes are"
+    (waiting,) = coordinator.send("postback", data="a=review")
+    shown = texts(waiting["contents"])
+    assert "บันทึกจากพื้นที่: หลังคารั่ว ฝนตกน้ำเข้าบ้าน" in shown
+    assert "การศึกษาสูงสุดของสมาชิกวัยทำงาน: ประถม" in shown
+    assert "สอบทานโดย กันยา (ผู้นำชุมชน) เมื่อ" in shown
+    now = services.clock()
+    assert f"{now.year + 543}" in shown.split("สอบทานโดย")[1].splitlines()[0], "a Buddhist-era date"
