@@ -56,7 +56,7 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
     "coordinator": (
         Entry("area", N_("My area"), BLUE, coming=True),
         Entry("review", N_("To confirm"), TEAL),
-        Entry("tasks", N_("Requests to handle"), RED),
+        Entry("tasks", N_("Data requests"), RED),
         Entry("audit", N_("Changes log"), PURPLE),
         Entry("pending", N_("Households to verify"), BROWN),
         Entry("find", N_("Find a household"), BLUE),

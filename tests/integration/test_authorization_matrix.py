@@ -171,6 +171,9 @@ def records(world: World) -> None:
                                   columns_from([PersonRecord(age=72)], [HouseholdRecord()]), on=env.today,
                                   channel="command", shown_to=None, now=env.now)
     world.ids["decision"] = shown.decision_id
+    world.ids["task"] = registry.request_change(env.session, env.sealer, household=household,
+                                                account_id=world.account_id("household"), kind="correct",
+                                                now=env.now, details="My phone changed").id
 
 
 def _household(world: World) -> dict[str, Any]:
@@ -317,6 +320,7 @@ MATRIX: dict[str, Row] = {
     # Coordinators' oversight and the area's villages; agencies
     "oversight.changes_log": (lambda w: {}, COORDINATORS),
     "oversight.open_tasks": (lambda w: {}, COORDINATORS),
+    "oversight.finish_task": (lambda w: {"task_id": w.ids["task"]}, COORDINATOR),
     "villages.begin": (lambda w: {}, COORDINATORS | OPERATOR),
     "villages.add": (lambda w: {"code": "46010107", "name": "Ban Nong Bua"}, COORDINATOR | OPERATOR),
     "agencies.add": (lambda w: {"code": "PSDHS-99", "name": "Another office", "kind": "civil_society"}, OPERATOR),

@@ -197,8 +197,8 @@ def test_coordinators_read_the_changes_log_and_requests(prasert, kanya, lek, ser
     kanya.received()
     prasert.taps("a=audit")
     (log,) = prasert.received()
-    assert "household.submit" in log["text"]
-    assert "status: listed → awaiting_review" in log["text"]
+    assert "ส่งผลสอบทานของ" in log["text"] and "household.submit" not in log["text"]
+    assert "สถานะ อยู่ในรายชื่อ ยังไม่สอบทาน → สอบทานแล้ว รอยืนยัน" in log["text"]
     kanya.taps("a=audit")
     assert kanya.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from casework import registry
+from casework.thai_time import THAILAND
 from messages.line import ELLIPSIS, MAX_LABEL, utf16_units
 from tests.simulator.chat import Chat, actions, texts
 from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
@@ -125,3 +126,67 @@ def test_11e_f_a_field_note_reaches_the_confirmer_with_answers_assessor_and_date
     assert "สอบทานโดย กันยา (ผู้นำชุมชน) เมื่อ" in shown
     now = services.clock()
     assert f"{now.year + 543}" in shown.split("สอบทานโดย")[1].splitlines()[0], "a Buddhist-era date"
+
+
+def confirmed_check(client, services) -> tuple[Chat, int]:
+    """The leader checks house 12 (with a field note) and the coordinator confirms it."""
+    seed(services, CAST)
+    leader, coordinator = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
+    household_id = household_at(services, "12")
+    start_check(leader, household_id)
+    _kept, question = leader.send("text", text="หลังคารั่ว")
+    leader.tap(answer_all(leader, question, choice=1), "ส่งให้ยืนยัน")
+    (waiting,) = coordinator.send("postback", data="a=review")
+    coordinator.tap(waiting, "ยืนยัน")
+    return coordinator, household_id
+
+
+def test_12_the_changes_log_reads_as_sentences_with_names_and_sealed_values_unshown(client, services):
+    coordinator, _household_id = confirmed_check(client, services)
+    (log,) = coordinator.send("postback", data="a=audit")
+    shown = log["text"]
+    assert ("ประเสริฐ (ผู้ประสานงานอำเภอ) ยืนยันผลสอบทานของ บ้านเลขที่ 12 หมู่ 5 บ้านโนนสวรรค์ (สมชาย ใจ.): "
+            "สถานะ สอบทานแล้ว รอยืนยัน → ผ่านการสอบทานแล้ว") in shown
+    assert "กันยา (ผู้นำชุมชน) ส่งผลสอบทานของ บ้านเลขที่ 12" in shown
+    assert "บันทึกจากพื้นที่ เปลี่ยนแล้ว" in shown and "หลังคารั่ว" not in shown, "a sealed value says only changed"
+    assert f"{services.clock().year + 543}" in shown, "a Buddhist-era date"
+    for developer_words in ("household.confirm", "account:", "awaiting_review", " · household "):
+        assert developer_words not in shown
+
+
+def test_13_a_coordinators_task_says_what_for_whom_by_when_and_opens_and_closes(client, services):
+    seed(services, CAST)
+    household_id = household_at(services, "12")
+    with services.uow() as uow:
+        from casework import accounts
+        somchai = accounts.get_or_create(uow.session, HOUSEHOLD.line_user_id, services.clock())
+        task = registry.request_change(uow.session, uow.sealer, household=uow.session.get(Household, household_id),
+                                       account_id=somchai.id, kind="correct", now=services.clock(),
+                                       details="เบอร์โทรเปลี่ยนเป็น 0812345678")
+        due = task.due_at.astimezone(THAILAND)
+        uow.commit()
+    coordinator = Chat(client, services, COORDINATOR)
+    (tasks,) = coordinator.send("postback", data="a=tasks")
+    shown = texts(tasks["contents"])
+    assert "ครัวเรือนขอให้แก้ไขข้อมูล" in shown
+    assert "บ้านเลขที่ 12 หมู่ 5 บ้านโนนสวรรค์" in shown and "สมชาย ใจ." in shown
+    assert f"ภายใน {due.day} " in shown and f"{due.year + 543}" in shown
+    buttons = actions(tasks)
+    (card,) = coordinator.tap(tasks, "เปิดข้อมูลครัวเรือน")
+    assert card["type"] == "flex" and "สมชาย ใจดี" in texts(card["contents"])
+    (done,) = coordinator.send("postback", data=buttons["ทำเสร็จแล้ว"])
+    assert done["text"] == "บันทึกว่าดำเนินการเสร็จแล้ว"
+    (again,) = coordinator.send("postback", data=buttons["ทำเสร็จแล้ว"])
+    assert again["text"] == "คำขอนี้ดำเนินการเสร็จไปแล้ว"
+    (empty,) = coordinator.send("postback", data="a=tasks")
+    assert empty["text"] == "ไม่มีคำขอแก้ไขหรือลบข้อมูลที่รอคุณในพื้นที่"
+
+
+def test_13_the_coordinators_two_request_lists_are_named_apart():
+    from messages import menu
+    from messages.i18n import translator
+
+    thai = translator("th")
+    labels = {entry.action: thai.gettext(entry.label) for entry in menu.ROLE_MENUS["coordinator"]}
+    assert labels["tasks"] == "คำขอแก้หรือลบข้อมูล" and labels["open_cases"] == "คำขอที่ยังเปิดอยู่"
+    assert {entry.label for entry in menu.ROLE_MENUS["coordinator"]} >= {"Data requests", "Open requests"}
