@@ -282,6 +282,7 @@ MATRIX: dict[str, Row] = {
     "handoff.send": (lambda w: {**_household(w), "text": "No rice left"}, HOUSEHOLD),
     "cases.open_list": (lambda w: {}, STAFF),
     "cases.show": (_case, IN_SCOPE),
+    "cases.photos": (_case, IN_SCOPE),
     "cases.take_up": (_case, IN_SCOPE),
     "cases.begin_reply": (_case, IN_SCOPE),
     "cases.reply": (lambda w: {**_case(w), "text": "We come tomorrow", "asked_at": w.env.now.isoformat()}, IN_SCOPE),

@@ -190,3 +190,48 @@ def test_13_the_coordinators_two_request_lists_are_named_apart():
     labels = {entry.action: thai.gettext(entry.label) for entry in menu.ROLE_MENUS["coordinator"]}
     assert labels["tasks"] == "คำขอแก้หรือลบข้อมูล" and labels["open_cases"] == "คำขอที่ยังเปิดอยู่"
     assert {entry.label for entry in menu.ROLE_MENUS["coordinator"]} >= {"Data requests", "Open requests"}
+
+
+def test_11g_a_requests_photos_come_as_images_at_signed_addresses_that_expire(client, services):
+    from datetime import timedelta
+    from urllib.parse import urlsplit
+
+    from bot.photo_links import PhotoLinks
+    from casework import cases, photos
+    from casework.models import Attachment
+    from sqlalchemy import select
+
+    seed(services, CAST)
+    household_id = household_at(services, "12")
+    picture = b"\xff\xd8\xff\xe0 a roof that leaks \xff\xd9"
+    with services.uow() as uow:
+        from casework import accounts
+        somchai = accounts.get_or_create(uow.session, HOUSEHOLD.line_user_id, services.clock())
+        case = cases.open_case(uow.session, uow.sealer, household=uow.session.get(Household, household_id),
+                               need="housing", account_id=somchai.id, now=services.clock(), details="หลังคารั่ว",
+                               photos=["900000000001"])
+        pending = photos.claim(uow.session, services.clock())
+        photos.store(uow.session, uow.sealer, pending, picture, "image/jpeg")
+        case_id = case.id
+        photo_id = uow.session.scalar(select(Attachment.id).where(Attachment.case_id == case_id))
+        uow.commit()
+    leader = Chat(client, services, LEADER)
+    (card,) = leader.send("postback", data=f"a=case&id={case_id}")
+    heading, image = leader.tap(card, "ดูรูปถ่าย")
+    assert "ใช้ได้ 1 ชั่วโมง" in heading["text"]
+    assert image["type"] == "image" and image["originalContentUrl"] == image["previewImageUrl"]
+    address = urlsplit(image["originalContentUrl"])
+    assert address.geturl().startswith(services.settings.public_url + "/photos/")
+    served = client.get(address.path)
+    assert served.status_code == 200 and served.data == picture and served.mimetype == "image/jpeg"
+    assert "private" in served.headers["Cache-Control"]
+    token = address.path.rsplit("/", 1)[1]
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get(f"/photos/{forged}").status_code == 404, "a wrong signature"
+    assert client.get(f"/photos/{photo_id + 1}.{token.split('.', 1)[1]}").status_code == 404, "another photo"
+    old = PhotoLinks(services.settings, lambda: services.clock() - timedelta(hours=1, minutes=1))
+    assert client.get(urlsplit(old.url(photo_id)).path).status_code == 410, "past its hour"
+    household = Chat(client, services, HOUSEHOLD)
+    household.send("follow")
+    (refused,) = household.send("postback", data=f"a=cphotos&id={case_id}")
+    assert refused["type"] == "text" and "image" not in str(refused)
