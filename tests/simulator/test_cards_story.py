@@ -105,7 +105,7 @@ def test_11d_back_returns_to_the_previous_question_with_its_answer_dropped(clien
     assert answers["education"] == 3, "the answer after Back, not the mis-tap"
 
 
-def test_11e_f_a_field_note_reaches_the_confirmer_with_answers_assessor_and_date(client, services):
+def test_11e_a_field_note_typed_during_the_check_is_kept_sealed_and_shown_to_the_confirmer(client, services):
     seed(services, CAST)
     leader, coordinator = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
     household_id = household_at(services, "12")
@@ -118,14 +118,24 @@ def test_11e_f_a_field_note_reaches_the_confirmer_with_answers_assessor_and_date
         from casework.models import Assessment
         from sqlalchemy import select
         stored = uow.session.scalar(select(Assessment).where(Assessment.household_id == household_id))
-        assert "หลังคารั่ว".encode() not in (stored.review_note or b""), "sealed, as notes are"
+        assert stored.review_note is not None and "หลังคารั่ว".encode() not in stored.review_note, "sealed"
+    (waiting,) = coordinator.send("postback", data="a=review")
+    assert "บันทึกจากพื้นที่: หลังคารั่ว ฝนตกน้ำเข้าบ้าน" in texts(waiting["contents"])
+
+
+def test_11f_the_confirmer_sees_the_answers_per_capital_who_checked_and_when(client, services):
+    seed(services, CAST)
+    leader, coordinator = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
+    leader.tap(answer_all(leader, start_check(leader, household_at(services, "12")), choice=1), "ส่งให้ยืนยัน")
     (waiting,) = coordinator.send("postback", data="a=review")
     shown = texts(waiting["contents"])
-    assert "บันทึกจากพื้นที่: หลังคารั่ว ฝนตกน้ำเข้าบ้าน" in shown
-    assert "การศึกษาสูงสุดของสมาชิกวัยทำงาน: ประถม" in shown
+    human = shown.index("ทุนมนุษย์ ●●○○")
+    assert shown.index("การศึกษาสูงสุดของสมาชิกวัยทำงาน: ประถม") > human
+    assert shown.index("สภาพที่อยู่อาศัย:") > shown.index("ทุนกายภาพ ●●○○")
     assert "สอบทานโดย กันยา (ผู้นำชุมชน) เมื่อ" in shown
-    now = services.clock()
-    assert f"{now.year + 543}" in shown.split("สอบทานโดย")[1].splitlines()[0], "a Buddhist-era date"
+    now = services.clock().astimezone(THAILAND)
+    when = shown.split("สอบทานโดย กันยา (ผู้นำชุมชน) เมื่อ ")[1].splitlines()[0]
+    assert when.startswith(f"{now.day} ") and f" {now.year + 543} " in when, "a Thai Buddhist-era date and time"
 
 
 def confirmed_check(client, services) -> tuple[Chat, int]:
