@@ -79,3 +79,18 @@ def test_every_sentence_is_translated_and_names_who():
     for action, template in changes.SENTENCES.items():
         assert "%(who)s" in template, action
         assert thai.gettext(template) != template, f"{action} is not translated"
+
+
+def test_an_entry_reads_as_a_sentence_and_a_sealed_value_only_says_it_changed():
+    from datetime import datetime, timezone
+
+    from casework.audit import Change
+    from casework.usecases.oversight import LogEntry
+
+    change = Change(at=datetime(2026, 12, 3, 7, 5, tzinfo=timezone.utc), actor="account:2",
+                    action="household.confirm", entity="household", entity_id="1", area_code="46010105",
+                    changes={"status": ["awaiting_review", "verified"], "note": [None, "the roof leaks"]})
+    entry = LogEntry(change, who="สมศรี", role="coordinator", changes=change.changes)
+    assert changes.sentence(translator("th"), "th", entry) == (
+        "3 ธ.ค. 2569 14:05 — คุณสมศรี (ผู้ประสานงาน) ยืนยันผลสอบทานของ ครัวเรือน: "
+        "สถานะ สอบทานแล้ว รอยืนยัน → ผ่านการสอบทานแล้ว, บันทึก เปลี่ยนแล้ว")
