@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.flows.base import Flow, State
 from bot.flows.context import EventContext
+from casework import accounts, registry
 from casework.errors import Refused
 from casework.questionnaire import Draft
 from casework.questionnaire import default as questionnaire
@@ -176,6 +177,8 @@ def on_text(ctx: EventContext, state: State, text: str) -> str | None:
     household_id = state.get("current")
     if household_id is None or not text.strip() or str(household_id) not in state.get("drafts", {}):
         return None
+    if accounts.looks_like_invite(text) or registry.link_code_of(text) is not None:
+        return None  # a code typed mid-check is still a code
     draft = checks.add_note(ctx.env, ctx.actor, household_id, _draft(state, household_id), text)
     _keep(ctx, state, household_id, draft)
     ctx.answer(views.note_kept(ctx.tr, len(draft.notes)))
