@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import logs, webhook
+from bot import logs, photos, webhook
 from bot.bootstrap import Services, bootstrap
 from bot.config import Settings, from_env
 from bot.logs import log
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     app.extensions["kaejon"] = services
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(photos.bp)
     app.add_url_rule("/healthz", view_func=healthz)
     app.add_url_rule("/healthz/detail", view_func=healthz_detail)
     if services.settings.simulator_enabled:

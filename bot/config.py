@@ -47,6 +47,7 @@ class Settings:
     rules_dir: str | None = None  # welfare rules files; None: the ones shipped (casework/data/rules)
     db_limits: Limits = Limits()  # KAEJON_DB_*: connect, statement, lock and SQLite busy timeouts
     keep: Periods = Periods()  # KAEJON_INBOX_KEEP_DAYS, KAEJON_OUTBOX_KEEP_DAYS
+    public_url: str | None = None  # KAEJON_PUBLIC_URL: where LINE reaches this service (https), for photo links
 
     @property
     def simulator_enabled(self) -> bool:
@@ -88,12 +89,15 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
             reply_token_ttl=float(env.get("KAEJON_REPLY_TOKEN_TTL", "50")),
             standin_url=(env.get("KAEJON_STANDIN_URL") or "").rstrip("/") or None,
             rules_dir=rules_directory(env),
+            public_url=(env.get("KAEJON_PUBLIC_URL") or "").rstrip("/") or None,
             **housekeeping(env),
         )
     except ValueError as error:
         raise ConfigError(f"a numeric setting is not a number: {error}") from None
     if demo:
         return with_demo_defaults(settings)
+    if settings.public_url is not None and not settings.public_url.startswith("https://"):
+        raise ConfigError("KAEJON_PUBLIC_URL must start with https:// (LINE fetches images only over https)")
     for variable, attribute in REQUIRED:
         if not getattr(settings, attribute):
             raise ConfigError(f"{variable} is not set; Kaejon cannot start without it (see README).")
@@ -207,6 +211,7 @@ def with_demo_defaults(settings: Settings) -> Settings:
         secret_keys=settings.secret_keys or parse_keys(DEMO_SECRET_KEYS, "demo", demo=True),
         lookup_keys=settings.lookup_keys or parse_keys(DEMO_LOOKUP_KEYS, "demo", demo=True),
         line_api_endpoint=settings.line_api_endpoint or settings.standin_url,
+        public_url=settings.public_url or f"http://127.0.0.1:{settings.port}",  # the demo's own address
     )
 
 

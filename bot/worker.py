@@ -20,6 +20,7 @@ from bot.bootstrap import Services
 from bot.flows import router
 from bot.flows.context import EventContext
 from bot.line.content import ContentError
+from bot.photo_links import PhotoLinks
 from bot.logs import log
 from casework import chats, health, inbox, outbox, photos
 from casework.models import Account, Chat, OutboxMessage
@@ -73,7 +74,8 @@ def _handle(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: d
             ctx = EventContext(flows=services.flows, rules=services.rules, uow=uow,
                                event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
                                occurred_at=event.occurred_at, now=now, chat=_chat_for(uow, event, now),
-                               reply_ttl=timedelta(seconds=services.settings.reply_token_ttl))
+                               reply_ttl=timedelta(seconds=services.settings.reply_token_ttl),
+                               photo_links=PhotoLinks(services.settings, services.clock))
             outcome = handler(ctx)
             ctx.flush()
         inbox.finish(event, outcome, now)

@@ -77,3 +77,17 @@ def mark_failed(session: Session, photo: PendingPhoto) -> bool:
                     .values(status="failed"))
     return False
 
+
+
+def content_of(session: Session, sealer: Sealer, attachment_id: int) -> tuple[bytes, str] | None:
+    """A stored photo's bytes (opened) and type; None if there is none (pending, failed, erased)."""
+    row = session.get(Attachment, attachment_id)
+    if row is None or row.status != "stored" or row.content is None:
+        return None
+    return sealer.open(row.content, Place("attachments", "content", row.id)), row.content_type or "image/jpeg"
+
+
+def of_case(session: Session, case_id: int) -> list[int]:
+    """The stored photos sent with a request, oldest first."""
+    return list(session.scalars(select(Attachment.id).where(Attachment.case_id == case_id,
+                                                            Attachment.status == "stored").order_by(Attachment.id)))

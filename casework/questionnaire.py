@@ -16,6 +16,8 @@ import yaml
 from casework import data
 
 MAX_LABEL = 20
+MAX_NOTE = 500   # characters of one field note
+MAX_NOTES = 10   # field notes kept with one check
 
 
 class QuestionnaireError(ValueError):
@@ -114,13 +116,31 @@ class Draft:
 
     answers: dict[str, int] = field(default_factory=dict)
     sensitive: bool | None = None
+    notes: tuple[str, ...] = ()  # field notes typed during the check, shown to the confirmer
 
     @classmethod
     def from_state(cls, state: dict) -> Draft:  # type: ignore[type-arg]
-        return cls(answers=dict(state.get("answers") or {}), sensitive=state.get("sensitive"))
+        return cls(answers=dict(state.get("answers") or {}), sensitive=state.get("sensitive"),
+                   notes=tuple(str(note) for note in state.get("notes") or ()))
 
     def to_state(self) -> dict:  # type: ignore[type-arg]
-        return {"answers": self.answers, "sensitive": self.sensitive}
+        return {"answers": self.answers, "sensitive": self.sensitive, "notes": list(self.notes)}
+
+    def with_note(self, note: str) -> Draft:
+        """This draft with one more field note (at most ``MAX_NOTES``, each cut to ``MAX_NOTE``)."""
+        note = " ".join(note.split())[:MAX_NOTE]
+        if not note or len(self.notes) >= MAX_NOTES:
+            return self
+        return Draft(answers=self.answers, sensitive=self.sensitive, notes=(*self.notes, note))
+
+    def back(self, questionnaire: Questionnaire) -> Draft:
+        """This draft without its last answer (in the order the questions are asked), so
+        that question is asked again; unchanged when nothing is answered yet."""
+        answered = [q.key for q in self.questions(questionnaire) if q.key in self.answers]
+        if not answered:
+            return self
+        return Draft(answers={key: value for key, value in self.answers.items() if key != answered[-1]},
+                     sensitive=self.sensitive, notes=self.notes)
 
     def skipped(self, questionnaire: Questionnaire) -> set[str]:
         if self.sensitive is False:
@@ -144,7 +164,7 @@ class Draft:
         if item is None or value is None or not valid_answer(item, value) \
                 or item.key in self.skipped(questionnaire):
             return None
-        return Draft(answers={**self.answers, item.key: int(value)}, sensitive=self.sensitive)
+        return Draft(answers={**self.answers, item.key: int(value)}, sensitive=self.sensitive, notes=self.notes)
 
 
 def parse(data: dict, source: str) -> Questionnaire:

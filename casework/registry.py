@@ -53,6 +53,19 @@ class HouseholdView:
     members: tuple[Member, ...]
     has_location: bool
     photos: int
+    head: str = ""          # the head's name masked (mask_name), as lists show it
+    house_no: str = ""
+    village_name: str = ""
+
+
+def mask_name(name: str) -> str:
+    """A name as a list shows it to staff: the first name and the surname's first letter,
+    ``สมชาย ใจ.`` (a Thai vowel written before its consonant is kept with it)."""
+    first, _space, last = " ".join(name.split()).partition(" ")
+    if not last:
+        return first
+    initial = last[:2] if last[0] in "เแโใไ" and len(last) > 1 else last[:1]
+    return f"{first} {initial}."
 
 
 @dataclass(frozen=True)
@@ -142,7 +155,8 @@ def to_review(session: Session, scopes: tuple[str, ...], reviewer_id: int, *, of
 
 
 def view(session: Session, sealer: Sealer, household: Household, today: date, *,
-         people: Sequence[Person] | None = None, photos: int | None = None) -> HouseholdView:
+         people: Sequence[Person] | None = None, photos: int | None = None, village_name: str | None = None
+         ) -> HouseholdView:
     if people is None:
         people = session.scalars(select(Person).where(Person.household_id == household.id).order_by(Person.id)).all()
     members = []
@@ -156,10 +170,16 @@ def view(session: Session, sealer: Sealer, household: Household, today: date, *,
             masked_id=mask(digits) if digits else None, has_disability_card=person.has_disability_card))
     if photos is None:
         photos = photo_counts(session, [household.id]).get(household.id, 0)
+    if village_name is None:
+        village = session.get(Village, household.village_code)
+        village_name = village.name if village is not None else ""
+    address = open_from(sealer, household, "address")
+    head = next((member.name for member in members if member.relation == "head"), "")
     return HouseholdView(id=household.id, village_code=household.village_code,
-                         address=address_text(open_from(sealer, household, "address")), status=household.status,
+                         address=address_text(address), status=household.status,
                          poverty_group=household.poverty_group, members=tuple(members),
-                         has_location=household.location is not None, photos=photos)
+                         has_location=household.location is not None, photos=photos, head=mask_name(head),
+                         house_no=str(address.get("house_no") or ""), village_name=village_name)
 
 
 def views(session: Session, sealer: Sealer, households: Sequence[Household], today: date) -> list[HouseholdView]:
@@ -172,7 +192,10 @@ def views(session: Session, sealer: Sealer, households: Sequence[Household], tod
     for person in session.scalars(select(Person).where(Person.household_id.in_(ids)).order_by(Person.id)):
         people[person.household_id].append(person)
     photos = photo_counts(session, ids)
-    return [view(session, sealer, household, today, people=people[household.id], photos=photos.get(household.id, 0))
+    names = dict(session.execute(select(Village.code, Village.name).where(
+        Village.code.in_({household.village_code for household in households}))).all())
+    return [view(session, sealer, household, today, people=people[household.id], photos=photos.get(household.id, 0),
+                 village_name=names.get(household.village_code, ""))
             for household in households]
 
 
@@ -196,17 +219,20 @@ def _move(session: Session, sealer: Sealer, household: Household, action: str, a
 
 def submit_assessment(session: Session, sealer: Sealer, *, household: Household, answers: dict[str, int],
                       questionnaire: Questionnaire, assessor_id: int, now: datetime,
-                      skip: set[str] | frozenset[str] = frozenset()) -> Assessment:
-    """A leader's on-site check: scores stored, the household waits for a second person."""
+                      skip: set[str] | frozenset[str] = frozenset(), notes: Sequence[str] = ()) -> Assessment:
+    """A leader's on-site check: scores stored, the household waits for a second person.
+    The assessor's field notes are sealed with it (in ``review_note``, beside the reviewer's
+    note to come: ``{"field_notes": [...], "note": ...}``)."""
     if not household_status.allowed(household.status, "submit"):
         raise RegistryError("not_checkable")
     result = score(questionnaire, answers, skip=skip)
     assessment = Assessment(household_id=household.id, questionnaire=questionnaire.ref, answers=answers,
                             scores=result.scores, mean_score=result.mean_score, poverty_group=result.group,
                             status="submitted", assessed_by=assessor_id, submitted_at=now, created_at=now)
+    seal_into(sealer, assessment, "review_note", {"field_notes": list(notes)} if notes else None)
     session.add(assessment)
     session.flush()
-    changed = {}
+    changed: dict[str, list[Any]] = {"field_note": [None, "(sealed)"]} if notes else {}
     for field, code in conditions.from_answers(answers).items():
         if getattr(household, field) != code:
             changed[field] = [getattr(household, field), code]
@@ -214,6 +240,11 @@ def submit_assessment(session: Session, sealer: Sealer, *, household: Household,
     _move(session, sealer, household, "submit", f"account:{assessor_id}", now,
           assessment=[None, assessment.id], group=[None, result.group], **changed)
     return assessment
+
+
+def field_notes(sealer: Sealer, assessment: Assessment) -> list[str]:
+    """The notes the assessor typed during the check."""
+    return [str(note) for note in (open_from(sealer, assessment, "review_note") or {}).get("field_notes") or ()]
 
 
 def review(session: Session, sealer: Sealer, *, assessment: Assessment, household: Household, confirm: bool,
@@ -226,7 +257,8 @@ def review(session: Session, sealer: Sealer, *, assessment: Assessment, househol
     assessment.status = "confirmed" if confirm else "returned"
     assessment.reviewed_by, assessment.reviewed_at = reviewer_id, now
     if note:
-        seal_into(sealer, assessment, "review_note", {"note": note})
+        seal_into(sealer, assessment, "review_note", {**(open_from(sealer, assessment, "review_note") or {}),
+                                                      "note": note})
     if confirm:
         before = household.poverty_group
         household.poverty_group = assessment.poverty_group

@@ -28,7 +28,7 @@ NEED = {
     "education": N_("Education"),
     "care": N_("Elder/disabled care"),
     "other": N_("Something else"),
-    "message": N_("Message to the leader"),
+    "message": N_("Message the leader"),
 }
 STATUS = {
     "new": N_("Sent, not yet taken up"),
@@ -380,11 +380,33 @@ def case_card(tr: NullTranslations, language: str, view: CaseView, quick: list[M
         buttons.append(line.postback_action(_("Close the request"), postback.encode("cclose", id=view.id),
                                             display_text=_("Close the request")))
     buttons.append(line.postback_action(_("History"), postback.encode("vtl", c=view.id), display_text=_("History")))
+    if view.photos:
+        buttons.append(line.postback_action(_("See the photos"), postback.encode("cphotos", id=view.id),
+                                            display_text=_("See the photos")))
     if view.location:
         buttons.append(line.uri_action(_("Map"), "https://www.google.com/maps/search/?api=1&query="
                                        f"{view.location[0]:.6f},{view.location[1]:.6f}"))
     card = line.bubble(view.ref, lines, subtitle=need_label(tr, view.need), buttons=buttons)
     return [line.flex(view.ref, card, quick=quick)]
+
+
+def case_photos(tr: NullTranslations, ref: str, urls: list[str | None], quick: list[Message]) -> list[Message]:
+    """A request's photos as image messages (at most four, after one line saying whose), or
+    why they cannot be shown."""
+    _ = tr.gettext
+    shown = [url for url in urls if url]
+    if not urls:
+        return line.text(_("No photo of %(ref)s has arrived yet.") % {"ref": ref}, quick=quick)
+    if not shown:
+        return line.text(_("The photos cannot be shown: the service has no public address set "
+                           "(KAEJON_PUBLIC_URL)."), quick=quick)
+    images = [line.image(url, url) for url in shown[:4]]
+    if quick:
+        images[-1]["quickReply"] = line.quick_reply(quick)
+    heading = tr.ngettext("%(count)d photo of %(ref)s (the links work for an hour):",
+                          "%(count)d photos of %(ref)s (the links work for an hour):", len(shown)) % {
+        "count": len(shown), "ref": ref}
+    return [*line.text(heading), *images]
 
 
 def acknowledged(tr: NullTranslations, ref: str, quick: list[Message]) -> list[Message]:

@@ -127,6 +127,14 @@ def text(value: str, *, quick: list[Message] | None = None) -> list[Message]:
     return messages
 
 
+def image(original: str, preview: str) -> Message:
+    """An image message: LINE fetches both addresses (https, at most 2,000 characters)."""
+    for url in (original, preview):
+        if len(url) > 2000:
+            raise MessageLimitError("image URLs are at most 2,000 characters")
+    return {"type": "image", "originalContentUrl": original, "previewImageUrl": preview}
+
+
 def flex(alt_text: str, contents: Message, *, quick: list[Message] | None = None) -> Message:
     message: Message = {"type": "flex", "altText": shorten(alt_text, MAX_ALT_TEXT), "contents": contents}
     if quick:

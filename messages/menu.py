@@ -58,7 +58,7 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
     "coordinator": (
         Entry("area", N_("My area"), BLUE, coming=True, icon="map"),
         Entry("review", N_("To confirm"), TEAL, icon="task"),
-        Entry("tasks", N_("Requests to handle"), RED, icon="assignment"),
+        Entry("tasks", N_("Data requests"), RED, icon="assignment"),
         Entry("audit", N_("Changes log"), PURPLE, icon="history"),
         Entry("pending", N_("Households to verify"), BROWN, icon="fact_check"),
         Entry("find", N_("Find a household"), BLUE, icon="person_search"),

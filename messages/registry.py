@@ -54,11 +54,47 @@ def group_name(questionnaire: Questionnaire, group: int | None, language: str) -
     return "-"
 
 
-def household_bubble(tr: NullTranslations, language: str, view: HouseholdView) -> Message:
-    """A household in a list: its address, status and size, a button opening its card."""
+def house_title(tr: NullTranslations, view: HouseholdView) -> str:
+    """``House 12, Moo 5 Ban Non Sawan``: how people find a house in a village."""
     _ = tr.gettext
-    return line.bubble(view.address or _("(no address)"),
-                       [_(STATUS.get(view.status, view.status)),
+    if not view.house_no:
+        return view.address or _("(no address)")
+    return _("House %(house_no)s, Moo %(moo)d %(village)s") % {
+        "house_no": view.house_no, "moo": int(view.village_code[6:] or 0), "village": view.village_name}
+
+
+SCALE = (N_("very low"), N_("low"), N_("fair"), N_("good"))  # one word for each band of a 1-4 score
+TOP_SCORE = 4
+
+
+def score_bar(value: float) -> str:
+    """``●●○○``: filled circles for the score, out of 4."""
+    filled = max(0, min(TOP_SCORE, int(value + 0.5)))
+    return "●" * filled + "○" * (TOP_SCORE - filled)
+
+
+def score_word(tr: NullTranslations, questionnaire: Questionnaire, value: float) -> str:
+    """The band a score falls in, by the questionnaire's own cut-offs (very low … good)."""
+    index = next((i for i, band in enumerate(questionnaire.groups) if value <= band.up_to),
+                 len(questionnaire.groups) - 1)
+    return tr.gettext(SCALE[min(index, len(SCALE) - 1)])
+
+
+def capital_line(tr: NullTranslations, language: str, questionnaire: Questionnaire, name: dict[str, str],
+                 value: float) -> str:
+    """``Human capital ●●○○ low (2.0 of 4)``: a scale the reader sees at a glance."""
+    return tr.gettext("%(capital)s %(bar)s %(word)s (%(score).1f of 4)") % {
+        "capital": text_in(name, language), "bar": score_bar(value), "word": score_word(tr, questionnaire, value),
+        "score": value}
+
+
+def household_bubble(tr: NullTranslations, language: str, view: HouseholdView) -> Message:
+    """A household in a list: the house and village, the head's name (masked), status and
+    size, a button opening its card."""
+    _ = tr.gettext
+    head = [_("Head: %(name)s") % {"name": view.head}] if view.head else []
+    return line.bubble(house_title(tr, view).strip(),
+                       [*head, _(STATUS.get(view.status, view.status)),
                         tr.ngettext("%(count)d member", "%(count)d members", len(view.members)) % {
                             "count": len(view.members)}],
                        subtitle=area_name(view.village_code, language),
@@ -164,10 +200,21 @@ def question(tr: NullTranslations, language: str, questionnaire: Questionnaire, 
                              display_text=text_in(option.label, language))
         for option in item.options
     ]
+    if number > 1:
+        choices.append(line.postback_action(_("Back"), postback.encode("back", id=household_id),
+                                            display_text=_("Back")))
     choices.append(line.postback_action(_("Pause"), postback.encode("pause"), display_text=_("Pause")))
     heading = _("Question %(number)d of %(total)d · %(capital)s") % {
         "number": number, "total": total, "capital": text_in(capital, language)}
-    return line.text(f"{heading}\n{text_in(item.text, language)}", quick=choices)
+    hint = _("You may also type a note for the person who confirms the check.") if number == 1 else ""
+    return line.text("\n".join(filter(None, (heading, text_in(item.text, language), hint))), quick=choices)
+
+
+def note_kept(tr: NullTranslations, count: int) -> list[Message]:
+    _ = tr.gettext
+    return line.text(tr.ngettext("Note kept with the check (%(count)d note); the person who confirms it will "
+                                 "read it.", "Note kept with the check (%(count)d notes); the person who confirms "
+                                 "it will read it.", count) % {"count": count})
 
 
 def tap_a_button(tr: NullTranslations) -> list[Message]:
@@ -178,12 +225,16 @@ def tap_a_button(tr: NullTranslations) -> list[Message]:
 def summary(tr: NullTranslations, language: str, questionnaire: Questionnaire, result: Result,
             household_id: int) -> list[Message]:
     _ = tr.gettext
-    lines = [f"{text_in(name, language)}: {result.scores[key]:.2f}" for key, name in questionnaire.capitals]
-    lines.append(_("Average: %(mean).2f") % {"mean": result.mean_score})
+    lines = [capital_line(tr, language, questionnaire, name, result.scores[key])
+             for key, name in questionnaire.capitals]
+    lines.append(_("Average: %(bar)s %(word)s (%(mean).2f of 4)") % {
+        "bar": score_bar(result.mean_score), "word": score_word(tr, questionnaire, result.mean_score),
+        "mean": result.mean_score})
     lines.append(_("Group: %(group)s") % {"group": group_name(questionnaire, result.group, language)})
     card = line.bubble(_("Check complete"), lines, buttons=[
-        line.postback_action(_("Submit for confirmation"), postback.encode("submit", id=household_id),
-                             display_text=_("Submit for confirmation")),
+        line.postback_action(_("Send to confirm"), postback.encode("submit", id=household_id),
+                             display_text=_("Send to confirm")),
+        line.postback_action(_("Back"), postback.encode("back", id=household_id), display_text=_("Back")),
         line.postback_action(_("Answer again"), postback.encode("redo", id=household_id),
                              display_text=_("Answer again"))])
     return [line.flex(_("Check complete"), card)]
@@ -206,9 +257,22 @@ def review_list(tr: NullTranslations, language: str, questionnaire: Questionnair
         return line.text(_("Nothing is waiting for your confirmation."), quick=quick)
     bubbles = []
     for item in items:
-        lines = [f"{text_in(name, language)}: {item.scores.get(key, 0):.2f}" for key, name in questionnaire.capitals]
+        lines = [_("Checked by %(name)s on %(date)s") % {
+            "name": item.assessor or _("(name unknown)"),
+            "date": _at(item.submitted_at, language) if item.submitted_at else "-"}]
+        for key, name in questionnaire.capitals:
+            lines.append(capital_line(tr, language, questionnaire, name, item.scores.get(key, 0)))
+            for question_ in questionnaire.questions:
+                if question_.capital == key and question_.key in item.answers:
+                    chosen = next((option for option in question_.options
+                                   if option.score == item.answers[question_.key]), None)
+                    lines.append("  · " + _("%(question)s: %(answer)s") % {
+                        "question": text_in(question_.text, language),
+                        "answer": text_in(chosen.label, language) if chosen else item.answers[question_.key]})
         lines.append(_("Group: %(group)s") % {"group": group_name(questionnaire, item.group, language)})
-        bubbles.append(line.bubble(item.view.address or _("(no address)"), lines,
+        for note in item.field_notes:
+            lines.append(_("Field note: %(note)s") % {"note": note})
+        bubbles.append(line.bubble(house_title(tr, item.view), lines,
                                    subtitle=area_name(item.view.village_code, language), buttons=[
             line.postback_action(_("Confirm"), postback.encode("confirm", id=item.assessment_id),
                                  display_text=_("Confirm")),
@@ -216,6 +280,12 @@ def review_list(tr: NullTranslations, language: str, questionnaire: Questionnair
                                  display_text=_("Return with a note"))]))
     heading = tr.ngettext("%(count)d check to confirm", "%(count)d checks to confirm", total) % {"count": total}
     return [line.flex(heading, line.carousel(bubbles), quick=quick)]
+
+
+def _at(value, language: str) -> str:  # type: ignore[no-untyped-def]
+    """A moment as Thai readers read it: ``3 ธ.ค. 2569 14:05`` (Thai time, Buddhist era)."""
+    local = value.astimezone(THAILAND)
+    return f"{format_date(local, language, short=True)} {local:%H:%M}"
 
 
 def ask_return_note(tr: NullTranslations) -> list[Message]:

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from babel.support import NullTranslations
 
-from casework.audit import Change
+from datetime import date
+
+from casework.thai_time import THAILAND
 from casework.usecases.oversight import OpenTask
-from messages import line
+from messages import line, postback
 from messages.dates import format_date
 from messages.corrections import ASKED_FIELDS
 from messages.i18n import N_
 from messages.line import Message
-from messages.registry import area_name
+from messages.registry import area_name, house_title
 
 ROLE = {"leader": N_("community leader"), "coordinator": N_("coordinator"), "agency": N_("agency staff"),
         "household": N_("household member")}
@@ -21,6 +23,11 @@ INVITE_PROBLEM = {
     "too_many": N_("Too many wrong codes. Please wait an hour and try again."),
 }
 TASK = {"data_correct": N_("Correct data"), "data_erase": N_("Delete data")}
+TASK_WHAT = {
+    "data_correct": N_("The household asks you to correct its data. Check with them, correct it, then mark "
+                       "this done."),
+    "data_erase": N_("The household asks you to delete its data. Erasing it closes this request."),
+}
 
 
 def role_granted(tr: NullTranslations, language: str, role: str, area_code: str,
@@ -40,37 +47,41 @@ def refused(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     return line.text(_("Sorry, this is not available to you."), quick=quick)
 
 
-def changes_log(tr: NullTranslations, language: str, changes: list[Change], quick: list[Message]) -> list[Message]:
-    _ = tr.gettext
-    if not changes:
-        return line.text(_("No changes recorded in your area yet."), quick=quick)
-    rows = [f"{format_date(change.at, language, short=True)} {change.at:%H:%M} · {change.action} · "
-            f"{change.entity} {change.entity_id} · {change.actor}{_values(change)}" for change in changes]
-    return line.text(_("Latest changes in your area:") + "\n" + "\n".join(rows), quick=quick)
-
-
-def _values(change: Change) -> str:
-    """What changed, old → new, as far as a short line allows."""
-    parts = [f"{field}: {old if old is not None else '-'} → {new if new is not None else '-'}"
-             for field, (old, new) in list(change.changes.items())[:3]]
-    return line.shorten(" · " + ", ".join(parts), 160) if parts else ""
-
-
-def task_list(tr: NullTranslations, language: str, tasks: list[OpenTask], quick: list[Message]) -> list[Message]:
-    """The requests waiting for a coordinator; a request to correct says what is wrong."""
+def task_list(tr: NullTranslations, language: str, tasks: list[OpenTask], today: date,
+              quick: list[Message]) -> list[Message]:
+    """A card per data request: what to do, for which household, by when; open it, mark it done."""
     _ = tr.gettext
     if not tasks:
-        return line.text(_("No open requests in your area."), quick=quick)
-    rows = []
-    for task in tasks:
-        row = _("%(kind)s · household %(household)s · due %(date)s") % {
-            "kind": _(TASK.get(task.kind, task.kind)), "household": task.household_id or "-",
-            "date": format_date(task.due_at, language)}
+        return line.text(_("No data requests wait for you in your area."), quick=quick)
+    bubbles = []
+    for task in tasks[:line.MAX_CAROUSEL_BUBBLES]:
+        due = task.due_at.astimezone(THAILAND).date()
+        lines = [_(TASK_WHAT.get(task.kind, TASK_WHAT["data_correct"]))]
+        if task.household is not None:
+            lines.append(_("For: %(house)s") % {"house": house_title(tr, task.household)})
+            if task.household.head:
+                lines.append(_("Head: %(name)s") % {"name": task.household.head})
         if task.field is not None:
-            row += "\n  " + line.shorten(_("%(whose)s · %(field)s: %(value)s") % {
+            lines.append(line.shorten(_("%(whose)s · %(field)s: %(value)s") % {
                 "whose": task.whose or _("The household"), "field": _(ASKED_FIELDS.get(task.field, task.field)),
-                "value": task.value or "-"}, 300)
-            if task.photo:
-                row += " " + _("(photo of a document attached)")
-        rows.append(row)
-    return line.text(line.shorten(_("Open requests:") + "\n" + "\n".join(rows), 5000), quick=quick)
+                "value": task.value or "-"}, 300) + (" " + _("(photo of a document attached)") if task.photo else ""))
+        if task.details:
+            lines.append(_("Their words: %(text)s") % {"text": line.shorten(task.details, 300)})
+        lines.append((_("Due by %(date)s (overdue)") if due < today else _("Due by %(date)s")) % {
+            "date": format_date(due, language)})
+        buttons = []
+        if task.household_id is not None:
+            buttons.append(line.postback_action(_("Open household"), postback.encode("hh", id=task.household_id),
+                                                display_text=_("Open household")))
+        if task.kind != "data_erase":
+            buttons.append(line.postback_action(_("Mark as done"), postback.encode("task_done", id=task.id),
+                                                display_text=_("Mark as done")))
+        bubbles.append(line.bubble(_(TASK.get(task.kind, task.kind)), lines, buttons=buttons))
+    heading = tr.ngettext("%(count)d data request to handle", "%(count)d data requests to handle",
+                          len(tasks)) % {"count": len(tasks)}
+    return [line.flex(heading, line.carousel(bubbles), quick=quick)]
+
+
+def task_done(tr: NullTranslations, done_now: bool, quick: list[Message]) -> list[Message]:
+    _ = tr.gettext
+    return line.text(_("Marked as done.") if done_now else _("This request was already done."), quick=quick)

@@ -36,6 +36,15 @@ def open_card(ctx: EventContext, params: dict[str, str]) -> str:
     return "case_opened"
 
 
+def show_photos(ctx: EventContext, params: dict[str, str]) -> str:
+    """The request's photos as LINE image messages, at addresses signed for an hour."""
+    view = handling.show(ctx.env, ctx.actor, _id(params))
+    ids = handling.photos(ctx.env, ctx.actor, view.id)
+    ctx.answer(views.case_photos(ctx.tr, view.ref, [ctx.photo_links.url(i) if ctx.photo_links else None
+                                                    for i in ids], ctx.quick()))
+    return "case_photos"
+
+
 def take_up(ctx: EventContext, params: dict[str, str]) -> str:
     handled = handling.take_up(ctx.env, ctx.actor, _id(params))
     case = handled.case
@@ -126,6 +135,7 @@ def close(ctx: EventContext, params: dict[str, str]) -> str:
 
 
 FLOWS = (
-    Flow("cases", actions={"open_cases": show_open, "case": open_card, "cack": take_up, "cclose": close}),
+    Flow("cases", actions={"open_cases": show_open, "case": open_card, "cphotos": show_photos, "cack": take_up,
+                           "cclose": close}),
     Flow(REPLY, short=True, text=on_reply_text, reprompt=reprompt_reply, actions={"creply": ask_reply}),
 )

@@ -18,6 +18,7 @@ from casework.models import Account, Chat
 from casework.chats import Recipient
 from casework.unit_of_work import UnitOfWork
 from casework.usecases.base import Env
+from bot.photo_links import PhotoLinks
 from messages.i18n import translator
 from messages.line import Message
 from messages.menu import quick_menu
@@ -34,6 +35,7 @@ class EventContext:
     now: datetime
     chat: Chat | None
     reply_ttl: timedelta = outbox.REPLY_TOKEN_TTL
+    photo_links: PhotoLinks | None = None  # signs the addresses of photos shown as image messages
     _answers: list[Message] = field(default_factory=list, init=False)
     _actor: Actor | None = field(default=None, init=False)
     _conversation: Conversation | None = field(default=None, init=False)

@@ -5,19 +5,26 @@ from __future__ import annotations
 from bot.flows.base import Flow
 from bot.flows.context import EventContext
 from casework.usecases import oversight
-from messages import staff
+from casework.thai_time import thai_today
+from messages import changes, postback, staff
 
 
 def show_audit(ctx: EventContext, params: dict[str, str]) -> str:
-    changes = oversight.changes_log(ctx.env, ctx.actor)
-    ctx.answer(staff.changes_log(ctx.tr, ctx.language, changes, ctx.quick()))
+    entries = oversight.changes_log(ctx.env, ctx.actor)
+    ctx.answer(changes.changes_log(ctx.tr, ctx.language, entries, ctx.quick()))
     return "audit_shown"
 
 
 def show_tasks(ctx: EventContext, params: dict[str, str]) -> str:
     tasks = oversight.open_tasks(ctx.env, ctx.actor)
-    ctx.answer(staff.task_list(ctx.tr, ctx.language, tasks, ctx.quick()))
+    ctx.answer(staff.task_list(ctx.tr, ctx.language, tasks, thai_today(ctx.now), ctx.quick()))
     return "tasks_shown"
 
 
-FLOWS = (Flow("oversight", actions={"audit": show_audit, "tasks": show_tasks}),)
+def finish_task(ctx: EventContext, params: dict[str, str]) -> str:
+    done_now = oversight.finish_task(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
+    ctx.answer(staff.task_done(ctx.tr, done_now, ctx.quick()))
+    return "task_done" if done_now else "task_already_done"
+
+
+FLOWS = (Flow("oversight", actions={"audit": show_audit, "tasks": show_tasks, "task_done": finish_task}),)

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.flows.base import Flow, State
 from bot.flows.context import EventContext
+from casework import accounts, registry
 from casework.errors import Refused
 from casework.questionnaire import Draft
 from casework.questionnaire import default as questionnaire
@@ -113,6 +114,14 @@ def sensitive_consent(ctx: EventContext, params: dict[str, str]) -> str:
     return ask_next(ctx, household_id, draft)
 
 
+def back(ctx: EventContext, params: dict[str, str]) -> str:
+    """A mis-tap undone: the previous question again, its old answer dropped."""
+    state, household_id, draft = _begun(ctx, params)
+    draft = checks.back(ctx.env, ctx.actor, household_id, draft)
+    _keep(ctx, state, household_id, draft)
+    return ask_next(ctx, household_id, draft)
+
+
 def pause(ctx: EventContext, params: dict[str, str]) -> str:
     ctx.answer(views.paused(ctx.tr, ctx.quick()))
     return "paused"
@@ -163,6 +172,19 @@ def on_location(ctx: EventContext, state: State, latitude: Any, longitude: Any) 
     return "location_saved"
 
 
+def on_text(ctx: EventContext, state: State, text: str) -> str | None:
+    """Words typed during a check are a field note for the person who confirms it, not lost."""
+    household_id = state.get("current")
+    if household_id is None or not text.strip() or str(household_id) not in state.get("drafts", {}):
+        return None
+    if accounts.looks_like_invite(text) or registry.link_code_of(text) is not None:
+        return None  # a code typed mid-check is still a code
+    draft = checks.add_note(ctx.env, ctx.actor, household_id, _draft(state, household_id), text)
+    _keep(ctx, state, household_id, draft)
+    ctx.answer(views.note_kept(ctx.tr, len(draft.notes)))
+    return ask_next(ctx, household_id, draft)
+
+
 def repeat_question(ctx: EventContext, state: State) -> str | None:
     """Text or a sticker where a button was expected during a check: say so, ask again."""
     household_id = state.get("current")
@@ -174,12 +196,13 @@ def repeat_question(ctx: EventContext, state: State) -> str | None:
 
 
 FLOWS = (
-    Flow(ASSESS, photo=on_photo, location=on_location, reprompt=repeat_question, actions={
+    Flow(ASSESS, text=on_text, photo=on_photo, location=on_location, reprompt=repeat_question, actions={
         "pending": show_pending,
         "hh": open_household,
         "check": start_check,
         "ans": answer,
         "sens": sensitive_consent,
+        "back": back,
         "pause": pause,
         "redo": redo,
         "submit": submit,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from casework import authorization, cases
+from casework import photos as photo_store
 from casework.authorization import Actor
 from casework.cases import CaseView
 from casework.errors import Refused
@@ -60,6 +61,12 @@ def open_list(env: Env, actor: Actor, page: int = 0) -> Page[CaseView]:
 @use_case
 def show(env: Env, actor: Actor, case_id: int | None) -> CaseView:
     return _view(env, _case(env, actor, case_id))
+
+
+@use_case
+def photos(env: Env, actor: Actor, case_id: int | None) -> list[int]:
+    """The stored photos of a request, for a leader or coordinator of its area to see."""
+    return photo_store.of_case(env.session, _case(env, actor, case_id).id)
 
 
 @use_case

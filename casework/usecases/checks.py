@@ -75,14 +75,29 @@ def decide_sensitive(env: Env, actor: Actor, household_id: int | None, draft: Dr
     audit.record(env.session, env.sealer, actor=actor.label, action="consent.sensitive", entity="household",
                  entity_id=household.id, area_code=household.village_code, now=env.now,
                  changes={"decision": [None, decision]})
-    return Draft(answers=draft.answers, sensitive=accepted)
+    return Draft(answers=draft.answers, sensitive=accepted, notes=draft.notes)
 
 
 @use_case
 def redo(env: Env, actor: Actor, household_id: int | None, draft: Draft) -> Draft:
     """Start the answers again; the consent already given stays."""
     _household(env, actor, household_id)
-    return Draft(sensitive=draft.sensitive)
+    return Draft(sensitive=draft.sensitive, notes=draft.notes)
+
+
+@use_case
+def back(env: Env, actor: Actor, household_id: int | None, draft: Draft) -> Draft:
+    """A mis-tap undone: the last answer is dropped and its question asked again."""
+    _household(env, actor, household_id)
+    return draft.back(questionnaire())
+
+
+@use_case
+def add_note(env: Env, actor: Actor, household_id: int | None, draft: Draft, note: str) -> Draft:
+    """A field note typed during the check; kept with the draft (the chat's state is sealed)
+    and, once submitted, sealed with the check for the person who confirms it."""
+    _household(env, actor, household_id)
+    return draft.with_note(note)
 
 
 @use_case
@@ -96,7 +111,7 @@ def submit(env: Env, actor: Actor, household_id: int | None, draft: Draft) -> No
         raise Refused("incomplete")
     registry.submit_assessment(env.session, env.sealer, household=household, answers=draft.answers,
                                questionnaire=form, assessor_id=actor.account_id, now=env.now,
-                               skip=draft.skipped(form))
+                               skip=draft.skipped(form), notes=draft.notes)
 
 
 @use_case

@@ -2,9 +2,10 @@
 verified in its group) or return it to the assessor with a note. Never one's own."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from casework import authorization, plans, registry
+from casework import authorization, cases, plans, registry
 from casework.authorization import Actor
 from casework.models import Account, Assessment, Household
 from casework.registry import HouseholdView
@@ -22,6 +23,10 @@ class ToReview:
     scores: dict[str, float]
     mean_score: float
     group: int
+    answers: dict[str, int] = field(default_factory=dict)
+    assessor: str = ""              # the assessor's name as the chat shows it
+    submitted_at: datetime | None = None
+    field_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,11 @@ def waiting(env: Env, actor: Actor) -> tuple[int, list[ToReview]]:
     allow(bool(scopes) and actor.account_id is not None, "no_role")
     total, rows = registry.to_review(env.session, scopes, actor.account_id, limit=PAGE_SIZE)
     return total, [ToReview(registry.view(env.session, env.sealer, household, env.today), assessment.id,
-                            assessment.scores, assessment.mean_score or 0.0, assessment.poverty_group or 0)
+                            assessment.scores, assessment.mean_score or 0.0, assessment.poverty_group or 0,
+                            answers=dict(assessment.answers or {}),
+                            assessor=cases.name_of(env.session, assessment.assessed_by),
+                            submitted_at=assessment.submitted_at,
+                            field_notes=tuple(registry.field_notes(env.sealer, assessment)))
                    for household, assessment in rows]
 
 

@@ -172,6 +172,9 @@ def records(world: World) -> None:
                                   columns_from([PersonRecord(age=72)], [HouseholdRecord()]), on=env.today,
                                   channel="command", shown_to=None, now=env.now)
     world.ids["decision"] = shown.decision_id
+    world.ids["task"] = registry.request_change(env.session, env.sealer, household=household,
+                                                account_id=world.account_id("household"), kind="correct",
+                                                now=env.now, details="My phone changed").id
 
 
 def _household(world: World) -> dict[str, Any]:
@@ -259,6 +262,8 @@ MATRIX: dict[str, Row] = {
     "checks.answer": (lambda w: {**_check(w), "key": questionnaire().questions[0].key, "value": 2}, IN_SCOPE),
     "checks.decide_sensitive": (lambda w: {**_check(w), "accepted": True}, IN_SCOPE),
     "checks.redo": (_check, IN_SCOPE),
+    "checks.back": (_check, IN_SCOPE),
+    "checks.add_note": (lambda w: {**_check(w), "note": "The roof leaks"}, IN_SCOPE),
     "checks.submit": (_check, IN_SCOPE),
     "checks.add_photo": (lambda w: {**_household(w), "line_message_id": "777001"}, IN_SCOPE),
     "checks.set_location": (lambda w: {**_household(w), "latitude": 16.43, "longitude": 103.5}, IN_SCOPE),
@@ -285,6 +290,7 @@ MATRIX: dict[str, Row] = {
     "handoff.send": (lambda w: {**_household(w), "text": "No rice left"}, HOUSEHOLD),
     "cases.open_list": (lambda w: {}, STAFF),
     "cases.show": (_case, IN_SCOPE),
+    "cases.photos": (_case, IN_SCOPE),
     "cases.take_up": (_case, IN_SCOPE),
     "cases.begin_reply": (_case, IN_SCOPE),
     "cases.reply": (lambda w: {**_case(w), "text": "We come tomorrow", "asked_at": w.env.now.isoformat()}, IN_SCOPE),
@@ -323,6 +329,7 @@ MATRIX: dict[str, Row] = {
     # Coordinators' oversight and the area's villages; agencies
     "oversight.changes_log": (lambda w: {}, COORDINATORS),
     "oversight.open_tasks": (lambda w: {}, COORDINATORS),
+    "oversight.finish_task": (lambda w: {"task_id": w.ids["task"]}, COORDINATOR),
     "villages.begin": (lambda w: {}, COORDINATORS | OPERATOR),
     "villages.add": (lambda w: {"code": "46010107", "name": "Ban Nong Bua"}, COORDINATOR | OPERATOR),
     "agencies.add": (lambda w: {"code": "PSDHS-99", "name": "Another office", "kind": "civil_society"}, OPERATOR),

@@ -121,7 +121,7 @@ def test_a_questionnaire_can_be_paused_and_resumed(kanya, services):
 
 
 @pytest.mark.parametrize("what", ["text", "sticker"])
-def test_typing_where_a_button_is_expected_asks_again(kanya, services, what):
+def test_typing_where_a_button_is_expected_keeps_a_note_or_asks_again(kanya, services, what):
     household_id = registry_data.household(services)
     kanya.taps(f"a=check&id={household_id}")
     kanya.received()
@@ -134,7 +134,10 @@ def test_typing_where_a_button_is_expected_asks_again(kanya, services, what):
         kanya.send(le.message(kanya.source(), kanya.reply_token(),
                               {"type": "sticker", "id": "9", "packageId": "446", "stickerId": "1988"}))
     please, question = kanya.received()
-    assert please["text"] == "กรุณาตอบโดยแตะปุ่มด้านล่าง"
+    if what == "text":  # words typed during a check are a field note for the confirmer (issue 11e)
+        assert please["text"].startswith("เก็บบันทึกไว้กับการสอบทานแล้ว")
+    else:
+        assert please["text"] == "กรุณาตอบโดยแตะปุ่มด้านล่าง"
     assert question["text"].startswith("ข้อ 1 จาก 14")
 
 
@@ -194,8 +197,8 @@ def test_coordinators_read_the_changes_log_and_requests(prasert, kanya, lek, ser
     kanya.received()
     prasert.taps("a=audit")
     (log,) = prasert.received()
-    assert "household.submit" in log["text"]
-    assert "status: listed → awaiting_review" in log["text"]
+    assert "ส่งผลสอบทานของ" in log["text"] and "household.submit" not in log["text"]
+    assert "สถานะ อยู่ในรายชื่อ ยังไม่สอบทาน → สอบทานแล้ว รอยืนยัน" in log["text"]
     kanya.taps("a=audit")
     assert kanya.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
 

@@ -154,3 +154,11 @@ def test_help_on_a_fresh_machine_lists_the_commands_without_an_error(monkeypatch
     shown = CliRunner().invoke(cli, ["--help"])
     assert shown.exit_code == 0
     assert "Error" not in shown.output and "keys" in shown.output and "requeue" in shown.output
+
+
+def test_the_public_url_for_photo_links_is_https_outside_the_demo():
+    assert from_env({**SECRETS, "KAEJON_PUBLIC_URL": "https://kaejon.example.go.th/"}).public_url == \
+        "https://kaejon.example.go.th"
+    assert from_env(SECRETS).public_url is None
+    with pytest.raises(ConfigError, match="KAEJON_PUBLIC_URL"):
+        from_env({**SECRETS, "KAEJON_PUBLIC_URL": "http://kaejon.example.go.th"})

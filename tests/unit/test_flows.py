@@ -38,7 +38,8 @@ def test_a_duplicate_action_stops_the_app_at_start(monkeypatch, tmp_path):
 
 def test_the_shipped_flows_register_and_the_short_ones_are_those_that_wait_for_typed_words():
     flows = registry()
-    assert set(flows.short()) == {flow.name for flow in flows if flow.text is not None}
+    # a leader's check takes typed words too, as a field note it does not wait for: not short
+    assert set(flows.short()) == {flow.name for flow in flows if flow.text is not None} - {"assess"}
     assert "assess" not in flows.short()  # a leader's paused check is kept
 
 
