@@ -308,6 +308,8 @@ def redeem_link_code(session: Session, sealer: Sealer, code: str, account_id: in
         HouseholdLink.code_hash.in_(sealer.fingerprints(f"link|{normalized}")), HouseholdLink.status == "offered"))
     if link is None or link.code_expires_at is None or link.code_expires_at <= now:
         raise RegistryError("bad_link_code")
+    if link.created_by == account_id:  # a leader's own household is linked by someone else
+        raise Refused("own_household")
     spent = session.execute(update(HouseholdLink).where(HouseholdLink.id == link.id,
                                                         HouseholdLink.status == "offered")
                             .values(status="linked", account_id=account_id, decided_at=now, code_hash=None))

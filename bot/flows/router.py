@@ -25,7 +25,7 @@ from bot.flows.unsend import on_unsend
 from bot.logs import log
 from casework import chats
 from casework.crypto import Unreadable
-from casework.errors import Refused
+from casework.errors import AlreadyDone, Refused
 from casework.usecases.base import FORBIDDEN
 from messages import consent as consent_messages
 from messages import failures, greetings, postback, refusals, staff
@@ -155,6 +155,8 @@ def _guarded(ctx: EventContext, name: str, handle: Callable[[], str | None]) -> 
         log("refused", level=logging.WARNING, action=name, reason=refusal.reason, account=ctx.actor.account_id)
         if refusal.reason in FORBIDDEN:
             ctx.answer(staff.refused(ctx.tr, ctx.quick()))
+        elif isinstance(refusal, AlreadyDone):  # a repeated tap: what was done, by whom, when
+            ctx.answer(refusals.already_done(ctx.tr, ctx.language, refusal, ctx.quick()))
         else:
             ctx.answer(refusals.explain(ctx.tr, refusal.reason, ctx.quick()))
         return f"refused_{name}"

@@ -258,6 +258,7 @@ MATRIX: dict[str, Row] = {
     "reviews.waiting": (lambda w: {}, STAFF),
     "reviews.confirm": (_assessment, IN_SCOPE),
     "reviews.begin_return": (_assessment, IN_SCOPE),
+    "reviews.open_check": (_assessment, IN_SCOPE),
     "reviews.send_back": (lambda w: {**_assessment(w), "note": "Check the roof again"}, IN_SCOPE),
     "corrections.menu": (_household, IN_SCOPE),
     "corrections.choose": (lambda w: {**_household(w), "field": "debt_baht"}, IN_SCOPE),
