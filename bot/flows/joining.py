@@ -12,8 +12,8 @@ from bot.logs import log
 from casework import accounts, outbox, registry
 from casework.errors import Refused
 from casework.usecases import invites, links
-from messages import checks as check_views
 from messages import consent as consent_messages
+from messages import handovers
 from messages import postback
 from messages import registry as views
 from messages import staff
@@ -63,7 +63,7 @@ def redeem_link(ctx: EventContext, code: str) -> str:
     ctx.forget_actor()
     ctx.answer(views.linked(ctx.tr, linked.address, ctx.quick()))
     if linked.leader_line_id is not None and linked.leader_line_id != ctx.user_id:
-        ctx.push(linked.leader_line_id, lambda tr, language: check_views.household_linked(
+        ctx.push(linked.leader_line_id, lambda tr, language: handovers.household_linked(
             tr, language, linked.household_id, linked.address, linked.village_code))
     return "linked"
 

@@ -7,6 +7,7 @@ from bot.flows.context import EventContext
 from casework.errors import Refused
 from casework.questionnaire import default as questionnaire
 from casework.usecases import privacy
+from messages import handovers
 from messages import registry as views
 
 
@@ -25,13 +26,15 @@ def show_my_data(ctx: EventContext, params: dict[str, str]) -> str:
 def request_change(ctx: EventContext, params: dict[str, str]) -> str:
     kind = params.get("k", "")
     try:
-        due = privacy.request_change(ctx.env, ctx.actor, kind)
+        requested = privacy.request_change(ctx.env, ctx.actor, kind)
     except Refused as refusal:
         if refusal.reason not in ("not_linked", "bad_request"):
             raise
         ctx.answer(views.not_linked(ctx.tr, ctx.quick()))
         return "request_refused"
-    ctx.answer(views.request_received(ctx.tr, ctx.language, due, ctx.quick()))
+    ctx.answer(views.request_received(ctx.tr, ctx.language, requested.due_at, ctx.quick()))
+    ctx.push_all(requested.tell, lambda tr, language: handovers.change_requested(
+        tr, language, requested.kind, requested.village_code, requested.due_at))
     return f"request_{kind}"
 
 

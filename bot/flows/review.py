@@ -6,7 +6,7 @@ from bot.flows.base import Flow, State
 from bot.flows.context import EventContext
 from casework.questionnaire import default as questionnaire
 from casework.usecases import reviews
-from messages import checks as check_views
+from messages import handovers
 from messages import plans as plan_views
 from messages import postback
 from messages import registry as views
@@ -31,7 +31,7 @@ def confirm(ctx: EventContext, params: dict[str, str]) -> str:
         ctx.answer(plan_views.welfare_case_opened(ctx.tr, confirmed.welfare_case))
     ctx.answer(views.reviewed(ctx.tr, True, ctx.quick()))
     if confirmed.assessor_line_id is not None:
-        ctx.push(confirmed.assessor_line_id, lambda tr, language: check_views.confirmed_to_assessor(
+        ctx.push(confirmed.assessor_line_id, lambda tr, language: handovers.confirmed_to_assessor(
             tr, language, confirmed.household_id, confirmed.address, confirmed.group, confirmed.by))
     return "confirmed"
 
@@ -51,7 +51,7 @@ def on_note(ctx: EventContext, state: State, note: str) -> str | None:
     returned = reviews.send_back(ctx.env, ctx.actor, state.get("assessment"), note)
     ctx.answer(views.reviewed(ctx.tr, False, ctx.quick()))
     if returned.assessor_line_id is not None:
-        ctx.push(returned.assessor_line_id, lambda tr, language: check_views.returned_to_assessor(
+        ctx.push(returned.assessor_line_id, lambda tr, language: handovers.returned_to_assessor(
             tr, language, returned.household_id, returned.address, returned.note))
     return "returned"
 

@@ -16,7 +16,7 @@ from casework.errors import Refused
 from casework.questionnaire import Draft
 from casework.questionnaire import default as questionnaire
 from casework.usecases import checks, households
-from messages import checks as check_views
+from messages import handovers
 from messages import postback
 from messages import registry as views
 
@@ -138,7 +138,7 @@ def submit(ctx: EventContext, params: dict[str, str]) -> str:
     state["current"] = None
     ctx.conversation.replace(ASSESS, state)
     ctx.answer(views.submitted(ctx.tr, ctx.quick()))
-    ctx.push_all(submitted.tell, lambda tr, language: check_views.awaits_confirmation(
+    ctx.push_all(submitted.tell, lambda tr, language: handovers.awaits_confirmation(
         tr, language, submitted.assessment_id, submitted.address, submitted.village_code, submitted.group))
     return "submitted"
 

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from casework import accounts, audit, authorization, cases, consent, erasure, registry, unsent
 from casework.authorization import Actor
+from casework.chats import Recipient
+from casework.referrals import coordinator_recipients
 from casework.models import Case, Household, Task
 from casework.registry import HouseholdView
 from casework.usecases.base import Env, allow, get, own_household, use_case
@@ -56,14 +58,25 @@ def my_data(env: Env, actor: Actor) -> MyData:
                   consents=[(scope, decision) for scope, decision in decisions if decision])
 
 
+@dataclass(frozen=True)
+class ChangeRequested:
+    """When the answer is due, and who must act on it: the area's coordinators."""
+
+    due_at: datetime
+    kind: str
+    village_code: str
+    tell: tuple[Recipient, ...]
+
+
 @use_case
-def request_change(env: Env, actor: Actor, kind: str) -> datetime:
+def request_change(env: Env, actor: Actor, kind: str) -> ChangeRequested:
     """Ask the coordinator to correct or erase (``kind``) the household's data; the date
-    the answer is due. ``Refused("bad_request")`` for any other kind."""
+    the answer is due, and the coordinators to tell. ``Refused("bad_request")`` for any other kind."""
     household = own_household(env, actor)
     task = registry.request_change(env.session, env.sealer, household=household, account_id=actor.account_id,
                                    kind=kind, now=env.now)
-    return task.due_at
+    return ChangeRequested(task.due_at, kind, household.village_code,
+                           tuple(coordinator_recipients(env.session, household.village_code)))
 
 
 @use_case

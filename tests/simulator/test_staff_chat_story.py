@@ -178,3 +178,17 @@ def test_a_leader_neither_links_checks_nor_confirms_her_own_household(client, se
     assert "ครัวเรือนของคุณเอง" in refused["text"]
     (refused,) = kanya.send("postback", data=confirm)  # the assessor is never the second person
     assert "คุณสอบทานเอง" in refused["text"]
+
+
+def test_a_households_request_to_correct_its_data_is_pushed_to_the_coordinator(client, services):
+    seed(services, CAST)
+    kanya, prasert = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
+    somchai = Chat(client, services, HOUSEHOLD)
+    somchai.send("follow")
+    somchai.send("postback", data="a=consent&v=yes")
+    link(kanya, somchai, household_at(services, "46010105", "12"))
+    somchai.send("postback", data="a=req&k=correct")
+    (news,) = prasert.new_messages()
+    assert "แก้ไข" in texts(news["contents"]) and BUDDHIST_DATE.search(texts(news["contents"]))
+    (tasks,) = prasert.send("postback", data=actions(news)["เปิดรายการคำขอ"])
+    assert "แก้ไขข้อมูล" in tasks["text"]

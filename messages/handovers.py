@@ -1,15 +1,20 @@
-"""The news of a household check passed between people: a check waits for a second person,
-it was confirmed or returned, a household linked its LINE by the leader's code. Each is
+"""The news handed over between people: a check waits for a second person, it was confirmed
+or returned, a household linked its LINE by the leader's code, a household asks the
+coordinator to correct or delete its data. Each is
 built wholly in its recipient's language (the ``tr`` and ``language`` of their chat), with
 a button to act."""
 from __future__ import annotations
+
+from datetime import date, datetime
 
 from babel.support import NullTranslations
 
 from casework.questionnaire import default as questionnaire
 from messages import line, postback
+from messages.dates import format_date
 from messages.line import Message
 from messages.registry import area_name, group_name
+from messages.staff import TASK
 
 TEAL, BROWN, GREEN = "#00595C", "#7A3E00", "#1B5E20"
 
@@ -72,4 +77,18 @@ def household_linked(tr: NullTranslations, language: str, household_id: int, add
         _("The household sent your code: its LINE is now linked to its record, and it can ask for help "
           "and see its rights here.")],
         subtitle=area_name(village_code, language), accent=GREEN, buttons=[_open_household(tr, household_id)])
+    return [line.flex(title, card)]
+
+
+def change_requested(tr: NullTranslations, language: str, kind: str, village_code: str,
+                     due: datetime | date) -> list[Message]:
+    """To the area's coordinators: a household asks to correct or erase its data."""
+    _ = tr.gettext
+    title = _("A household asks to correct or delete its data")
+    card = line.bubble(title, [
+        _("Request: %(kind)s") % {"kind": _(TASK.get(f"data_{kind}", kind))},
+        _("Answer by %(date)s.") % {"date": format_date(due, language)}],
+        subtitle=area_name(village_code, language), accent=BROWN, buttons=[
+            line.postback_action(_("Open the requests"), postback.encode("tasks"),
+                                 display_text=_("Open the requests"))])
     return [line.flex(title, card)]
