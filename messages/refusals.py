@@ -27,6 +27,7 @@ REASONS = {
     # A repeated tap of something done: said with who and when (``already_done``).
     "already_submitted": N_("This check was already submitted."),
     "already_confirmed": N_("This check was already confirmed: the household is verified."),
+    "already_approved": N_("This household's LINE was already linked."),
     "already_returned": N_("This check was already returned to the person who did it, with a note."),
     # Checks, links and merges are done by someone outside the household, a check's second person is not its first.
     "own_household": N_("This is your own household: another leader or the coordinator checks, confirms and "

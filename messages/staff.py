@@ -6,6 +6,7 @@ from babel.support import NullTranslations
 from casework.audit import Change
 from messages import line
 from messages.dates import format_date
+from messages.greetings import STAFF_CLOSING, role_words
 from messages.i18n import N_
 from messages.line import Message
 from messages.registry import area_name
@@ -24,8 +25,10 @@ TASK = {"data_correct": N_("Correct data"), "data_erase": N_("Delete data")}
 def role_granted(tr: NullTranslations, language: str, role: str, area_code: str,
                  quick: list[Message]) -> list[Message]:
     _ = tr.gettext
-    return line.text(_("Welcome. You are now %(role)s for %(area)s.") % {
-        "role": _(ROLE.get(role, role)), "area": area_name(area_code, language)}, quick=quick)
+    words = [_("Welcome. You are now %(role)s for %(area)s.") % {
+        "role": _(ROLE.get(role, role)), "area": area_name(area_code, language)}]
+    words += [*role_words(tr, (role,)), _(STAFF_CLOSING)]
+    return line.text("\n\n".join(words), quick=quick)
 
 
 def invite_problem(tr: NullTranslations, reason: str) -> list[Message]:

@@ -37,7 +37,7 @@ Handler = Callable[[EventContext], str]
 def on_follow(ctx: EventContext) -> str:
     assert ctx.chat is not None
     chats.opened(ctx.chat, ctx.now)
-    ctx.answer(greetings.welcome(ctx.tr, ctx.quick()))
+    ctx.answer(greetings.welcome(ctx.tr, ctx.quick(), ctx.actor.roles))
     if consent.needed(ctx):
         ctx.answer(consent_messages.notice(ctx.tr))
     return "welcomed"

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from casework import audit, authorization, consent, registry
 from casework.authorization import Actor
-from casework.errors import Refused
+from casework.cases import name_of
+from casework.errors import AlreadyDone, Refused
 from casework.models import Account, Household, HouseholdLink
 from casework.sealing import open_from
 from casework.usecases.base import Env, allow, get, not_own, use_case
@@ -95,6 +96,9 @@ def approve(env: Env, actor: Actor, link_id: int | None) -> Linked:
     link = get(env, HouseholdLink, link_id)
     household = get(env, Household, link.household_id)
     allow(actor.account_id is not None and authorization.can_link(actor, household.village_code))
+    if link.status == "linked":  # a second tap on Approve
+        raise AlreadyDone("already_approved", by=name_of(env.session, link.created_by), at=link.decided_at,
+                          mine=link.created_by == actor.account_id)
     not_own(env, actor, household)
     if link.status == "requested" and not registry.describe_request(env.session, env.sealer, link).name_matches:
         raise Refused("identity_unproven")

@@ -99,6 +99,24 @@ def test_a_second_person_tapping_confirm_after_another_hears_who_confirmed_it(cl
     assert BUDDHIST_DATE.search(late["text"])
 
 
+def test_a_second_tap_on_approve_says_the_household_was_already_linked_and_when(client, services):
+    from tests.simulator.test_registration_story import register
+
+    seed(services, CAST)
+    kanya, malai = Chat(client, services, LEADER), Chat(client, services, MALAI)
+    malai.send("follow")
+    malai.send("postback", data="a=consent&v=yes")
+    register(malai, "register_self", "77", "มาลัย ศรีสุข")
+    kanya.new_messages()
+    (card,) = kanya.send("postback", data=f"a=hh&id={household_at(services, '46010105', '77')}")
+    approve = next(data for data in actions(card).values() if data.startswith("a=approve&"))
+    (approved,) = kanya.send("postback", data=approve)
+    assert approved["text"].startswith("อนุมัติแล้ว")
+    (again,) = kanya.send("postback", data=approve)
+    assert "ไม่มีสิทธิ์" not in again["text"] and "เชื่อมแล้ว" in again["text"]
+    assert "คุณ" in again["text"] and BUDDHIST_DATE.search(again["text"])
+
+
 def test_every_reason_a_refusal_gives_is_said_in_plain_words(client, services):
     """A leader typing a wrong answer where a reason code has no words today: each in Thai."""
     from messages.i18n import translator
@@ -192,3 +210,66 @@ def test_a_households_request_to_correct_its_data_is_pushed_to_the_coordinator(c
     assert "แก้ไข" in texts(news["contents"]) and BUDDHIST_DATE.search(texts(news["contents"]))
     (tasks,) = prasert.send("postback", data=actions(news)["เปิดรายการคำขอ"])
     assert "แก้ไขข้อมูล" in tasks["text"]
+
+
+# ------------------------------------------------------------------ 14. each in its own words
+
+
+THAI_LETTER = re.compile("[\u0e00-\u0e7f]")
+
+
+def test_each_message_is_built_wholly_in_its_readers_language(client, services):
+    seed(services, CAST)
+    kanya, prasert = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
+    somchai = Chat(client, services, HOUSEHOLD)
+    somchai.send("follow")
+    somchai.send("postback", data="a=consent&v=yes")
+    somchai.send("postback", data="a=language&set=en")  # the household reads English
+    prasert.send("postback", data="a=language&set=en")  # and so does the coordinator; the leader reads Thai
+    prasert.new_messages()
+    (answer,) = link(kanya, somchai, household_at(services, "46010105", "12"))
+    assert not THAI_LETTER.search(answer["text"].split(":")[0])
+
+    (linked,) = kanya.new_messages()
+    words = linked["altText"] + "\n" + texts(linked["contents"]) + "\n" + "\n".join(actions(linked))
+    assert "จ.กาฬสินธุ์" in words and "Kalasin" not in words
+    assert not LATIN.search(words.replace("LINE", "")), words
+
+    somchai.send("postback", data="a=req&k=erase")
+    (news,) = prasert.new_messages()
+    words = news["altText"] + "\n" + texts(news["contents"]) + "\n" + "\n".join(actions(news))
+    assert "Kalasin" in words and not THAI_LETTER.search(words), words
+    assert not BUDDHIST_DATE.search(words)
+
+
+def test_each_role_is_welcomed_and_helped_with_its_own_words(client, services):
+    from click.testing import CliRunner
+
+    from bot.commands import cli
+
+    seed(services, CAST)
+    kanya, prasert = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
+    nok, somchai = Chat(client, services, AGENCY), Chat(client, services, HOUSEHOLD)
+    (household_welcome, *_) = somchai.send("follow")
+    assert "สิทธิสวัสดิการ" in household_welcome["text"]
+    (leader_welcome, *_) = kanya.send("follow")  # a leader who blocked the bot and came back
+    assert "ผู้นำชุมชน" in leader_welcome["text"] and "ยืนยันผลสอบทาน" in leader_welcome["text"]
+    assert "สิทธิสวัสดิการที่ควรได้รับ" not in leader_welcome["text"]
+    (agency_welcome, *_) = nok.send("follow")
+    assert "เรื่องที่ส่งต่อ" in agency_welcome["text"]
+
+    malai = Chat(client, services, MALAI)
+    (granted,) = make_leader(services, malai, "46010106", "มาลัย")
+    assert "ยืนยันผลสอบทาน" in granted["text"] and "วิธีใช้งาน" in granted["text"]
+
+    helps = {name: chat.send("postback", data="a=help")[0]["text"]
+             for name, chat in (("leader", kanya), ("coordinator", prasert), ("agency", nok),
+                                ("household", somchai))}
+    assert "เริ่มสอบทาน" in helps["leader"] and "คำขอที่ต้องดำเนินการ" not in helps["leader"]
+    assert "คำขอที่ต้องดำเนินการ" in helps["coordinator"]
+    assert "ลงทะเบียนกลุ่มนี้" in helps["agency"] and "เริ่มสอบทาน" not in helps["agency"]
+    assert "ลงทะเบียนครัวเรือน" in helps["household"] and "เริ่มสอบทาน" not in helps["household"]
+    assert all("1300" in words for words in helps.values())
+
+    operator = CliRunner().invoke(cli, ["how-to-use"])
+    assert operator.exit_code == 0 and "kaejon invite" in operator.output and "ผู้ดูแลระบบ" in operator.output
