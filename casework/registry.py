@@ -130,11 +130,14 @@ def to_check(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limi
 
 def to_review(session: Session, scopes: tuple[str, ...], reviewer_id: int, *, offset: int = 0, limit: int = 10
               ) -> tuple[int, list[tuple[Household, Assessment]]]:
-    """Submitted assessments in these areas that this person did not make."""
+    """Submitted assessments in these areas that this person did not make, of households
+    they are not linked to (nor asked to be)."""
     if not scopes:
         return 0, []
+    own = select(HouseholdLink.household_id).where(HouseholdLink.account_id == reviewer_id,
+                                                   HouseholdLink.status.in_(("requested", "linked")))
     where = (in_scopes(scopes), Household.status == household_status.AWAITING_REVIEW,
-             Assessment.status == "submitted", Assessment.assessed_by != reviewer_id)
+             Assessment.status == "submitted", Assessment.assessed_by != reviewer_id, Household.id.not_in(own))
     joined = select(Household, Assessment).join(Assessment, Assessment.household_id == Household.id)
     total = session.scalar(select(func.count()).select_from(joined.where(*where).subquery())) or 0
     rows = session.execute(joined.where(*where).order_by(Assessment.submitted_at).offset(offset).limit(limit))

@@ -18,7 +18,7 @@ from casework.cases import name_of
 from casework.chats import Recipient
 from casework.errors import AlreadyDone, Refused
 from casework.locations import point
-from casework.models import Account, Assessment, Household
+from casework.models import Account, Assessment, Household, HouseholdLink
 from casework.questionnaire import Draft, Question, Result, default as questionnaire, score
 from casework.referrals import account_recipients, coordinator_recipients
 from casework.sealing import open_from
@@ -142,18 +142,20 @@ def submit(env: Env, actor: Actor, household_id: int | None, draft: Draft | None
                                             skip=draft.skipped(form))
     return Submitted(assessment.id, household.id, household.village_code,
                      registry.address_text(open_from(env.sealer, household, "address")),
-                     assessment.poverty_group or 0, reviewers(env, household.village_code, actor.account_id))
+                     assessment.poverty_group or 0, reviewers(env, household, actor.account_id))
 
 
-def reviewers(env: Env, village_code: str, assessor_id: int) -> tuple[Recipient, ...]:
+def reviewers(env: Env, household: Household, assessor_id: int) -> tuple[Recipient, ...]:
     """Who confirms a check: the area's coordinators; where none covers it, the village's leaders.
-    Never the assessor."""
-    assessor = env.session.get(Account, assessor_id)
-    mine = assessor.line_user_id if assessor is not None else None
-    found = [r for r in coordinator_recipients(env.session, village_code) if r.line_id != mine]
+    Never the assessor, nor anyone linked to the household."""
+    excluded = {assessor_id, *env.session.scalars(select(HouseholdLink.account_id).where(
+        HouseholdLink.household_id == household.id, HouseholdLink.account_id.is_not(None),
+        HouseholdLink.status.in_(("requested", "linked"))))}
+    barred = set(env.session.scalars(select(Account.line_user_id).where(Account.id.in_(excluded))))
+    found = [r for r in coordinator_recipients(env.session, household.village_code) if r.line_id not in barred]
     if not found:
-        leaders = [account.id for account in accounts.staff_covering(env.session, village_code, "leader")
-                   if account.id != assessor_id]
+        leaders = [account.id for account in accounts.staff_covering(env.session, household.village_code, "leader")
+                   if account.id not in excluded]
         found = account_recipients(env.session, leaders) if leaders else []
     return tuple(dict.fromkeys(found))
 

@@ -192,6 +192,8 @@ def test_a_leader_neither_links_checks_nor_confirms_her_own_household(client, se
     prasert.new_messages()
     (waiting,) = prasert.send("postback", data="a=review")
     confirm = actions(waiting)["ยืนยัน"]
+    (mine,) = malai.send("postback", data="a=review")  # no news of it, and not in her list
+    assert mine["text"] == "ไม่มีรายการรอให้คุณยืนยัน"
     (refused,) = malai.send("postback", data=confirm)
     assert "ครัวเรือนของคุณเอง" in refused["text"]
     (refused,) = kanya.send("postback", data=confirm)  # the assessor is never the second person
