@@ -32,7 +32,8 @@ def to_check(env: Env, actor: Actor, page: int = 0) -> Page[HouseholdView]:
     """Households waiting for an on-site check in the leader's or coordinator's areas."""
     scopes = actor.areas("leader", "coordinator")
     allow(bool(scopes), "no_role")
-    total, households = registry.to_check(env.session, scopes, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    total, households = registry.to_check(env.session, scopes, offset=page * PAGE_SIZE, limit=PAGE_SIZE,
+                                          checker_id=actor.account_id)
     return Page(total, registry.views(env.session, env.sealer, households, env.today), page)
 
 

@@ -13,6 +13,7 @@ from bot.dev.demo.seed import seed
 from casework import accounts, registry
 from casework.models import Household
 from casework.questionnaire import default as questionnaire
+from messages.i18n import translator
 from tests.simulator.chat import Chat, actions, texts
 from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
 
@@ -119,7 +120,6 @@ def test_a_second_tap_on_approve_says_the_household_was_already_linked_and_when(
 
 def test_every_reason_a_refusal_gives_is_said_in_plain_words(client, services):
     """A leader typing a wrong answer where a reason code has no words today: each in Thai."""
-    from messages.i18n import translator
     from messages.refusals import REASONS
 
     tr = translator("th")
@@ -182,6 +182,8 @@ def test_a_leader_neither_links_checks_nor_confirms_her_own_household(client, se
     (refused,) = link(malai, malai, own)  # her own code, typed in her own chat
     assert "ครัวเรือนของคุณเอง" in refused["text"]
     link(kanya, malai, own)  # linked by another leader, after meeting her
+    (listing,) = malai.send("postback", data="a=pending")  # her village has her household only
+    assert listing["text"] == translator("th").gettext("No households are waiting for a check in your area.")
     (card,) = malai.send("postback", data=f"a=hh&id={own}")
     assert not [data for data in actions(card).values() if data.startswith(("a=check&", "a=link&"))]
     (refused,) = malai.send("postback", data=f"a=check&id={own}")
