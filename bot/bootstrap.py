@@ -14,6 +14,7 @@ from bot.line import api as line_api
 from bot.config import ConfigError, Settings
 from bot.flows import DuplicateName, Flows, registry
 from bot.line.content import ContentSource, LineContent
+from bot.line.loading import LoadingAnimation
 from bot.line.transports import LineRichMenuTransport, LineTransport, Transport
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
@@ -40,6 +41,7 @@ class Services:
     flows: Flows
     transports: dict[str, Transport] = field(default_factory=dict)
     content: ContentSource | None = None
+    loading: LoadingAnimation | None = None  # LINE's dots while a slow answer is being made
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.sealer)
@@ -63,6 +65,7 @@ def bootstrap(
     transports: dict[str, Transport] | None = None,
     content: ContentSource | None = None,
     pool_size: int = 5,
+    loading: LoadingAnimation | None = None,
 ) -> Services:
     try:
         loaded = rules.default(settings.rules_dir)
@@ -79,6 +82,7 @@ def bootstrap(
             "line": LineTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
             "line-richmenu": LineRichMenuTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
         }
+        loading = loading or LoadingAnimation(line_api.messaging_api(settings), line_api.timeout(settings))
     return Services(
         settings=settings,
         engine=engine,
@@ -89,4 +93,5 @@ def bootstrap(
         flows=flows,
         transports=transports,
         content=content,
+        loading=loading,
     )
