@@ -66,6 +66,13 @@ def can_review(actor: Actor, village_code: str, assessed_by: int) -> bool:
     return actor.account_id != assessed_by and actor.covers(village_code, "leader", "coordinator")
 
 
+def is_own_household(actor: Actor, household_id: int, requested: bool = False) -> bool:
+    """A household this person belongs to: linked to their LINE, or one their LINE asked to be
+    linked to (``requested``). Nobody checks, confirms or links their own household, so that
+    every household is verified by someone outside it."""
+    return requested or household_id in actor.households
+
+
 def can_link(actor: Actor, village_code: str) -> bool:
     """Only a leader of the area links a LINE account to a household, after meeting it."""
     return actor.covers(village_code, "leader")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from casework import audit, conditions, household_status, thai_input
@@ -130,12 +130,19 @@ def in_scopes(scopes: tuple[str, ...]):  # type: ignore[no-untyped-def]
     return or_(*(Household.village_code.startswith(scope, autoescape=True) for scope in scopes))
 
 
-def to_check(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limit: int = 10
-             ) -> tuple[int, list[Household]]:
-    """Households in these areas waiting for an on-site check, oldest first."""
+def _own(account_id: int | None) -> Select:
+    """The households an account is linked to or asked to be linked to: checked and confirmed by others."""
+    return select(HouseholdLink.household_id).where(HouseholdLink.account_id == account_id,
+                                                    HouseholdLink.status.in_(("requested", "linked")))
+
+
+def to_check(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limit: int = 10,
+             checker_id: int | None = None) -> tuple[int, list[Household]]:
+    """Households in these areas waiting for an on-site check, oldest first; not those the
+    checker (``checker_id``) is linked to or asked to be linked to."""
     if not scopes:
         return 0, []
-    where = (in_scopes(scopes), Household.status.in_(household_status.TO_CHECK))
+    where = (in_scopes(scopes), Household.status.in_(household_status.TO_CHECK), Household.id.not_in(_own(checker_id)))
     total = session.scalar(select(func.count()).select_from(Household).where(*where)) or 0
     rows = session.scalars(select(Household).where(*where).order_by(Household.id).offset(offset).limit(limit))
     return total, list(rows)
@@ -143,11 +150,13 @@ def to_check(session: Session, scopes: tuple[str, ...], *, offset: int = 0, limi
 
 def to_review(session: Session, scopes: tuple[str, ...], reviewer_id: int, *, offset: int = 0, limit: int = 10
               ) -> tuple[int, list[tuple[Household, Assessment]]]:
-    """Submitted assessments in these areas that this person did not make."""
+    """Submitted assessments in these areas that this person did not make, of households
+    they are not linked to (nor asked to be)."""
     if not scopes:
         return 0, []
     where = (in_scopes(scopes), Household.status == household_status.AWAITING_REVIEW,
-             Assessment.status == "submitted", Assessment.assessed_by != reviewer_id)
+             Assessment.status == "submitted", Assessment.assessed_by != reviewer_id,
+             Household.id.not_in(_own(reviewer_id)))
     joined = select(Household, Assessment).join(Assessment, Assessment.household_id == Household.id)
     total = session.scalar(select(func.count()).select_from(joined.where(*where).subquery())) or 0
     rows = session.execute(joined.where(*where).order_by(Assessment.submitted_at).offset(offset).limit(limit))
@@ -340,6 +349,8 @@ def redeem_link_code(session: Session, sealer: Sealer, code: str, account_id: in
         HouseholdLink.code_hash.in_(sealer.fingerprints(f"link|{normalized}")), HouseholdLink.status == "offered"))
     if link is None or link.code_expires_at is None or link.code_expires_at <= now:
         raise RegistryError("bad_link_code")
+    if link.created_by == account_id:  # a leader's own household is linked by someone else
+        raise Refused("own_household")
     spent = session.execute(update(HouseholdLink).where(HouseholdLink.id == link.id,
                                                         HouseholdLink.status == "offered")
                             .values(status="linked", account_id=account_id, decided_at=now, code_hash=None))

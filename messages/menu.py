@@ -149,15 +149,59 @@ def about(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     return [line.flex(_("About Kaejon"), card, quick=quick)]
 
 
-def help_page(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+# "How to use" for each role: what its buttons do. An operator works at the command line.
+ROLE_HELP = {
+    "guest": N_("- My rights: answer a few questions to see the welfare you may receive.\n"
+                "- Register household: ask your community leader to add your household, then link your LINE."),
+    "household": N_("- My rights: the welfare your household may receive.\n"
+                    "- Ask for help: send a request to your community leader, with words, photos or your "
+                    "location.\n"
+                    "- My requests: what happened to each request.\n"
+                    "- My data: what Kaejon keeps about your household; ask to correct or delete it."),
+    "leader": N_("For community leaders:\n"
+                 "- Households to verify: open a household, tap \"Start the check\" on site and answer the "
+                 "questions with the household; send photos and the location during the check.\n"
+                 "- To confirm: confirm the checks other leaders submitted, or return one with a note. Nobody "
+                 "confirms their own check, nor checks their own household.\n"
+                 "- Open requests: answer households' requests for help and make their plans.\n"
+                 "- Register a household, Find a household: by house number, name, phone or citizen ID.\n"
+                 "- Link a household's LINE from its card: show the code, the household sends it."),
+    "coordinator": N_("For coordinators:\n"
+                      "- To confirm: checks waiting for a second person in your area.\n"
+                      "- Requests to handle: households' requests to correct or delete their data, within 30 "
+                      "days.\n"
+                      "- Changes log: who changed what in your area.\n"
+                      "- Add a village, Referrals in my area: villages to work in, referrals no agency "
+                      "covers."),
+    "agency": N_("For agency staff:\n"
+                 "- Referrals: your agency's referrals, overdue first. Open one to accept or decline it, give "
+                 "an update or say it is complete.\n"
+                 "- In your agency's LINE group, tap \"Register this group\" to hear of new referrals there."),
+    "operator": N_("For operators, at the command line:\n"
+                   "- kaejon invite --role ROLE --area CODE --name NAME: a one-time code that makes a leader, "
+                   "coordinator or agency staff member when they send it in chat.\n"
+                   "- kaejon agency load FILE, kaejon village add: agencies and villages.\n"
+                   "- kaejon import households FILE: survey lists of households.\n"
+                   "- kaejon richmenu sync: the menus under the chat.\n"
+                   "Each command's --help says more."),
+}
+HOTLINES = N_("Tap the buttons under the messages instead of typing; they are the quickest way.\n\n"
+              "Need help now?\n"
+              "- Social assistance hotline (Ministry of Social Development and Human Security): 1300\n"
+              "- Health coverage hotline (National Health Security Office): 1330")
+
+
+def how_to_use(tr: NullTranslations, roles: Iterable[str], *, linked: bool = False) -> str:
+    """What this person's buttons do, role by role (a guest's if they hold none)."""
     _ = tr.gettext
-    return line.text(
-        _("Tap the buttons under the messages instead of typing; they are the quickest way.\n\n"
-          "Need help now?\n"
-          "- Social assistance hotline (Ministry of Social Development and Human Security): 1300\n"
-          "- Health coverage hotline (National Health Security Office): 1330"),
-        quick=quick,
-    )
+    held = ["operator"] if "operator" in set(roles) else menu_roles(roles, linked=linked)
+    return "\n\n".join(_(ROLE_HELP[role]) for role in held if role in ROLE_HELP)
+
+
+def help_page(tr: NullTranslations, quick: list[Message], roles: Iterable[str] = (), *,
+              linked: bool = False) -> list[Message]:
+    _ = tr.gettext
+    return line.text(how_to_use(tr, roles, linked=linked) + "\n\n" + _(HOTLINES), quick=quick)
 
 
 def language_picker(tr: NullTranslations) -> list[Message]:

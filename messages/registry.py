@@ -299,12 +299,6 @@ def reviewed(tr: NullTranslations, confirmed: bool, quick: list[Message]) -> lis
     return line.text(text, quick=quick)
 
 
-def returned_to_assessor(tr: NullTranslations, address: str, note: str) -> list[Message]:
-    _ = tr.gettext
-    return line.text(_("A check you submitted was returned: %(address)s\nNote: %(note)s") % {
-        "address": address, "note": note})
-
-
 def link_code(tr: NullTranslations, code: str, minutes: int, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     return line.text(_("Ask the household to add Kaejon as a friend and send this code in their chat "

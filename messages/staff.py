@@ -10,6 +10,7 @@ from casework.usecases.oversight import OpenTask
 from messages import line, postback
 from messages.dates import format_date
 from messages.corrections import ASKED_FIELDS
+from messages.greetings import STAFF_CLOSING, role_words
 from messages.i18n import N_
 from messages.line import Message
 from messages.registry import area_name, house_title
@@ -33,8 +34,10 @@ TASK_WHAT = {
 def role_granted(tr: NullTranslations, language: str, role: str, area_code: str,
                  quick: list[Message]) -> list[Message]:
     _ = tr.gettext
-    return line.text(_("Welcome. You are now %(role)s for %(area)s.") % {
-        "role": _(ROLE.get(role, role)), "area": area_name(area_code, language)}, quick=quick)
+    words = [_("Welcome. You are now %(role)s for %(area)s.") % {
+        "role": _(ROLE.get(role, role)), "area": area_name(area_code, language)}]
+    words += [*role_words(tr, (role,)), _(STAFF_CLOSING)]
+    return line.text("\n\n".join(words), quick=quick)
 
 
 def invite_problem(tr: NullTranslations, reason: str) -> list[Message]:

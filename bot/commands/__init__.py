@@ -128,6 +128,16 @@ def demo(port: int, database: str) -> None:
     run_demo(port=port, database_url=database)
 
 
+@cli.command("how-to-use", with_appcontext=False)
+@click.option("--language", default="th", show_default=True, help="Language code of a catalog in locales/.")
+def how_to_use(language: str) -> None:
+    """What an operator does here, in the words the chat would use."""
+    from messages.i18n import translator
+    from messages.menu import how_to_use as words
+
+    click.echo(words(translator(language), ("operator",)))
+
+
 cli.add_command(import_group)
 cli.add_command(keys_group)
 cli.add_command(richmenu_group)

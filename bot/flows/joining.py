@@ -13,6 +13,7 @@ from casework import accounts, outbox, registry
 from casework.errors import Refused
 from casework.usecases import invites, links
 from messages import consent as consent_messages
+from messages import handovers
 from messages import postback
 from messages import registry as views
 from messages import staff
@@ -61,6 +62,9 @@ def redeem_link(ctx: EventContext, code: str) -> str:
         return "link_refused"
     ctx.forget_actor()
     ctx.answer(views.linked(ctx.tr, linked.address, ctx.quick()))
+    if linked.leader_line_id is not None and linked.leader_line_id != ctx.user_id:
+        ctx.push(linked.leader_line_id, lambda tr, language: handovers.household_linked(
+            tr, language, linked.household_id, linked.address, linked.village_code))
     return "linked"
 
 

@@ -18,6 +18,7 @@ from messages import consent as consent_views
 from messages import corrections as correction_views
 from messages import greetings
 from messages import postback
+from messages import handovers
 from messages import registry as views
 
 FIX_REQUEST = "fixreq"
@@ -52,13 +53,15 @@ def request_change(ctx: EventContext, params: dict[str, str]) -> str:
     if kind == "correct":
         return start_correction(ctx)
     try:
-        due = privacy.request_change(ctx.env, ctx.actor, kind)
+        requested = privacy.request_change(ctx.env, ctx.actor, kind)
     except Refused as refusal:
         if refusal.reason not in ("not_linked", "bad_request"):
             raise
         ctx.answer(views.not_linked(ctx.tr, ctx.quick()))
         return "request_refused"
-    ctx.answer(views.request_received(ctx.tr, ctx.language, due, ctx.quick()))
+    ctx.answer(views.request_received(ctx.tr, ctx.language, requested.due_at, ctx.quick()))
+    ctx.push_all(requested.tell, lambda tr, language: handovers.change_requested(
+        tr, language, requested.kind, requested.village_code, requested.due_at))
     return f"request_{kind}"
 
 
@@ -126,9 +129,11 @@ def on_correction(ctx: EventContext, params: dict[str, str]) -> str:
     if "skip" in params and draft.step == "photo":
         return _step(ctx, state, CorrectionDraft(**{**draft.to_state(), "photo_asked": True}), "correction_no_photo")
     if "send" in params and draft.step == "summary":
-        due = privacy.send_correction(ctx.env, ctx.actor, state.get("hh"), draft)
+        requested = privacy.send_correction(ctx.env, ctx.actor, state.get("hh"), draft)
         ctx.conversation.resume()
-        ctx.answer(views.request_received(ctx.tr, ctx.language, due, ctx.quick()))
+        ctx.answer(views.request_received(ctx.tr, ctx.language, requested.due_at, ctx.quick()))
+        ctx.push_all(requested.tell, lambda tr, language: handovers.change_requested(
+            tr, language, requested.kind, requested.village_code, requested.due_at))
         return "request_correct"
     return reprompt_correction(ctx, state)
 

@@ -6,6 +6,7 @@ from bot.flows.base import Flow, State
 from bot.flows.context import EventContext
 from casework.questionnaire import default as questionnaire
 from casework.usecases import reviews
+from messages import handovers
 from messages import plans as plan_views
 from messages import postback
 from messages import registry as views
@@ -14,16 +15,24 @@ RETURN_NOTE = "return_note"
 
 
 def show_waiting(ctx: EventContext, params: dict[str, str]) -> str:
+    """The checks waiting for this person; with ``id`` (the button of the news that one waits), that one."""
+    if "id" in params:
+        item = reviews.open_check(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
+        ctx.answer(views.review_list(ctx.tr, ctx.language, questionnaire(), 1, [item], quick=ctx.quick()))
+        return "review_opened"
     total, items = reviews.waiting(ctx.env, ctx.actor)
     ctx.answer(views.review_list(ctx.tr, ctx.language, questionnaire(), total, items, quick=ctx.quick()))
     return "review_list"
 
 
 def confirm(ctx: EventContext, params: dict[str, str]) -> str:
-    welfare_case = reviews.confirm(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
-    if welfare_case is not None:
-        ctx.answer(plan_views.welfare_case_opened(ctx.tr, welfare_case))
+    confirmed = reviews.confirm(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
+    if confirmed.welfare_case is not None:
+        ctx.answer(plan_views.welfare_case_opened(ctx.tr, confirmed.welfare_case))
     ctx.answer(views.reviewed(ctx.tr, True, ctx.quick()))
+    if confirmed.assessor_line_id is not None:
+        ctx.push(confirmed.assessor_line_id, lambda tr, language: handovers.confirmed_to_assessor(
+            tr, language, confirmed.household_id, confirmed.address, confirmed.group, confirmed.by))
     return "confirmed"
 
 
@@ -42,8 +51,8 @@ def on_note(ctx: EventContext, state: State, note: str) -> str | None:
     returned = reviews.send_back(ctx.env, ctx.actor, state.get("assessment"), note)
     ctx.answer(views.reviewed(ctx.tr, False, ctx.quick()))
     if returned.assessor_line_id is not None:
-        ctx.push(returned.assessor_line_id,
-                 lambda tr, language: views.returned_to_assessor(tr, returned.address, returned.note))
+        ctx.push(returned.assessor_line_id, lambda tr, language: handovers.returned_to_assessor(
+            tr, language, returned.household_id, returned.address, returned.note))
     return "returned"
 
 

@@ -25,7 +25,7 @@ from bot.flows.unsend import on_unsend
 from bot.logs import log
 from casework import chats
 from casework.crypto import Unreadable
-from casework.errors import Refused
+from casework.errors import AlreadyDone, Refused
 from casework.usecases.base import FORBIDDEN
 from messages import consent as consent_messages
 from messages import failures, greetings, postback, refusals, staff
@@ -37,7 +37,7 @@ Handler = Callable[[EventContext], str]
 def on_follow(ctx: EventContext) -> str:
     assert ctx.chat is not None
     chats.opened(ctx.chat, ctx.now)
-    ctx.answer(greetings.welcome(ctx.tr, ctx.quick()))
+    ctx.answer(greetings.welcome(ctx.tr, ctx.quick(), ctx.actor.roles))
     if consent.needed(ctx):
         ctx.answer(consent_messages.notice(ctx.tr))
     return "welcomed"
@@ -157,6 +157,8 @@ def _guarded(ctx: EventContext, name: str, handle: Callable[[], str | None]) -> 
             ctx.answer(consent_messages.needed(ctx.tr))
         elif refusal.reason in FORBIDDEN:
             ctx.answer(staff.refused(ctx.tr, ctx.quick()))
+        elif isinstance(refusal, AlreadyDone):  # a repeated tap: what was done, by whom, when
+            ctx.answer(refusals.already_done(ctx.tr, ctx.language, refusal, ctx.quick()))
         else:
             ctx.answer(refusals.explain(ctx.tr, refusal.reason, ctx.quick()))
         return f"refused_{name}"

@@ -17,6 +17,7 @@ from casework.errors import Refused
 from casework.questionnaire import Draft
 from casework.questionnaire import default as questionnaire
 from casework.usecases import checks, households
+from messages import handovers
 from messages import postback
 from messages import registry as views
 
@@ -82,13 +83,13 @@ def ask_next(ctx: EventContext, household_id: int, draft: Draft) -> str:
     return "showed_summary"
 
 
-def _begun(ctx: EventContext, params: dict[str, str]) -> tuple[State, int, Draft]:
-    """The chat's draft for the household the button names; a button of a check never
-    begun here (forged, or from another chat) is refused like one not allowed."""
+def _begun(ctx: EventContext, params: dict[str, str]) -> tuple[State, int, Draft | None]:
+    """The chat's draft for the household the button names, None if there is none here (the
+    check was submitted, or never begun in this chat): the use case says which."""
     state, household_id = _state(ctx), _id(params)
-    if household_id is None or str(household_id) not in state["drafts"]:
+    if household_id is None:
         raise Refused("forbidden")
-    return state, household_id, _draft(state, household_id)
+    return state, household_id, _draft(state, household_id) if str(household_id) in state["drafts"] else None
 
 
 def answer(ctx: EventContext, params: dict[str, str]) -> str:
@@ -97,7 +98,7 @@ def answer(ctx: EventContext, params: dict[str, str]) -> str:
         draft = checks.answer(ctx.env, ctx.actor, household_id, draft, params.get("q", ""),
                               postback.whole_number(params.get("v"), digits=2))
     except Refused as refusal:
-        if refusal.reason != "bad_answer":
+        if refusal.reason != "bad_answer" or draft is None:
             raise
         ctx.answer(views.tap_a_button(ctx.tr))
         return ask_next(ctx, household_id, draft)
@@ -137,15 +138,17 @@ def redo(ctx: EventContext, params: dict[str, str]) -> str:
 def submit(ctx: EventContext, params: dict[str, str]) -> str:
     state, household_id, draft = _begun(ctx, params)
     try:
-        checks.submit(ctx.env, ctx.actor, household_id, draft)
+        submitted = checks.submit(ctx.env, ctx.actor, household_id, draft)
     except Refused as refusal:
-        if refusal.reason != "incomplete":
+        if refusal.reason != "incomplete" or draft is None:
             raise
         return ask_next(ctx, household_id, draft)
     del state["drafts"][str(household_id)]
     state["current"] = None
     ctx.conversation.replace(ASSESS, state)
     ctx.answer(views.submitted(ctx.tr, ctx.quick()))
+    ctx.push_all(submitted.tell, lambda tr, language: handovers.awaits_confirmation(
+        tr, language, submitted.assessment_id, submitted.address, submitted.village_code, submitted.group))
     return "submitted"
 
 

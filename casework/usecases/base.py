@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework import authorization, consent
@@ -26,7 +27,7 @@ from casework.authorization import Actor
 from casework.crypto import Sealer
 from casework.entitlements.rules import Rules
 from casework.errors import Refused
-from casework.models import Household
+from casework.models import Household, HouseholdLink
 from casework.thai_time import thai_today
 
 # Reasons that say "not for you": the record is outside the actor's areas, the actor
@@ -109,3 +110,18 @@ def consenting(env: Env, actor: Actor) -> None:
     Seeing one's own data and asking to correct or delete it need no agreement."""
     allow(actor.account_id is not None
           and consent.given(env.session, scope="personal", account_id=actor.account_id), "needs_consent")
+
+
+def is_own(env: Env, actor: Actor, household: Household) -> bool:
+    """Is this a household this person is linked to, or asked to be linked to?"""
+    requested = actor.account_id is not None and env.session.scalar(
+        select(HouseholdLink.id).where(HouseholdLink.household_id == household.id,
+                                       HouseholdLink.account_id == actor.account_id,
+                                       HouseholdLink.status.in_(("requested", "linked"))).limit(1)) is not None
+    return authorization.is_own_household(actor, household.id, requested)
+
+
+def not_own(env: Env, actor: Actor, household: Household) -> None:
+    """``Refused("own_household")`` for a household this person is linked to, or asked to be
+    linked to: checking, confirming and linking are done by someone outside the household."""
+    allow(not is_own(env, actor, household), "own_household")

@@ -9,7 +9,7 @@ from casework.authorization import Actor
 from casework.errors import Refused
 from casework.models import Household
 from casework.registry import HouseholdView
-from casework.usecases.base import Env, Page, allow, get, use_case
+from casework.usecases.base import Env, Page, allow, get, is_own, use_case
 
 PAGE_SIZE = 10
 CHECKABLE = ("listed", "pending_check", "returned", "verified")
@@ -32,7 +32,8 @@ def to_check(env: Env, actor: Actor, page: int = 0) -> Page[HouseholdView]:
     """Households waiting for an on-site check in the leader's or coordinator's areas."""
     scopes = actor.areas("leader", "coordinator")
     allow(bool(scopes), "no_role")
-    total, households = registry.to_check(env.session, scopes, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    total, households = registry.to_check(env.session, scopes, offset=page * PAGE_SIZE, limit=PAGE_SIZE,
+                                          checker_id=actor.account_id)
     return Page(total, registry.views(env.session, env.sealer, households, env.today), page)
 
 
@@ -55,9 +56,10 @@ def find(env: Env, actor: Actor, query: str, offset: int = 0) -> Page[HouseholdV
 def open_card(env: Env, actor: Actor, household_id: int | None) -> Card:
     household = get(env, Household, household_id)
     allow(authorization.can_check(actor, household.village_code))
-    can_link = authorization.can_link(actor, household.village_code)
+    own = is_own(env, actor, household)  # checked and linked by someone outside it
+    can_link = authorization.can_link(actor, household.village_code) and not own
     return Card(view=registry.view(env.session, env.sealer, household, env.today),
-                can_check=household.status in CHECKABLE, can_link=can_link,
+                can_check=household.status in CHECKABLE and not own, can_link=can_link,
                 can_end=authorization.can_handle_tasks(actor, household.village_code),
                 link_requests=[registry.describe_request(env.session, env.sealer, link)
                                for link in registry.link_requests(env.session, household.id)] if can_link else [],

@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from casework import audit, authorization, consent, registry
 from casework.authorization import Actor
-from casework.errors import Refused
+from casework.cases import name_of
+from casework.errors import AlreadyDone, Refused
 from casework.models import Account, Household, HouseholdLink
 from casework.sealing import open_from
-from casework.usecases.base import Env, allow, get, use_case
+from casework.usecases.base import Env, allow, get, not_own, use_case
 
 FAILURES_PER_ACCOUNT = 5  # an hour
 FAILURES_PER_SERVICE = 200  # an hour, every account together
@@ -40,6 +43,9 @@ class Linked:
     member_line_id: str | None = None
     problem: str | None = None
     tell: tuple[str, ...] = ()
+    household_id: int = 0
+    leader_line_id: str | None = None  # the leader whose code the household sent: told it is linked
+    village_code: str = ""
 
 
 @use_case
@@ -47,6 +53,7 @@ def offer_code(env: Env, actor: Actor, household_id: int | None) -> Offered:
     """A new code for the household; any code offered before for it stops working."""
     household = get(env, Household, household_id)
     allow(actor.account_id is not None and authorization.can_link(actor, household.village_code))
+    not_own(env, actor, household)
     code = registry.create_link_code(env.session, env.sealer, household, actor.account_id, env.now)
     return Offered(code, int(registry.LINK_CODE_TTL.total_seconds() // 60))
 
@@ -74,7 +81,12 @@ def redeem_code(env: Env, actor: Actor, code: str) -> Linked:
                      entity_id=actor.account_id, area_code=None, now=env.now)
         locked = mine + 1 >= FAILURES_PER_ACCOUNT or everyone + 1 >= FAILURES_PER_SERVICE
         return Linked(problem="bad_code", tell=registry.warn_of_guessing(env.session, env.now) if locked else ())
-    return Linked(registry.address_text(open_from(env.sealer, household, "address")))
+    leader = env.session.scalar(select(Account).join(HouseholdLink, HouseholdLink.created_by == Account.id).where(
+        HouseholdLink.household_id == household.id, HouseholdLink.account_id == actor.account_id,
+        HouseholdLink.status == "linked").order_by(HouseholdLink.id.desc()).limit(1))
+    return Linked(registry.address_text(open_from(env.sealer, household, "address")), household_id=household.id,
+                  leader_line_id=leader.line_user_id if leader is not None else None,
+                  village_code=household.village_code)
 
 
 @use_case
@@ -84,6 +96,10 @@ def approve(env: Env, actor: Actor, link_id: int | None) -> Linked:
     link = get(env, HouseholdLink, link_id)
     household = get(env, Household, link.household_id)
     allow(actor.account_id is not None and authorization.can_link(actor, household.village_code))
+    if link.status == "linked":  # a second tap on Approve
+        raise AlreadyDone("already_approved", by=name_of(env.session, link.created_by), at=link.decided_at,
+                          mine=link.created_by == actor.account_id)
+    not_own(env, actor, household)
     if link.status == "requested" and not registry.describe_request(env.session, env.sealer, link).name_matches:
         raise Refused("identity_unproven")
     registry.approve_link(env.session, env.sealer, link, actor.account_id, env.now)

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from casework import accounts, audit, authorization, cases, consent, erasure, registry, unsent
 from casework.authorization import Actor
 from casework.errors import Refused
+from casework.chats import Recipient
+from casework.referrals import coordinator_recipients
 from casework.models import Case, Household, Task
 from casework.registry import HouseholdView
 from casework.usecases.base import Env, allow, get, own_household, use_case
@@ -92,14 +94,25 @@ def withdraw_consent(env: Env, actor: Actor, confirmed: bool) -> str:
     return WITHDRAWN
 
 
+@dataclass(frozen=True)
+class ChangeRequested:
+    """When the answer is due, and who must act on it: the area's coordinators."""
+
+    due_at: datetime
+    kind: str
+    village_code: str
+    tell: tuple[Recipient, ...]
+
+
 @use_case
-def request_change(env: Env, actor: Actor, kind: str) -> datetime:
+def request_change(env: Env, actor: Actor, kind: str) -> ChangeRequested:
     """Ask the coordinator to correct or erase (``kind``) the household's data; the date
-    the answer is due. ``Refused("bad_request")`` for any other kind."""
+    the answer is due, and the coordinators to tell. ``Refused("bad_request")`` for any other kind."""
     household = own_household(env, actor)
     task = registry.request_change(env.session, env.sealer, household=household, account_id=actor.account_id,
                                    kind=kind, now=env.now)
-    return task.due_at
+    return ChangeRequested(task.due_at, kind, household.village_code,
+                           tuple(coordinator_recipients(env.session, household.village_code)))
 
 
 @use_case
@@ -230,9 +243,10 @@ def draft_correction(env: Env, actor: Actor, household_id: int | None, draft: Co
 
 
 @use_case
-def send_correction(env: Env, actor: Actor, household_id: int | None, draft: CorrectionDraft) -> datetime:
+def send_correction(env: Env, actor: Actor, household_id: int | None, draft: CorrectionDraft) -> ChangeRequested:
     """Send the request to the area's coordinator, with what is wrong sealed in its task and
-    the photo (if any) fetched from LINE by the worker; the date the answer is due.
+    the photo (if any) fetched from LINE by the worker; when the answer is due, and the
+    coordinators to tell.
     ``Refused("incomplete")`` before the value is typed."""
     checked = _correcting(env, actor, household_id, draft).draft
     if checked.step != "summary" or checked.value is None:
@@ -245,4 +259,5 @@ def send_correction(env: Env, actor: Actor, household_id: int | None, draft: Cor
                                    kind="correct", now=env.now, correction={
                                        "person_id": checked.whose or None, "field": checked.field,
                                        "value": checked.value, "photo": photo.id if photo is not None else None})
-    return task.due_at
+    return ChangeRequested(task.due_at, "correct", household.village_code,
+                           tuple(coordinator_recipients(env.session, household.village_code)))

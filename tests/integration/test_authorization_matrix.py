@@ -270,6 +270,7 @@ MATRIX: dict[str, Row] = {
     "reviews.waiting": (lambda w: {}, STAFF),
     "reviews.confirm": (_assessment, IN_SCOPE),
     "reviews.begin_return": (_assessment, IN_SCOPE),
+    "reviews.open_check": (_assessment, IN_SCOPE),
     "reviews.send_back": (lambda w: {**_assessment(w), "note": "Check the roof again"}, IN_SCOPE),
     "corrections.menu": (_household, IN_SCOPE),
     "corrections.choose": (lambda w: {**_household(w), "field": "debt_baht"}, IN_SCOPE),
@@ -371,3 +372,34 @@ def test_each_actor_is_allowed_exactly_what_the_table_says(world, name):
     found = {actor: outcome(world, name, world.actors[actor]) for actor in ACTORS}
     expected = {actor: "allowed" if actor in allowed else "refused" for actor in ACTORS}
     assert found == expected
+
+
+def reason(world: World, name: str, actor: Actor, arguments: dict[str, Any] | None = None) -> str | None:
+    """The reason a use case refuses this actor (None if it does not), its writes rolled back."""
+    savepoint = world.env.session.begin_nested()
+    try:
+        USE_CASES[name](world.env, actor, **(arguments if arguments is not None else MATRIX[name][0](world)))
+    except Refused as refusal:
+        return refusal.reason
+    finally:
+        savepoint.rollback()
+    return None
+
+
+OWN = ("checks.begin", "checks.answer", "checks.submit", "checks.add_photo", "reviews.open_check",
+       "reviews.confirm", "reviews.begin_return", "reviews.send_back", "links.offer_code", "links.approve")
+
+
+def test_nobody_checks_confirms_or_links_a_household_they_belong_to(world):
+    """The area's leader, linked to the record household (she lives there), meets it only as a member."""
+    before = {name: reason(world, name, world.actors["leader_in"]) for name in OWN}
+    assert before == {**dict.fromkeys(OWN), "checks.submit": "incomplete", "links.approve": "identity_unproven"}
+    world.link(world.account_id("leader_in"), world.ids["household"])
+    at_home = world.actor("leader_in")
+    assert {name: reason(world, name, at_home) for name in OWN} == dict.fromkeys(OWN, "own_household")
+
+
+def test_the_second_person_of_a_check_is_never_its_first(world):
+    assessor = world.actor("assessor")
+    for name in ("reviews.open_check", "reviews.confirm", "reviews.begin_return", "reviews.send_back"):
+        assert reason(world, name, assessor) == "own_check"

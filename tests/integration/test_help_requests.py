@@ -39,6 +39,7 @@ def somchai(client, services, standin, kanya, household_id):
     code = kanya.received()[0]["text"].splitlines()[-1]
     user.says(code)
     assert user.received()[0]["text"].startswith("เชื่อม LINE ของคุณกับข้อมูลครัวเรือนแล้ว")
+    assert kanya.received()[0]["altText"] == "ครัวเรือนเชื่อม LINE แล้ว"  # the leader hears it
     return user
 
 

@@ -273,6 +273,7 @@ def test_in_chat_the_leader_sees_who_asks_and_is_told_what_to_do(kanya, somchai,
     kanya.taps(f"a=link&id={household_id}")  # they met: the on-site code answers the request
     somchai.says(kanya.received()[0]["text"].splitlines()[-1])
     assert somchai.received()[0]["text"].startswith("เชื่อม LINE ของคุณกับข้อมูลครัวเรือนแล้ว")
+    assert kanya.received()[0]["altText"] == "ครัวเรือนเชื่อม LINE แล้ว"
     kanya.taps(f"a=hh&id={household_id}")
     (card,) = kanya.received()
     assert "a=approve" not in str(card) and "ขอเชื่อมในชื่อ" not in str(card)

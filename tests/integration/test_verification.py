@@ -63,11 +63,15 @@ def test_a_leader_verifies_and_another_confirms(kanya, lek, services):
 
     kanya.taps("a=review")
     assert kanya.received()[0]["text"] == "ไม่มีรายการรอให้คุณยืนยัน"  # not one's own
+    (news,) = lek.received()  # no coordinator covers the village: its other leader is told
+    assert news["altText"] == "มีผลสอบทานรอคุณยืนยัน"
     lek.taps("a=review")
     (to_confirm,) = lek.received()
     confirm = to_confirm["contents"]["contents"][0]["footer"]["contents"][0]["action"]["data"]
     lek.taps(confirm)
     assert lek.received()[0]["text"].startswith("ยืนยันแล้ว")
+    (told,) = kanya.received()
+    assert told["altText"] == "ผลสอบทานของคุณได้รับการยืนยันแล้ว"
 
     with services.uow() as uow:
         household = uow.session.get(Household, household_id)
@@ -85,6 +89,7 @@ def test_a_reviewer_can_return_with_a_note_and_the_assessor_hears_it(kanya, lek,
     answer_everything(kanya, household_id, value=3)
     kanya.taps(f"a=submit&id={household_id}")
     kanya.received()
+    lek.received()  # the news that a check waits
     lek.taps("a=review")
     (to_confirm,) = lek.received()
     back = to_confirm["contents"]["contents"][0]["footer"]["contents"][1]["action"]["data"]
@@ -93,7 +98,7 @@ def test_a_reviewer_can_return_with_a_note_and_the_assessor_hears_it(kanya, lek,
     lek.says("บ้านมีหลังคารั่ว ตรวจอีกครั้ง")
     assert lek.received()[0]["text"] == "ส่งกลับพร้อมหมายเหตุของคุณแล้ว"
     (news,) = kanya.received()
-    assert "หลังคารั่ว" in news["text"]
+    assert "หลังคารั่ว" in str(news["contents"])
     with services.uow() as uow:
         assert uow.session.get(Household, household_id).status == "returned"
 
@@ -195,6 +200,7 @@ def test_coordinators_read_the_changes_log_and_requests(prasert, kanya, lek, ser
     answer_everything(kanya, household_id)
     kanya.taps(f"a=submit&id={household_id}")
     kanya.received()
+    assert prasert.received()[0]["altText"] == "มีผลสอบทานรอคุณยืนยัน"
     prasert.taps("a=audit")
     (log,) = prasert.received()
     assert "ส่งผลสอบทานของ" in log["text"] and "household.submit" not in log["text"]

@@ -47,6 +47,7 @@ def story(services, kanya, somchai, malai, clock, tmp_path) -> None:
         user.received()
     somchai.says(code)
     assert somchai.received()[0]["text"].startswith("เชื่อม LINE ของคุณกับข้อมูลครัวเรือนแล้ว")
+    kanya.received()  # the news that the household linked
     answer_everything(kanya, household_id, value=2)  # the leader verifies the household on site
     kanya.taps(f"a=submit&id={household_id}")
     kanya.received()

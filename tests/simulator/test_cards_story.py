@@ -119,7 +119,7 @@ def test_11e_a_field_note_typed_during_the_check_is_kept_sealed_and_shown_to_the
         from sqlalchemy import select
         stored = uow.session.scalar(select(Assessment).where(Assessment.household_id == household_id))
         assert stored.review_note is not None and "หลังคารั่ว".encode() not in stored.review_note, "sealed"
-    (waiting,) = coordinator.send("postback", data="a=review")
+    *_told, waiting = coordinator.send("postback", data="a=review")  # after the push that a check waits
     assert "บันทึกจากพื้นที่: หลังคารั่ว ฝนตกน้ำเข้าบ้าน" in texts(waiting["contents"])
 
 
@@ -127,7 +127,7 @@ def test_11f_the_confirmer_sees_the_answers_per_capital_who_checked_and_when(cli
     seed(services, CAST)
     leader, coordinator = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
     leader.tap(answer_all(leader, start_check(leader, household_at(services, "12")), choice=1), "ส่งให้ยืนยัน")
-    (waiting,) = coordinator.send("postback", data="a=review")
+    *_told, waiting = coordinator.send("postback", data="a=review")
     shown = texts(waiting["contents"])
     human = shown.index("ทุนมนุษย์ ●●○○")
     assert shown.index("การศึกษาสูงสุดของสมาชิกวัยทำงาน: ประถม") > human
@@ -146,7 +146,7 @@ def confirmed_check(client, services) -> tuple[Chat, int]:
     start_check(leader, household_id)
     _kept, question = leader.send("text", text="หลังคารั่ว")
     leader.tap(answer_all(leader, question, choice=1), "ส่งให้ยืนยัน")
-    (waiting,) = coordinator.send("postback", data="a=review")
+    *_told, waiting = coordinator.send("postback", data="a=review")
     coordinator.tap(waiting, "ยืนยัน")
     return coordinator, household_id
 

@@ -31,6 +31,7 @@ def test_a_request_is_planned_referred_accepted_and_completed_and_the_household_
         uow.commit()
     (code_message,) = leader.send("postback", data=f"a=link&id={household_id}")
     somchai.send("text", text=code_message["text"].splitlines()[-1])
+    leader.new_messages()  # the news that the household linked
 
     (needs,) = somchai.send("postback", data="a=help_request")
     (details,) = somchai.tap(needs, "เงินหรืออาหาร")

@@ -222,7 +222,7 @@ def test_asking_to_correct_my_data_says_what_is_wrong_and_sends_it_sealed(client
     somchai.tap(summary, "ส่ง")
 
     coordinator = Chat(client, services, next(p for p in CAST.people if p.key == "coordinator"))
-    (tasks,) = coordinator.send("postback", data="a=tasks")  # the coordinator sees what is wrong
+    *_told, tasks = coordinator.send("postback", data="a=tasks")  # the coordinator sees what is wrong
     assert "สมศรี ใจดี · เบอร์โทรศัพท์: ๐๘๑ ๒๓๔ ๕๖๗๘" in texts(tasks["contents"])
     assert "ข้อมูลของบ้าน · ที่อยู่: บ้านเลขที่ 12 หมู่ 5" in texts(tasks["contents"])
     assert "๐๘๑" not in caplog.text and "081" not in caplog.text, "what was typed is never logged"

@@ -40,6 +40,7 @@ def test_anonymous_rights_by_buttons_and_a_linked_household_asks_for_help(client
     code = code_message["text"].splitlines()[-1]
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{2}", code)
     assert somchai.send("text", text=code)[0]["text"].startswith("เชื่อม LINE ของคุณกับข้อมูลครัวเรือนแล้ว")
+    leader.new_messages()  # the news that the household linked
 
     (needs,) = somchai.send("postback", data="a=help_request")
     (details,) = somchai.tap(needs, "ที่อยู่อาศัย")
