@@ -1,16 +1,24 @@
 """The ``clock`` process: scheduled jobs. One runs per deployment (see the Procfile)."""
 from __future__ import annotations
 
+import logging
 import signal
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.bootstrap import Services
 from bot.logs import log
-from casework import actors, conversations, health, inbox, retention
+from casework import actors, clock_log, conversations, health, inbox, outbox, retention
+from casework.digests import due as digests_due
+from casework.digests import notices
+from casework.digests.due import Digest
 from casework.usecases import referrals
 from casework.usecases.base import Env
+from messages import digests as digest_messages
+from messages.i18n import translator
 
 SHORT_FLOW_IDLE = timedelta(days=1)
 
@@ -61,23 +69,119 @@ def expire_referrals(services: Services) -> int:
     return len(expired)
 
 
+@dataclass(frozen=True)
+class DigestRun:
+    queued: int = 0  # recipients whose digest went into the outbox
+    nothing: int = 0  # due, with nothing to say and no "all clear" wanted
+    late: int = 0
+    failed: int = 0
+    skipped: int = 0  # taken meanwhile by another clock or a run by hand
+
+
+def due_digests(services: Services, at: datetime) -> list[Digest]:
+    """Every digest due at ``at`` and not yet sent (nothing is claimed: a preview)."""
+    grace = services.settings.pacing.grace
+    with services.uow() as uow:
+        return (digests_due.staff_digests(uow.session, at, grace)
+                + digests_due.group_digests(uow.session, at, grace))
+
+
+def send_digests(services: Services, at: datetime | None = None, batch: int = 200) -> DigestRun:
+    """Queue the digests due at ``at`` (now by default), each exactly once.
+
+    Each digest's key is claimed in the transaction that queues its messages, a batch at
+    a time: a second clock, a run by hand or a restart after a kill finds the key taken
+    and sends nothing, and whatever a killed run had not committed is still due. The
+    messages leave paced (KAEJON_BULK_PER_SECOND) from the real clock's now.
+    """
+    now = services.clock()
+    at = at or now
+    pacing = services.settings.pacing
+    queued = nothing = late = failed = skipped = 0
+    waiting = due_digests(services, at)
+    for start in range(0, len(waiting), batch):
+        with services.uow() as uow:
+            for digest in waiting[start:start + batch]:
+                try:
+                    messages = digest_messages.build(translator(digest.language), digest.language, digest)
+                except ValueError as error:  # a message over LINE's limits: a bug, not a reason to stop
+                    logging.getLogger("kaejon").error("digest not built", extra={"fields": {
+                        "alert": "digest_failed", "kind": digest.kind, "error": str(error)}})
+                    failed += 1
+                    continue
+                if not notices.claim(uow.session, digest.key, kind=digest.kind, recipient=digest.recipient,
+                                     due=digest.due, outcome="queued" if messages else "nothing", now=now):
+                    skipped += 1
+                    continue
+                if not messages:
+                    nothing += 1
+                    continue
+                outbox.enqueue(uow.session, uow.sealer, recipient=digest.recipient, messages=messages, now=now,
+                               dedupe_key=digest.key, not_before=pacing.send_time(now, queued))
+                queued += 1
+                late += digest.due.late
+            uow.commit()
+    return DigestRun(queued, nothing, late, failed, skipped)
+
+
+def digests(services: Services) -> DigestRun:
+    """The clock's job: every minute, whatever is due (a missed one within the grace window)."""
+    run = send_digests(services)
+    log("digests", job="digests", queued=run.queued, nothing=run.nothing, late=run.late, failed=run.failed,
+        skipped=run.skipped)
+    return run
+
+
 def beat(services: Services) -> None:
     with services.uow() as uow:
         health.beat(uow.session, "clock", services.clock())
         uow.commit()
 
 
+def logged(job_id: str, job: Callable[[Services], object]) -> Callable[[Services], None]:
+    """Run a job with a line in the run log: start, end, what it did (or its error)."""
+
+    def run(services: Services) -> None:
+        with services.uow() as uow:
+            run_id = clock_log.started(uow.session, job_id, services.clock())
+            uow.commit()
+        note, done = None, None
+        try:
+            done = job(services)
+        except Exception as error:
+            note = f"{type(error).__name__}: {error}"
+            raise
+        finally:
+            counts = vars(done) if isinstance(done, DigestRun) else {}
+            with services.uow() as uow:
+                clock_log.ended(uow.session, run_id, services.clock(), sent=counts.get("queued", 0),
+                                failed=counts.get("failed", 0), late=counts.get("late", 0),
+                                note=note or (None if counts else f"{done}"))
+                uow.commit()
+
+    run.__name__ = job_id
+    return run
+
+
+# (id, function, interval, misfire grace in seconds). Every job runs at once on start, then
+# on its interval; runs missed while the clock was busy or down are coalesced into one, and
+# one is started late by at most its grace (the digests catch up on their own, by their keys).
+JOBS: tuple[tuple[str, Callable[[Services], object], dict[str, int], int], ...] = (
+    ("digests", digests, {"minutes": 1}, 50),
+    ("forget_old_payloads", forget_old_payloads, {"hours": 1}, 1800),
+    ("let_go_of_idle_flows", let_go_of_idle_flows, {"hours": 1}, 1800),
+    ("purge_old_rows", purge_old_rows, {"hours": 1}, 1800),
+    ("expire_referrals", expire_referrals, {"hours": 1}, 1800),
+)
+
+
 def build_scheduler(services: Services) -> BlockingScheduler:
-    """Every job runs at once on start, then on its interval; a run that is late is run once."""
-    jobs = (("forget_old_payloads", forget_old_payloads, {"hours": 1}),
-            ("let_go_of_idle_flows", let_go_of_idle_flows, {"hours": 1}),
-            ("purge_old_rows", purge_old_rows, {"hours": 1}),
-            ("expire_referrals", expire_referrals, {"hours": 1}),
-            ("heartbeat", beat, {"minutes": 1}))
     scheduler = BlockingScheduler(timezone="Asia/Bangkok")
-    for job_id, job, every in jobs:
-        scheduler.add_job(job, "interval", **every, args=[services], id=job_id, coalesce=True, max_instances=1,
-                          next_run_time=services.clock())
+    for job_id, job, every, grace in JOBS:
+        scheduler.add_job(logged(job_id, job), "interval", **every, args=[services], id=job_id, coalesce=True,
+                          max_instances=1, misfire_grace_time=grace, next_run_time=services.clock())
+    scheduler.add_job(beat, "interval", minutes=1, args=[services], id="heartbeat", coalesce=True,
+                      max_instances=1, misfire_grace_time=50, next_run_time=services.clock())
     return scheduler
 
 

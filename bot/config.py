@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from casework.crypto import KEY_BYTES, derive_key
 from casework.db import DEFAULT_URL, Limits, normalize_url
+from casework.digests.schedule import Pacing
 from casework.retention import Periods
 
 KeyRing = tuple[tuple[str, bytes], ...]
@@ -47,6 +48,7 @@ class Settings:
     rules_dir: str | None = None  # welfare rules files; None: the ones shipped (casework/data/rules)
     db_limits: Limits = Limits()  # KAEJON_DB_*: connect, statement, lock and SQLite busy timeouts
     keep: Periods = Periods()  # KAEJON_INBOX_KEEP_DAYS, KAEJON_OUTBOX_KEEP_DAYS
+    pacing: Pacing = Pacing()  # KAEJON_DIGEST_GRACE_HOURS, KAEJON_BULK_PER_SECOND
 
     @property
     def simulator_enabled(self) -> bool:
@@ -124,8 +126,8 @@ def for_admin(environ: Mapping[str, str] | None = None) -> Settings:
                     rules_dir=rules_directory(env), **kept)
 
 
-def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods]:
-    """The database's time limits and how long the inbox and outbox keep rows."""
+def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods | Pacing]:
+    """The database's time limits, how long the inbox and outbox keep rows, how digests are paced."""
     return {
         "db_limits": Limits(connect_s=float(env.get("KAEJON_DB_CONNECT_TIMEOUT", Limits.connect_s)),
                             statement_ms=int(env.get("KAEJON_DB_STATEMENT_TIMEOUT_MS", Limits.statement_ms)),
@@ -133,6 +135,8 @@ def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods]:
                             busy_s=float(env.get("KAEJON_DB_BUSY_TIMEOUT", Limits.busy_s))),
         "keep": Periods(inbox=timedelta(days=int(env.get("KAEJON_INBOX_KEEP_DAYS", "90"))),
                         outbox=timedelta(days=int(env.get("KAEJON_OUTBOX_KEEP_DAYS", "90")))),
+        "pacing": Pacing(grace=timedelta(hours=float(env.get("KAEJON_DIGEST_GRACE_HOURS", "4"))),
+                         per_second=max(0.1, float(env.get("KAEJON_BULK_PER_SECOND", "50")))),
     }
 
 

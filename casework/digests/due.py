@@ -1,0 +1,101 @@
+"""Which digests are due now, and what each says: plain data for ``messages/digests.py``."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from casework.digests import notices, referrals
+from casework.digests.schedule import DEFAULT_TIME, Due, due, key
+from casework.models import Account, Chat, DigestPreference, RoleGrant
+from casework.thai_time import thai_today
+
+STAFF = "digest-staff"
+AGENCY_GROUP = "digest-group"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One recipient's digest for one period: its sections, each with ``empty``."""
+
+    key: str
+    kind: str
+    recipient: str
+    language: str
+    due: Due
+    sections: tuple[Any, ...]
+    all_clear: bool = True  # with nothing to say, send a short "all clear" (else nothing)
+
+    @property
+    def empty(self) -> bool:
+        return all(section.empty for section in self.sections)
+
+
+@dataclass(frozen=True)
+class _Subscriber:
+    line_id: str
+    language: str
+    send_at: time
+    all_clear: bool
+    scopes: tuple[referrals.Scope, ...]
+
+
+def _staff(session: Session, only: str | None = None) -> list[_Subscriber]:
+    """Agency staff who take a digest on LINE (or the one named), with their agencies' areas, in one query."""
+    query = (
+        select(Account.line_user_id, func.coalesce(Chat.language, "th"), DigestPreference.send_at,
+               DigestPreference.all_clear, RoleGrant.agency_id, RoleGrant.area_code)
+        .join(RoleGrant, RoleGrant.account_id == Account.id)
+        .outerjoin(DigestPreference, DigestPreference.account_id == Account.id)
+        .outerjoin(Chat, Chat.line_id == Account.line_user_id)
+        .where(RoleGrant.role == "agency", RoleGrant.revoked_at.is_(None), RoleGrant.agency_id.is_not(None),
+               or_(Chat.id.is_(None), Chat.active.is_(True)),
+               or_(DigestPreference.account_id.is_(None),
+                   (DigestPreference.paused.is_(False)) & (DigestPreference.channel == "line")))
+        .order_by(Account.id))
+    rows = session.execute(query.where(Account.line_user_id == only) if only is not None else query)
+    scopes: dict[str, list[referrals.Scope]] = defaultdict(list)
+    people: dict[str, tuple[str, time, bool]] = {}
+    for line_id, language, send_at, all_clear, agency_id, area in rows:
+        people[line_id] = (language, send_at or DEFAULT_TIME, True if all_clear is None else all_clear)
+        scopes[line_id].append((agency_id, area))
+    return [_Subscriber(line_id, *people[line_id], tuple(dict.fromkeys(scopes[line_id]))) for line_id in people]
+
+
+def staff_digests(session: Session, now: datetime, grace: timedelta, *, preview: str | None = None
+                  ) -> list[Digest]:
+    """Every agency staff member's digest due now and not yet sent: the referrals to act on
+    in their areas, a section per agency they work for. ``preview``: that person's digest
+    as it would be now, whatever their time and whether it went already."""
+    waiting = []
+    for person in _staff(session, preview):
+        when = Due(thai_today(now), now, late=False) if preview is not None else due(now, person.send_at, grace)
+        if when is not None:
+            waiting.append((person, when, key(STAFF, person.line_id, when.period)))
+    done = notices.taken(session, [found for _, _, found in waiting]) if preview is None else set()
+    waiting = [item for item in waiting if item[2] not in done]
+    built = referrals.sections(session, {scope for person, _, _ in waiting for scope in person.scopes},
+                               thai_today(now))
+    return [Digest(found, STAFF, person.line_id, person.language, when,
+                   tuple(built[scope] for scope in person.scopes), person.all_clear)
+            for person, when, found in waiting]
+
+
+def group_digests(session: Session, now: datetime, grace: timedelta) -> list[Digest]:
+    """Each registered agency group chat's daily counts (never a name or a case in a group)."""
+    groups = session.execute(select(Chat.line_id, Chat.language, Chat.agency_id)
+                             .where(Chat.agency_id.is_not(None), Chat.active.is_(True)).order_by(Chat.id)).all()
+    when = due(now, DEFAULT_TIME, grace)
+    if when is None or not groups:
+        return []
+    done = notices.taken(session, [key(AGENCY_GROUP, line_id, when.period) for line_id, _, _ in groups])
+    waiting = [group for group in groups if key(AGENCY_GROUP, group[0], when.period) not in done]
+    built = referrals.sections(session, {(agency_id, "") for _, _, agency_id in waiting}, thai_today(now),
+                               lines=False)
+    return [Digest(key(AGENCY_GROUP, line_id, when.period), AGENCY_GROUP, line_id, language, when,
+                   (built[(agency_id, "")],), all_clear=False)
+            for line_id, language, agency_id in waiting]

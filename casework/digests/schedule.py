@@ -1,0 +1,56 @@
+"""When a digest is due: plain rules over a person's choice and the clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from casework.thai_time import THAILAND, thai_today
+from casework.working_days import is_working_day
+
+DEFAULT_TIME = time(8, 0)
+LATE_AFTER = timedelta(minutes=15)  # sent later than this after its time, a digest says it is late
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How late a missed digest may still go (``grace``) and how fast bulk sends leave
+    (``per_second``; LINE allows far more, this keeps a burst from crowding out answers)."""
+
+    grace: timedelta = timedelta(hours=4)
+    per_second: float = 50.0
+
+    def send_time(self, start: datetime, index: int) -> datetime:
+        """When the ``index``-th message of a run may leave."""
+        return start + timedelta(seconds=index / self.per_second)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A period whose digest is due now: the day it is for, its time, and whether it is late."""
+
+    day: date
+    due_at: datetime
+    late: bool
+
+    @property
+    def period(self) -> str:
+        return self.day.isoformat()
+
+
+def due(now: datetime, send_at: time, grace: timedelta, *, working_days_only: bool = True) -> Due | None:
+    """The digest due at ``now`` for a person who wants it at ``send_at`` (Thai time): today's
+    once its time has come, or yesterday's if its time was missed by less than ``grace``
+    (the clock was down); None if neither. A day that is not a working day has none."""
+    today = thai_today(now)
+    for day in (today, today - timedelta(days=1)):
+        if working_days_only and not is_working_day(day):
+            continue
+        due_at = datetime.combine(day, send_at, THAILAND)
+        if due_at <= now <= due_at + grace:
+            return Due(day, due_at, late=now - due_at > LATE_AFTER)
+    return None
+
+
+def key(kind: str, recipient: str, period: str) -> str:
+    """The one key of a scheduled send: who, what and for which period."""
+    return f"{kind}:{recipient}:{period}"
