@@ -6,6 +6,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -13,8 +14,8 @@ from bot.bootstrap import Services
 from bot.logs import log
 from casework import actors, clock_log, conversations, health, inbox, outbox, retention
 from casework.digests import due as digests_due
-from casework.digests import notices
-from casework.digests.due import Digest
+from casework.digests import escalations, notices, reminders
+from casework.digests.schedule import Due
 from casework.usecases import referrals
 from casework.usecases.base import Env
 from messages import digests as digest_messages
@@ -71,57 +72,81 @@ def expire_referrals(services: Services) -> int:
 
 @dataclass(frozen=True)
 class DigestRun:
-    queued: int = 0  # recipients whose digest went into the outbox
+    queued: int = 0  # recipients whose digest, reminders or escalations went into the outbox
     nothing: int = 0  # due, with nothing to say and no "all clear" wanted
     late: int = 0
     failed: int = 0
     skipped: int = 0  # taken meanwhile by another clock or a run by hand
 
 
-def due_digests(services: Services, at: datetime) -> list[Digest]:
-    """Every digest due at ``at`` and not yet sent (nothing is claimed: a preview)."""
+class Scheduled(Protocol):
+    """A digest, a leader's reminders or an escalation: to whom, its keys, and how to narrow
+    it to the keys one run claimed."""
+
+    kind: str
+    recipient: str
+    language: str
+    due: Due
+
+    def keys(self) -> list[str]: ...
+
+    def narrow(self, claimed: set[str]) -> Scheduled | None: ...
+
+
+def due_digests(services: Services, at: datetime) -> list[Scheduled]:
+    """Every digest and leader's reminder due at ``at`` and not yet sent (nothing is claimed: a preview)."""
     grace = services.settings.pacing.grace
     with services.uow() as uow:
-        return (digests_due.staff_digests(uow.session, at, grace)
-                + digests_due.group_digests(uow.session, at, grace))
+        return [*digests_due.staff_digests(uow.session, at, grace), *digests_due.group_digests(uow.session, at, grace),
+                *reminders.due_reminders(uow.session, uow.sealer, at, grace, services.settings.reminders)]
+
+
+def queue_scheduled(services: Services, waiting: list[Scheduled], batch: int = 200) -> DigestRun:
+    """Queue each of ``waiting`` exactly once.
+
+    Its keys are claimed in the transaction that queues its messages, a batch at a time: a
+    second clock, a run by hand or a restart after a kill finds them taken and sends
+    nothing again, and whatever a killed run had not committed is still due. Messages
+    leave paced (KAEJON_BULK_PER_SECOND) from now.
+    """
+    now = services.clock()
+    pacing = services.settings.pacing
+    queued = nothing = late = failed = skipped = 0
+    for start in range(0, len(waiting), batch):
+        with services.uow() as uow:
+            for item in waiting[start:start + batch]:
+                claimed = {key for key in item.keys() if notices.claim(
+                    uow.session, key, kind=item.kind, recipient=item.recipient, due=item.due, outcome="queued",
+                    now=now)}
+                mine = item.narrow(claimed)
+                if mine is None:
+                    skipped += 1
+                    continue
+                try:
+                    with uow.session.begin_nested():
+                        messages = digest_messages.build(translator(mine.language), mine.language, mine)
+                        if not messages:
+                            notices.mark(uow.session, claimed, "nothing")
+                            nothing += 1
+                            continue
+                        outbox.enqueue(uow.session, uow.sealer, recipient=mine.recipient, messages=messages,
+                                       now=now, dedupe_key=item.keys()[0] if len(claimed) == 1 else None,
+                                       not_before=pacing.send_time(now, queued))
+                except ValueError as error:  # a message over LINE's limits: a bug, not a reason to stop
+                    logging.getLogger("kaejon").error("scheduled message not built", extra={"fields": {
+                        "alert": "digest_failed", "kind": item.kind, "error": str(error)}})
+                    notices.mark(uow.session, claimed, "failed")
+                    failed += 1
+                    continue
+                queued += 1
+                late += mine.due.late
+            uow.commit()
+    return DigestRun(queued, nothing, late, failed, skipped)
 
 
 def send_digests(services: Services, at: datetime | None = None, batch: int = 200) -> DigestRun:
-    """Queue the digests due at ``at`` (now by default), each exactly once.
-
-    Each digest's key is claimed in the transaction that queues its messages, a batch at
-    a time: a second clock, a run by hand or a restart after a kill finds the key taken
-    and sends nothing, and whatever a killed run had not committed is still due. The
-    messages leave paced (KAEJON_BULK_PER_SECOND) from the real clock's now.
-    """
-    now = services.clock()
-    at = at or now
-    pacing = services.settings.pacing
-    queued = nothing = late = failed = skipped = 0
-    waiting = due_digests(services, at)
-    for start in range(0, len(waiting), batch):
-        with services.uow() as uow:
-            for digest in waiting[start:start + batch]:
-                try:
-                    messages = digest_messages.build(translator(digest.language), digest.language, digest)
-                except ValueError as error:  # a message over LINE's limits: a bug, not a reason to stop
-                    logging.getLogger("kaejon").error("digest not built", extra={"fields": {
-                        "alert": "digest_failed", "kind": digest.kind, "error": str(error)}})
-                    failed += 1
-                    continue
-                if not notices.claim(uow.session, digest.key, kind=digest.kind, recipient=digest.recipient,
-                                     due=digest.due, outcome="queued" if messages else "nothing", now=now):
-                    skipped += 1
-                    continue
-                if not messages:
-                    nothing += 1
-                    continue
-                outbox.enqueue(uow.session, uow.sealer, recipient=digest.recipient, messages=messages, now=now,
-                               dedupe_key=digest.key, not_before=pacing.send_time(now, queued))
-                queued += 1
-                late += digest.due.late
-            uow.commit()
-    return DigestRun(queued, nothing, late, failed, skipped)
+    """Queue the digests and reminders due at ``at`` (now by default), each exactly once."""
+    return queue_scheduled(services, due_digests(services, at or services.clock()), batch)
 
 
 def digests(services: Services) -> DigestRun:
@@ -129,6 +154,15 @@ def digests(services: Services) -> DigestRun:
     run = send_digests(services)
     log("digests", job="digests", queued=run.queued, nothing=run.nothing, late=run.late, failed=run.failed,
         skipped=run.skipped)
+    return run
+
+
+def escalate(services: Services, at: datetime | None = None) -> DigestRun:
+    """The clock's job: referrals past their service level, to supervisors and coordinators, once per stage."""
+    with services.uow() as uow:
+        waiting = escalations.due_escalations(uow.session, at or services.clock())
+    run = queue_scheduled(services, list(waiting))
+    log("escalations", job="escalate", queued=run.queued, skipped=run.skipped)
     return run
 
 
@@ -172,6 +206,7 @@ JOBS: tuple[tuple[str, Callable[[Services], object], dict[str, int], int], ...] 
     ("let_go_of_idle_flows", let_go_of_idle_flows, {"hours": 1}, 1800),
     ("purge_old_rows", purge_old_rows, {"hours": 1}, 1800),
     ("expire_referrals", expire_referrals, {"hours": 1}, 1800),
+    ("escalate", escalate, {"hours": 1}, 1800),
 )
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from casework.crypto import KEY_BYTES, derive_key
 from casework.db import DEFAULT_URL, Limits, normalize_url
+from casework.digests.reminders import Thresholds
 from casework.digests.schedule import Pacing
 from casework.retention import Periods
 
@@ -49,6 +50,7 @@ class Settings:
     db_limits: Limits = Limits()  # KAEJON_DB_*: connect, statement, lock and SQLite busy timeouts
     keep: Periods = Periods()  # KAEJON_INBOX_KEEP_DAYS, KAEJON_OUTBOX_KEEP_DAYS
     pacing: Pacing = Pacing()  # KAEJON_DIGEST_GRACE_HOURS, KAEJON_BULK_PER_SECOND
+    reminders: Thresholds = Thresholds()  # KAEJON_REMIND_REQUEST_DAYS, _CHECK_DAYS, _REASSESS_DAYS
 
     @property
     def simulator_enabled(self) -> bool:
@@ -126,7 +128,7 @@ def for_admin(environ: Mapping[str, str] | None = None) -> Settings:
                     rules_dir=rules_directory(env), **kept)
 
 
-def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods | Pacing]:
+def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods | Pacing | Thresholds]:
     """The database's time limits, how long the inbox and outbox keep rows, how digests are paced."""
     return {
         "db_limits": Limits(connect_s=float(env.get("KAEJON_DB_CONNECT_TIMEOUT", Limits.connect_s)),
@@ -137,6 +139,9 @@ def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods | Pacing]
                         outbox=timedelta(days=int(env.get("KAEJON_OUTBOX_KEEP_DAYS", "90")))),
         "pacing": Pacing(grace=timedelta(hours=float(env.get("KAEJON_DIGEST_GRACE_HOURS", "4"))),
                          per_second=max(0.1, float(env.get("KAEJON_BULK_PER_SECOND", "50")))),
+        "reminders": Thresholds(request_days=int(env.get("KAEJON_REMIND_REQUEST_DAYS", "3")),
+                                check_days=int(env.get("KAEJON_REMIND_CHECK_DAYS", "7")),
+                                reassess_days=int(env.get("KAEJON_REMIND_REASSESS_DAYS", "182"))),
     }
 
 

@@ -14,8 +14,11 @@ from typing import Any
 
 from babel.support import NullTranslations
 
-from casework.digests.due import Digest
+from casework.digests.due import AGENCY_GROUP, STAFF, Digest
+from casework.digests.escalations import Escalation
 from casework.digests.referrals import BUCKETS, AgencyReferrals, Bucket
+from casework.digests.reminders import ORDER as REMINDER_ORDER
+from casework.digests.reminders import Item, Reminder
 from messages import line, postback
 from messages.dates import format_date
 from messages.i18n import N_
@@ -96,8 +99,69 @@ def group(tr: NullTranslations, language: str, digest: Digest) -> list[Message]:
         _action(tr, _("Open in my chat"), "rglist")]))]
 
 
-BUILDERS = {"digest-staff": staff, "digest-group": group}
 
 
-def build(tr: NullTranslations, language: str, digest: Digest) -> list[Message]:
-    return BUILDERS[digest.kind](tr, language, digest)
+REMINDER_TITLES = {"visit": N_("Follow-up visits due"), "request": N_("Requests nobody has taken up"),
+                   "check": N_("Households waiting for their check"), "reassess": N_("Re-assessments due")}
+REMINDER_LINES = {"visit": N_("House %(house_no)s · %(area)s · visit due %(day)s"),
+                  "request": N_("%(ref)s · %(area)s · untouched since %(day)s"),
+                  "check": N_("House %(house_no)s · %(area)s · waiting since %(day)s"),
+                  "reassess": N_("House %(house_no)s · %(area)s · last confirmed %(day)s")}
+SHOWN_PER_KIND = 5
+
+
+def _reminder_button(tr: NullTranslations, item: Item) -> Message:
+    _ = tr.gettext
+    if item.what == "request":
+        return _action(tr, item.case_ref or _("Open"), "case", id=item.case_id or 0)
+    label = _("House %(house_no)s") % {"house_no": item.house_no or "-"}
+    if item.what == "visit":
+        return _action(tr, label, "vlog", h=item.household_id)
+    return _action(tr, label, "hh", id=item.household_id)
+
+
+def reminder(tr: NullTranslations, language: str, reminded: Reminder) -> list[Message]:
+    """A leader's reminders: a card for each kind, the first few with a button each."""
+    _ = tr.gettext
+    cards, counts = [], []
+    for what in REMINDER_ORDER:
+        items = [item for item in reminded.items if item.what == what]
+        if not items:
+            continue
+        counts.append(f"{_(REMINDER_TITLES[what])} {len(items)}")
+        lines = [_(REMINDER_LINES[what]) % {"house_no": item.house_no or "-", "ref": item.case_ref or "",
+                                            "area": area_name(item.village_code, language),
+                                            "day": format_date(item.on, language, short=True)}
+                 for item in items[:SHOWN_PER_KIND]]
+        if len(items) > SHOWN_PER_KIND:
+            lines.append(_("and %(count)d more") % {"count": len(items) - SHOWN_PER_KIND})
+        cards.append(line.bubble(_(REMINDER_TITLES[what]), lines,
+                                 buttons=[_reminder_button(tr, item) for item in items[:SHOWN_PER_KIND]]))
+    summary = _("Reminders for today: %(counts)s") % {"counts": ", ".join(counts)}
+    return [*line.text(summary), line.flex(summary, line.carousel(cards))]
+
+
+def escalation(tr: NullTranslations, language: str, escalated: Escalation) -> list[Message]:
+    """Referrals past their service level, latest first, each with a button that opens it."""
+    _ = tr.gettext
+    stage = {"accept": _("not accepted by %(day)s"), "complete": _("not completed by %(day)s")}
+    cards = []
+    for item in escalated.items[:MAX_CAROUSEL_BUBBLES]:
+        lines = [service_name(item.service, language), item.agency, area_name(item.village_code, language),
+                 stage[item.stage] % {"day": format_date(item.due_on, language, short=True)},
+                 tr.ngettext("%(days)d day late", "%(days)d days late", item.days_late) % {"days": item.days_late}]
+        cards.append(line.bubble(item.case_ref, lines, accent=ACCENT["overdue"],
+                                 buttons=[_action(tr, _("Open"), "ref", id=item.referral_id)]))
+    summary = tr.ngettext("%(count)d referral is past its service level",
+                          "%(count)d referrals are past their service level",
+                          len(escalated.items)) % {"count": len(escalated.items)}
+    return [*line.text(summary), line.flex(summary, line.carousel(cards))]
+
+
+BUILDERS: dict[str, Callable[[NullTranslations, str, Any], list[Message]]] = {
+    STAFF: staff, AGENCY_GROUP: group, Reminder.kind: reminder, Escalation.kind: escalation}
+
+
+def build(tr: NullTranslations, language: str, scheduled: Any) -> list[Message]:
+    """The messages of a digest, reminder or escalation (an empty list: nothing to send)."""
+    return BUILDERS[scheduled.kind](tr, language, scheduled)

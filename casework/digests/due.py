@@ -34,6 +34,13 @@ class Digest:
     def empty(self) -> bool:
         return all(section.empty for section in self.sections)
 
+    def keys(self) -> list[str]:
+        return [self.key]
+
+    def narrow(self, claimed: set[str]) -> Digest | None:
+        """What is still to send once the keys are claimed: all of it, or nothing."""
+        return self if self.key in claimed else None
+
 
 @dataclass(frozen=True)
 class _Subscriber:

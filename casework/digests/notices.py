@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,3 +33,8 @@ def taken(session: Session, keys: Iterable[str]) -> set[str]:
     for start in range(0, len(wanted), 500):
         found.update(session.scalars(select(Notice.key).where(Notice.key.in_(wanted[start:start + 500]))))
     return found
+
+
+def mark(session: Session, keys: Iterable[str], outcome: str) -> None:
+    """Say how claimed keys ended: nothing to say, or a message that could not be built."""
+    session.execute(update(Notice).where(Notice.key.in_(list(keys))).values(outcome=outcome))

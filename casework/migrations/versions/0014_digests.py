@@ -57,9 +57,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_clock_runs')),
     )
     op.create_index('ix_clock_runs_job', 'clock_runs', ['job', 'started_at'], unique=False)
+    for table in ('role_grants', 'invites'):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column('supervisor', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    for table in ('invites', 'role_grants'):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column('supervisor')
     op.drop_index('ix_clock_runs_job', table_name='clock_runs')
     op.drop_table('clock_runs')
     op.drop_table('notices')
