@@ -103,8 +103,8 @@ def create_invite(session: Session, sealer: Sealer, *, role: str, area_code: str
     body = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(8))
     code = f"{INVITE_PREFIX}-{body[:4]}-{body[4:]}"
     session.add(Invite(code_hash=sealer.fingerprint(normalize_invite(code)), role=role, area_code=area_code,
-                       agency_id=agency_id, supervisor=supervisor and agency_id is not None, name=name.strip()[:120], created_at=now, expires_at=now + ttl,
-                       created_by=created_by[:64]))
+                       agency_id=agency_id, supervisor=supervisor and agency_id is not None,
+                       name=name.strip()[:120], created_at=now, expires_at=now + ttl, created_by=created_by[:64]))
     session.flush()
     return code
 

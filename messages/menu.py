@@ -52,6 +52,7 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
         Entry("open_cases", N_("Open requests"), RED),
         Entry("register", N_("Register a household"), GREEN),
         Entry("find", N_("Find a household"), BLUE),
+        Entry("notify", N_("My digest"), GREY),
     ),
     "coordinator": (
         Entry("area", N_("My area"), BLUE, coming=True),
@@ -63,9 +64,11 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
         Entry("open_cases", N_("Open requests"), RED),
         Entry("add_village", N_("Add a village"), GREEN),
         Entry("area_referrals", N_("Referrals in my area"), TEAL),
+        Entry("notify", N_("My digest"), GREY),
     ),
     "agency": (
         Entry("referrals", N_("Referrals"), TEAL),
+        Entry("notify", N_("My digest"), GREY),
     ),
     # Someone Kaejon does not know yet; LINE shows them the household's rich menu.
     "guest": (

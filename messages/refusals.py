@@ -17,6 +17,8 @@ REASONS = {
     "not_a_group": N_("A group is registered from inside the group chat."),
     "needs_note": N_("A reason is needed."),
     "bad_outcome": N_("Please choose how it ended from the buttons."),
+    "bad_email": N_("That does not look like an email address. Please type it again, like name@example.go.th."),
+    "bad_channel": N_("Please choose LINE or email from the buttons."),
 }
 FALLBACK = N_("That cannot be done now. Open it again to see where it stands.")
 

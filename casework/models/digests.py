@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Time
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.models.base import Base, BigId, UTCDateTime
@@ -21,6 +21,7 @@ class DigestPreference(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[str] = mapped_column(String(8), default="line")
     all_clear: Mapped[bool] = mapped_column(Boolean, default=True)
+    email: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed; set when the channel is email
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

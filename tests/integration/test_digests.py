@@ -236,3 +236,32 @@ def test_each_run_of_a_job_is_in_the_run_log(fast, nok, referrals):  # noqa: F81
         failed, sent = clock_log.recent(uow.session)
         assert (sent.job, sent.sent, sent.failed, sent.ended_at is not None) == ("digests", 1, 0, True)
         assert (failed.job, failed.note) == ("expire_referrals", "RuntimeError: database gone")
+
+
+def test_an_officer_changes_the_time_pauses_and_chooses_email_in_chat(fast, nok, somchai, referrals):  # noqa: F811
+    nok.received()
+    nok.taps("a=notify")
+    (card,) = nok.received()
+    assert "ทุกวันทำการ เวลา 08:00" in str(card)
+    nok.taps(flex_data(card, "เปลี่ยนเวลา"))
+    (asked,) = nok.received()
+    nok.taps(next(item["action"]["data"] for item in asked["quickReply"]["items"]
+                  if item["action"]["label"] == "09:00"))
+    assert "ทุกวันทำการ เวลา 09:00" in str(nok.received())
+    assert clock_process.send_digests(fast, at(THURSDAY, 8, 0)).queued == 0
+    assert clock_process.send_digests(fast, at(THURSDAY, 9, 0)).queued == 1
+    nok.received()
+    nok.taps("a=npause&v=1")
+    assert "หยุดไว้" in str(nok.received())
+    assert clock_process.send_digests(fast, at(THURSDAY + timedelta(days=1), 9, 0)).queued == 0
+    nok.taps("a=nchan&v=email")
+    nok.received()
+    nok.says("not an address")
+    assert "อีเมล" in nok.received()[0]["text"]
+    nok.says("nok@kalasin.go.th")
+    assert "nok@kalasin.go.th" in str(nok.received())
+    with fast.uow() as uow:
+        preference = uow.session.get(DigestPreference, account_id(fast, nok))
+        assert preference.channel == "email" and b"nok@" not in preference.email
+    somchai.taps("a=notify")
+    assert somchai.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column('paused', sa.Boolean(), nullable=False),
         sa.Column('channel', sa.String(length=8), nullable=False),
         sa.Column('all_clear', sa.Boolean(), nullable=False),
+        sa.Column('email', sa.LargeBinary(), nullable=True),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['account_id'], ['accounts.id'],
                                 name=op.f('fk_digest_preferences_account_id_accounts')),
