@@ -14,6 +14,7 @@ from bot.line import api as line_api
 from bot.config import ConfigError, Settings
 from bot.flows import DuplicateName, Flows, registry
 from bot.line.content import ContentSource, LineContent
+from bot.line.quota import LineQuota
 from bot.line.transports import LineRichMenuTransport, LineTransport, Transport
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
@@ -40,6 +41,7 @@ class Services:
     flows: Flows
     transports: dict[str, Transport] = field(default_factory=dict)
     content: ContentSource | None = None
+    quota: LineQuota | None = None  # None where no LINE channel is configured (the command line)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.sealer)
@@ -73,7 +75,9 @@ def bootstrap(
     except DuplicateName as error:
         raise ConfigError(f"chat flows: {error}") from None
     engine = make_engine(settings.database_url, pool_size=pool_size, limits=settings.db_limits)
+    quota = None
     if transports is None:
+        quota = LineQuota(line_api.messaging_api(settings), line_api.timeout(settings))
         content = content or LineContent(line_api.messaging_blob_api(settings), line_api.timeout(settings))
         transports = {
             "line": LineTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
@@ -89,4 +93,5 @@ def bootstrap(
         flows=flows,
         transports=transports,
         content=content,
+        quota=quota,
     )

@@ -15,6 +15,7 @@ from bot.logs import log
 from casework import actors, clock_log, conversations, health, inbox, outbox, retention
 from casework.digests import due as digests_due
 from casework.digests import escalations, notices, reminders
+from casework.digests import quota as push_quota
 from casework.digests.schedule import Due
 from casework.usecases import referrals
 from casework.usecases.base import Env
@@ -144,9 +145,22 @@ def queue_scheduled(services: Services, waiting: list[Scheduled], batch: int = 2
     return DigestRun(queued, nothing, late, failed, skipped)
 
 
+def within_quota(services: Services, waiting: list[Scheduled]) -> list[Scheduled]:
+    """Near the month's push quota, only what needs acting on goes, and the operators are told."""
+    quota = services.quota.read() if services.quota is not None else None
+    if not push_quota.is_low(quota, len(waiting)):
+        return waiting
+    kept = push_quota.condense(waiting)
+    assert quota is not None
+    logging.getLogger("kaejon").error("push quota low: digests condensed", extra={"fields": {
+        "alert": "push_quota_low", "limit": quota.limit, "used": quota.used, "wanted": len(waiting),
+        "sending": len(kept)}})
+    return kept
+
+
 def send_digests(services: Services, at: datetime | None = None, batch: int = 200) -> DigestRun:
     """Queue the digests and reminders due at ``at`` (now by default), each exactly once."""
-    return queue_scheduled(services, due_digests(services, at or services.clock()), batch)
+    return queue_scheduled(services, within_quota(services, due_digests(services, at or services.clock())), batch)
 
 
 def digests(services: Services) -> DigestRun:

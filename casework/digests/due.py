@@ -34,6 +34,11 @@ class Digest:
     def empty(self) -> bool:
         return all(section.empty for section in self.sections)
 
+    @property
+    def urgent(self) -> bool:
+        """Something to act on now (near the push quota only these go): never a group's counts."""
+        return self.kind == STAFF and any(section.urgent for section in self.sections)
+
     def keys(self) -> list[str]:
         return [self.key]
 

@@ -46,6 +46,8 @@ class Escalation:
     due: Due
     items: tuple[Late, ...]
 
+    urgent: ClassVar[bool] = True
+
     def keys(self) -> list[str]:
         return [key(KIND, self.recipient, item.subject) for item in self.items]
 

@@ -50,6 +50,10 @@ class AgencyReferrals:
     def empty(self) -> bool:
         return not (self.overdue.count or self.new.count or self.this_week.count)
 
+    @property
+    def urgent(self) -> bool:
+        return bool(self.overdue.count or self.new.count)
+
 
 def _bucket(today: date):  # type: ignore[no-untyped-def]
     """Which heading a referral an agency holds goes under, each under one only."""

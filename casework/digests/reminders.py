@@ -66,6 +66,8 @@ class Reminder:
     due: Due
     items: tuple[Item, ...]
 
+    urgent: ClassVar[bool] = True
+
     def keys(self) -> list[str]:
         return [key(KIND, self.recipient, item.subject) for item in self.items]
 

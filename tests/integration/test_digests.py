@@ -265,3 +265,23 @@ def test_an_officer_changes_the_time_pauses_and_chooses_email_in_chat(fast, nok,
         assert preference.channel == "email" and b"nok@" not in preference.email
     somchai.taps("a=notify")
     assert somchai.received()[0]["text"] == "ขออภัย คุณไม่มีสิทธิ์ใช้งานส่วนนี้"
+
+
+def test_near_the_push_quota_only_what_needs_acting_on_goes_and_operators_are_alerted(
+        client, standin, fast, nok, pim, group, referrals, caplog):  # noqa: F811
+    """Nok and Pim have referrals overdue and new; the hospital's officer has nothing (an all
+    clear) and the group would get counts. With 3 of 1,000 pushes left, only Nok's and Pim's go."""
+    import requests
+
+    from tests.integration.test_referrals_chat import staff
+    doctor = staff(client, fast, standin, "d", "HOSP-4601", "หมอ", area="4601")
+    for person in (nok, pim, doctor, group):
+        person.received()
+    requests.post(f"{standin.url}/_standin/quota", json={"limit": 1000, "used": 997}, timeout=5).raise_for_status()
+    run = clock_process.send_digests(fast, at(THURSDAY, 8, 0))
+    assert run.queued == 2
+    assert any(getattr(record, "fields", {}).get("alert") == "push_quota_low" for record in caplog.records)
+    assert len(nok.received()) == 2 and len(pim.received()) == 2
+    assert doctor.received() == [] and group.received() == []
+    requests.post(f"{standin.url}/_standin/quota", json={"limit": 1000, "used": 0}, timeout=5).raise_for_status()
+    assert clock_process.send_digests(fast, at(THURSDAY, 8, 30)).queued == 2, "with quota again, the rest go"
