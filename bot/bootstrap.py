@@ -16,6 +16,7 @@ from bot.flows import DuplicateName, Flows, registry
 from bot.line.content import ContentSource, LineContent
 from bot.line.quota import LineQuota
 from bot.line.transports import LineRichMenuTransport, LineTransport, Transport
+from bot.mail.transport import SmtpTransport
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
 from casework.entitlements import rules
@@ -83,6 +84,8 @@ def bootstrap(
             "line": LineTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
             "line-richmenu": LineRichMenuTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
         }
+        if settings.smtp.host:
+            transports["email"] = SmtpTransport(settings.smtp)
     return Services(
         settings=settings,
         engine=engine,

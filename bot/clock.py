@@ -98,7 +98,9 @@ def due_digests(services: Services, at: datetime) -> list[Scheduled]:
     """Every digest and leader's reminder due at ``at`` and not yet sent (nothing is claimed: a preview)."""
     grace = services.settings.pacing.grace
     with services.uow() as uow:
-        return [*digests_due.staff_digests(uow.session, at, grace), *digests_due.group_digests(uow.session, at, grace),
+        channels = [channel for channel in ("line", "email") if channel in services.transports]
+        return [*digests_due.staff_digests(uow.session, uow.sealer, at, grace, channels=channels),
+                *digests_due.group_digests(uow.session, at, grace),
                 *reminders.due_reminders(uow.session, uow.sealer, at, grace, services.settings.reminders)]
 
 
@@ -123,6 +125,7 @@ def queue_scheduled(services: Services, waiting: list[Scheduled], batch: int = 2
                 if mine is None:
                     skipped += 1
                     continue
+                channel = getattr(mine, "channel", "line")
                 try:
                     with uow.session.begin_nested():
                         messages = digest_messages.build(translator(mine.language), mine.language, mine)
@@ -130,8 +133,9 @@ def queue_scheduled(services: Services, waiting: list[Scheduled], batch: int = 2
                             notices.mark(uow.session, claimed, "nothing")
                             nothing += 1
                             continue
-                        outbox.enqueue(uow.session, uow.sealer, recipient=mine.recipient, messages=messages,
-                                       now=now, dedupe_key=item.keys()[0] if len(claimed) == 1 else None,
+                        outbox.enqueue(uow.session, uow.sealer, channel=channel, messages=messages, now=now,
+                                       recipient=mine.recipient if channel == "line" else f"{channel}:{mine.recipient}",
+                                       dedupe_key=item.keys()[0] if len(claimed) == 1 else None,
                                        not_before=pacing.send_time(now, queued))
                 except ValueError as error:  # a message over LINE's limits: a bug, not a reason to stop
                     logging.getLogger("kaejon").error("scheduled message not built", extra={"fields": {

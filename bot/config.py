@@ -24,6 +24,19 @@ _KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _MIN_DISTINCT_BYTES = 16  # 32 random bytes have ~30 distinct values; "aaaa..." or a pattern has few
 
 
+@dataclass(frozen=True)
+class Smtp:
+    """The mail server for staff who take their digest by email (KAEJON_SMTP_*); no host: no email."""
+
+    host: str = ""
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    sender: str = "kaejon@localhost"
+    starttls: bool = False
+    timeout: float = 10.0
+
+
 class ConfigError(Exception):
     """A setting is missing or wrong; the message is one line saying which."""
 
@@ -51,6 +64,7 @@ class Settings:
     keep: Periods = Periods()  # KAEJON_INBOX_KEEP_DAYS, KAEJON_OUTBOX_KEEP_DAYS
     pacing: Pacing = Pacing()  # KAEJON_DIGEST_GRACE_HOURS, KAEJON_BULK_PER_SECOND
     reminders: Thresholds = Thresholds()  # KAEJON_REMIND_REQUEST_DAYS, _CHECK_DAYS, _REASSESS_DAYS
+    smtp: Smtp = Smtp()  # KAEJON_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS
 
     @property
     def simulator_enabled(self) -> bool:
@@ -92,6 +106,7 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
             reply_token_ttl=float(env.get("KAEJON_REPLY_TOKEN_TTL", "50")),
             standin_url=(env.get("KAEJON_STANDIN_URL") or "").rstrip("/") or None,
             rules_dir=rules_directory(env),
+            smtp=smtp(env),
             **housekeeping(env),
         )
     except ValueError as error:
@@ -143,6 +158,14 @@ def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods | Pacing 
                                 check_days=int(env.get("KAEJON_REMIND_CHECK_DAYS", "7")),
                                 reassess_days=int(env.get("KAEJON_REMIND_REASSESS_DAYS", "182"))),
     }
+
+
+def smtp(env: Mapping[str, str]) -> Smtp:
+    return Smtp(host=env.get("KAEJON_SMTP_HOST", ""), port=int(env.get("KAEJON_SMTP_PORT", "25")),
+                user=env.get("KAEJON_SMTP_USER", ""), password=env.get("KAEJON_SMTP_PASSWORD", ""),
+                sender=env.get("KAEJON_SMTP_FROM", "kaejon@localhost"),
+                starttls=_flag(env.get("KAEJON_SMTP_STARTTLS", "")),
+                timeout=float(env.get("KAEJON_SMTP_TIMEOUT", "10")))
 
 
 def key_ring(env: Mapping[str, str], variable: str, *, demo: bool) -> KeyRing:

@@ -9,7 +9,9 @@ Adding a section (job candidates, a saved report) is one more entry in ``CARDS``
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from babel.support import NullTranslations
@@ -19,6 +21,7 @@ from casework.digests.escalations import Escalation
 from casework.digests.referrals import BUCKETS, AgencyReferrals, Bucket
 from casework.digests.reminders import ORDER as REMINDER_ORDER
 from casework.digests.reminders import Item, Reminder
+from casework.spreadsheets import csv_writer
 from messages import line, postback
 from messages.dates import format_date
 from messages.i18n import N_
@@ -164,4 +167,49 @@ BUILDERS: dict[str, Callable[[NullTranslations, str, Any], list[Message]]] = {
 
 def build(tr: NullTranslations, language: str, scheduled: Any) -> list[Message]:
     """The messages of a digest, reminder or escalation (an empty list: nothing to send)."""
+    if getattr(scheduled, "channel", "line") == "email":
+        return staff_email(tr, language, scheduled)
     return BUILDERS[scheduled.kind](tr, language, scheduled)
+
+
+def staff_email(tr: NullTranslations, language: str, digest: Digest) -> list[Message]:
+    """A staff member's digest by email: plain text and HTML, and the whole list as a CSV
+    file (cells a spreadsheet would run as a formula neutralised)."""
+    _ = tr.gettext
+    day = format_date(digest.due.day, language)
+    if digest.empty and not digest.all_clear:
+        return []
+    summary = (_("Your referrals for %(day)s: all clear, nothing waits for you.") % {"day": day} if digest.empty
+               else _("Your referrals for %(day)s: %(summary)s.") % {"day": day, "summary": _summary(tr, digest)})
+    if digest.due.late:
+        summary += _(" (sent late: the service could not send it on time)")
+    header = [_("Agency"), _("Heading"), _("Case"), _("Service"), _("Area"), _("Due")]
+    rows, text, html = [], [summary, ""], [f"<p>{escape(summary)}</p>"]
+    for section in digest.sections:
+        for heading in BUCKETS:
+            bucket: Bucket = getattr(section, heading)
+            if not bucket.count:
+                continue
+            title = f"{section.agency} · {_(HEADINGS[heading])} · {bucket.count}"
+            text.append(title)
+            html.append(f"<h3>{escape(title)}</h3><table>")
+            for item in bucket.first:
+                row = [section.agency, _(HEADINGS[heading]), item.case_ref, service_name(item.service, language),
+                       area_name(item.village_code, language), item.due.isoformat() if item.due else ""]
+                rows.append(row)
+                text.append("  " + " · ".join(cell for cell in row[2:] if cell))
+                html.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row[2:]) + "</tr>")
+            if bucket.count > len(bucket.first):
+                more = _("and %(count)d more") % {"count": bucket.count - len(bucket.first)}
+                text.append("  " + more)
+                html.append(f"<tr><td colspan=\"4\">{escape(more)}</td></tr>")
+            html.append("</table>")
+            text.append("")
+    listing = io.StringIO()
+    writer = csv_writer(listing)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return [{"to": digest.address, "subject": _("Kaejon: %(summary)s") % {"summary": summary},
+             "text": "\n".join(text), "html": "<html><body>" + "".join(html) + "</body></html>",
+             "attachments": [{"filename": f"kaejon-referrals-{digest.due.period}.csv", "content_type": "text/csv",
+                              "content": "\ufeff" + listing.getvalue()}]}]  # the BOM: Excel reads Thai

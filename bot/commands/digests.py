@@ -67,8 +67,8 @@ def preview(to: str, at_: datetime | None, as_json: bool) -> None:
         with services.uow() as uow:
             line_id = uow.session.scalar(select(Account.line_user_id).where(Account.id == int(to))) \
                 if to.isdigit() else to
-            found = staff_digests(uow.session, _thai_time(at_) or services.clock(), services.settings.pacing.grace,
-                                  preview=line_id or "")
+            found = staff_digests(uow.session, uow.sealer, _thai_time(at_) or services.clock(),
+                                  services.settings.pacing.grace, preview=line_id or "")
     finally:
         services.engine.dispose()
     if not found:

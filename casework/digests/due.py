@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from casework.crypto import Place, Sealer
 from casework.digests import notices, referrals
 from casework.digests.schedule import DEFAULT_TIME, Due, due, key
 from casework.models import Account, Chat, DigestPreference, RoleGrant
@@ -29,6 +31,8 @@ class Digest:
     due: Due
     sections: tuple[Any, ...]
     all_clear: bool = True  # with nothing to say, send a short "all clear" (else nothing)
+    channel: str = "line"
+    address: str = ""  # the email address, when the channel is email (never logged)
 
     @property
     def empty(self) -> bool:
@@ -53,47 +57,59 @@ class _Subscriber:
     language: str
     send_at: time
     all_clear: bool
+    channel: str
+    address: str
     scopes: tuple[referrals.Scope, ...]
 
 
-def _staff(session: Session, only: str | None = None) -> list[_Subscriber]:
-    """Agency staff who take a digest on LINE (or the one named), with their agencies' areas, in one query."""
+def _staff(session: Session, sealer: Sealer, channels: Collection[str], only: str | None = None
+           ) -> list[_Subscriber]:
+    """Agency staff who take a digest (or the one named), with their agencies' areas, in one
+    query. One who chose a channel this deployment does not have gets LINE."""
     query = (
-        select(Account.line_user_id, func.coalesce(Chat.language, "th"), DigestPreference.send_at,
-               DigestPreference.all_clear, RoleGrant.agency_id, RoleGrant.area_code)
+        select(Account.id, Account.line_user_id, func.coalesce(Chat.language, "th"), DigestPreference.send_at,
+               DigestPreference.all_clear, DigestPreference.channel, DigestPreference.email, RoleGrant.agency_id,
+               RoleGrant.area_code)
         .join(RoleGrant, RoleGrant.account_id == Account.id)
         .outerjoin(DigestPreference, DigestPreference.account_id == Account.id)
         .outerjoin(Chat, Chat.line_id == Account.line_user_id)
         .where(RoleGrant.role == "agency", RoleGrant.revoked_at.is_(None), RoleGrant.agency_id.is_not(None),
                or_(Chat.id.is_(None), Chat.active.is_(True)),
-               or_(DigestPreference.account_id.is_(None),
-                   (DigestPreference.paused.is_(False)) & (DigestPreference.channel == "line")))
+               or_(DigestPreference.account_id.is_(None), DigestPreference.paused.is_(False)))
         .order_by(Account.id))
     rows = session.execute(query.where(Account.line_user_id == only) if only is not None else query)
     scopes: dict[str, list[referrals.Scope]] = defaultdict(list)
-    people: dict[str, tuple[str, time, bool]] = {}
-    for line_id, language, send_at, all_clear, agency_id, area in rows:
-        people[line_id] = (language, send_at or DEFAULT_TIME, True if all_clear is None else all_clear)
+    people: dict[str, tuple[str, time, bool, str, str]] = {}
+    for account_id, line_id, language, send_at, all_clear, channel, email, agency_id, area in rows:
+        if line_id not in people:
+            address = sealer.open_json(email, Place("digest_preferences", "email", account_id)) \
+                if channel == "email" and email is not None and "email" in channels else ""
+            people[line_id] = (language, send_at or DEFAULT_TIME, True if all_clear is None else all_clear,
+                               "email" if address else "line", str(address))
         scopes[line_id].append((agency_id, area))
     return [_Subscriber(line_id, *people[line_id], tuple(dict.fromkeys(scopes[line_id]))) for line_id in people]
 
 
-def staff_digests(session: Session, now: datetime, grace: timedelta, *, preview: str | None = None
-                  ) -> list[Digest]:
+def staff_digests(session: Session, sealer: Sealer, now: datetime, grace: timedelta, *,
+                  channels: Collection[str] = ("line",), preview: str | None = None) -> list[Digest]:
     """Every agency staff member's digest due now and not yet sent: the referrals to act on
     in their areas, a section per agency they work for. ``preview``: that person's digest
     as it would be now, whatever their time and whether it went already."""
     waiting = []
-    for person in _staff(session, preview):
+    for person in _staff(session, sealer, channels, preview):
         when = Due(thai_today(now), now, late=False) if preview is not None else due(now, person.send_at, grace)
         if when is not None:
             waiting.append((person, when, key(STAFF, person.line_id, when.period)))
     done = notices.taken(session, [found for _, _, found in waiting]) if preview is None else set()
     waiting = [item for item in waiting if item[2] not in done]
-    built = referrals.sections(session, {scope for person, _, _ in waiting for scope in person.scopes},
-                               thai_today(now))
+    today = thai_today(now)
+    in_chat = referrals.sections(session, {scope for person, _, _ in waiting if person.channel == "line"
+                                           for scope in person.scopes}, today)
+    by_email = referrals.sections(session, {scope for person, _, _ in waiting if person.channel == "email"
+                                            for scope in person.scopes}, today, shown=referrals.LISTED)
     return [Digest(found, STAFF, person.line_id, person.language, when,
-                   tuple(built[scope] for scope in person.scopes), person.all_clear)
+                   tuple((by_email if person.channel == "email" else in_chat)[scope] for scope in person.scopes),
+                   person.all_clear, person.channel, person.address)
             for person, when, found in waiting]
 
 

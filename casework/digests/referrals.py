@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from casework.models import Agency, Case, Referral
 from casework.referrals import ACCEPTED, IN_PROGRESS, SENT, WITH_AGENCY, overdue_clause
 
-SHOWN = 3  # referrals named under each heading; the rest are counted
+SHOWN = 3  # referrals named under each heading in chat; the rest are counted
+LISTED = 500  # referrals an email lists in full (its CSV attachment)
 BUCKETS = ("overdue", "new", "this_week")
 PREFIX_LENGTHS = (0, 2, 4, 6, 8)  # the whole country, a province, a district, a sub-district, a village
 
@@ -79,7 +80,7 @@ def counts(session: Session, agency_ids: Iterable[int], today: date) -> dict[tup
     return found
 
 
-def first_lines(session: Session, scope: Scope, today: date) -> dict[str, tuple[Line, ...]]:
+def first_lines(session: Session, scope: Scope, today: date, shown: int = SHOWN) -> dict[str, tuple[Line, ...]]:
     """The first few referrals under each heading in one scope, oldest due date first: one query."""
     agency_id, area = scope
     bucket = _bucket(today)
@@ -89,7 +90,7 @@ def first_lines(session: Session, scope: Scope, today: date) -> dict[str, tuple[
         parts.append(select(Referral.id.label("id"), literal(heading).label("heading"))
                      .where(Referral.agency_id == agency_id, Referral.status.in_(WITH_AGENCY),
                             Referral.village_code.startswith(area), bucket == heading)
-                     .order_by(due, Referral.id).limit(SHOWN).subquery().select())
+                     .order_by(due, Referral.id).limit(shown).subquery().select())
     chosen = union_all(*parts).subquery()
     rows = session.execute(
         select(chosen.c.heading, Referral.id, Case.ref, Referral.service, Referral.village_code, due)
@@ -101,7 +102,7 @@ def first_lines(session: Session, scope: Scope, today: date) -> dict[str, tuple[
     return {heading: tuple(found) for heading, found in lines.items()}
 
 
-def sections(session: Session, scopes: Iterable[Scope], today: date, *, lines: bool = True
+def sections(session: Session, scopes: Iterable[Scope], today: date, *, lines: bool = True, shown: int = SHOWN
              ) -> dict[Scope, AgencyReferrals]:
     """Each scope's section: counts from one query for all, the first lines one query per
     scope that has any (staff who share an agency and an area share the work)."""
@@ -115,7 +116,7 @@ def sections(session: Session, scopes: Iterable[Scope], today: date, *, lines: b
     for scope in wanted:
         agency_id, area = scope
         numbers = {heading: counted.get((agency_id, area, heading), 0) for heading in BUCKETS}
-        shown = first_lines(session, scope, today) if lines and any(numbers.values()) else {}
+        first = first_lines(session, scope, today, shown) if lines and any(numbers.values()) else {}
         built[scope] = AgencyReferrals(names.get(agency_id, ""), *(
-            Bucket(numbers[heading], shown.get(heading, ())) for heading in BUCKETS))
+            Bucket(numbers[heading], first.get(heading, ())) for heading in BUCKETS))
     return built
