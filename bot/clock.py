@@ -100,7 +100,7 @@ def due_digests(services: Services, at: datetime) -> list[Scheduled]:
     with services.uow() as uow:
         channels = [channel for channel in ("line", "email") if channel in services.transports]
         return [*digests_due.staff_digests(uow.session, uow.sealer, at, grace, channels=channels),
-                *digests_due.group_digests(uow.session, at, grace),
+                *digests_due.group_digests(uow.session, at, grace), *digests_due.area_digests(uow.session, at, grace),
                 *reminders.due_reminders(uow.session, uow.sealer, at, grace, services.settings.reminders)]
 
 

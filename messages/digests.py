@@ -16,7 +16,8 @@ from typing import Any
 
 from babel.support import NullTranslations
 
-from casework.digests.due import AGENCY_GROUP, STAFF, Digest
+from casework.digests.area import AreaWeek
+from casework.digests.due import AGENCY_GROUP, AREA, STAFF, Digest
 from casework.digests.escalations import Escalation
 from casework.digests.referrals import BUCKETS, AgencyReferrals, Bucket
 from casework.digests.reminders import ORDER as REMINDER_ORDER
@@ -213,3 +214,41 @@ def staff_email(tr: NullTranslations, language: str, digest: Digest) -> list[Mes
              "text": "\n".join(text), "html": "<html><body>" + "".join(html) + "</body></html>",
              "attachments": [{"filename": f"kaejon-referrals-{digest.due.period}.csv", "content_type": "text/csv",
                               "content": "\ufeff" + listing.getvalue()}]}]  # the BOM: Excel reads Thai
+
+
+GROUP_WORDS = (N_("hardship"), N_("difficult"), N_("getting by"), N_("sufficient"))
+
+
+def _area_card(tr: NullTranslations, language: str, week: AreaWeek) -> list[Message]:
+    _ = tr.gettext
+    lines = [_("Verified households by group: %(groups)s") % {"groups": ", ".join(
+        f"{_(word)} {count}" for word, count in zip(GROUP_WORDS, week.by_group))},
+        _("Verified this week: %(count)d") % {"count": week.verified_this_week},
+        _("Moved up a group: %(up)d · down: %(down)d") % {"up": week.moved_up, "down": week.moved_down},
+        _("Open referrals: %(open)d · overdue: %(overdue)d") % {"open": week.open_referrals,
+                                                               "overdue": week.overdue_referrals}]
+    if week.gaps_on is not None:
+        lines.append(_("Entitlement gaps: %(count)d (screening of %(day)s)") % {
+            "count": week.gaps, "day": format_date(week.gaps_on, language, short=True)})
+    return [line.bubble(area_name(week.area_code, language), lines,
+                        accent=ACCENT["overdue"] if week.overdue_referrals else "#0D47A1",
+                        buttons=[_action(tr, _("Referrals in my area"), "area_referrals"),
+                                 _action(tr, _("Households to verify"), "pending")])]
+
+
+CARDS[AreaWeek.name] = _area_card
+
+
+def area(tr: NullTranslations, language: str, digest: Digest) -> list[Message]:
+    """A coordinator's week: a card per area."""
+    _ = tr.gettext
+    if digest.empty:
+        return []
+    title = _("Your areas this week (from %(day)s)") % {"day": format_date(digest.due.day, language)}
+    if digest.due.late:
+        title += _(" (sent late: the service could not send it on time)")
+    cards = [card for section in digest.sections for card in _area_card(tr, language, section)]
+    return [*line.text(title), line.flex(title, line.carousel(cards[:MAX_CAROUSEL_BUBBLES]))]
+
+
+BUILDERS[AREA] = area

@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 
 from casework.crypto import Place, Sealer
 from casework.digests import notices, referrals
-from casework.digests.schedule import DEFAULT_TIME, Due, due, key
+from casework.digests.area import week
+from casework.digests.schedule import DEFAULT_TIME, Due, due, key, weekly_due
 from casework.models import Account, Chat, DigestPreference, RoleGrant
 from casework.thai_time import thai_today
 
 STAFF = "digest-staff"
 AGENCY_GROUP = "digest-group"
+AREA = "digest-area"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Digest:
     @property
     def urgent(self) -> bool:
         """Something to act on now (near the push quota only these go): never a group's counts."""
-        return self.kind == STAFF and any(section.urgent for section in self.sections)
+        return self.kind != AGENCY_GROUP and any(section.urgent for section in self.sections)
 
     def keys(self) -> list[str]:
         return [self.key]
@@ -127,3 +129,29 @@ def group_digests(session: Session, now: datetime, grace: timedelta) -> list[Dig
     return [Digest(key(AGENCY_GROUP, line_id, when.period), AGENCY_GROUP, line_id, language, when,
                    (built[(agency_id, "")],), all_clear=False)
             for line_id, language, agency_id in waiting]
+
+
+def area_digests(session: Session, now: datetime, grace: timedelta) -> list[Digest]:
+    """Each coordinator's weekly digest of their areas, on the week's first working day."""
+    rows = session.execute(
+        select(Account.line_user_id, func.coalesce(Chat.language, "th"), DigestPreference.send_at,
+               RoleGrant.area_code)
+        .join(RoleGrant, RoleGrant.account_id == Account.id)
+        .outerjoin(DigestPreference, DigestPreference.account_id == Account.id)
+        .outerjoin(Chat, Chat.line_id == Account.line_user_id)
+        .where(RoleGrant.role == "coordinator", RoleGrant.revoked_at.is_(None),
+               or_(Chat.id.is_(None), Chat.active.is_(True)),
+               or_(DigestPreference.account_id.is_(None), DigestPreference.paused.is_(False)))
+        .order_by(Account.id, RoleGrant.area_code))
+    people: dict[str, tuple[str, time, list[str]]] = {}
+    for line_id, language, send_at, area in rows:
+        people.setdefault(line_id, (language, send_at or DEFAULT_TIME, []))[2].append(area)
+    waiting = []
+    for line_id, (language, send_at, areas) in people.items():
+        when = weekly_due(now, send_at, grace)
+        if when is not None:
+            waiting.append((line_id, language, when, areas, key(AREA, line_id, when.period)))
+    done = notices.taken(session, [found for *_, found in waiting])
+    today = thai_today(now)
+    return [Digest(found, AREA, line_id, language, when, tuple(week(session, code, now, today) for code in areas))
+            for line_id, language, when, areas, found in waiting if found not in done]

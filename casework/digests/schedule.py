@@ -32,8 +32,14 @@ class Due:
     due_at: datetime
     late: bool
 
+    weekly: bool = False
+
     @property
     def period(self) -> str:
+        """The day it is for, or its ISO week (``2026-W49``) for a weekly digest."""
+        if self.weekly:
+            year, week, _ = self.day.isocalendar()
+            return f"{year}-W{week:02d}"
         return self.day.isoformat()
 
 
@@ -49,6 +55,21 @@ def due(now: datetime, send_at: time, grace: timedelta, *, working_days_only: bo
         if due_at <= now <= due_at + grace:
             return Due(day, due_at, late=now - due_at > LATE_AFTER)
     return None
+
+
+def first_working_day(day: date) -> date | None:
+    """The first working day of ``day``'s week (Monday, or later after a holiday); None if none."""
+    monday = day - timedelta(days=day.weekday())
+    return next((monday + timedelta(days=n) for n in range(7) if is_working_day(monday + timedelta(days=n))), None)
+
+
+def weekly_due(now: datetime, send_at: time, grace: timedelta) -> Due | None:
+    """This week's digest, due on its first working day at ``send_at`` (Thai time), or late
+    within ``grace``."""
+    found = due(now, send_at, grace)
+    if found is None or first_working_day(found.day) != found.day:
+        return None
+    return Due(found.day, found.due_at, found.late, weekly=True)
 
 
 def key(kind: str, recipient: str, period: str) -> str:

@@ -114,3 +114,31 @@ def test_the_supervisor_flag_comes_from_the_invite(fast, supervisor):
     with fast.uow() as uow:
         assert uow.session.scalar(select(RoleGrant.supervisor).join(Account, Account.id == RoleGrant.account_id)
                                   .where(Account.line_user_id == supervisor.user_id)) is True
+
+
+def test_a_coordinator_gets_the_area_week_on_its_first_working_day_once(fast, nok, prasert, kanya, home):  # noqa: F811
+    """Monday 7 December 2026 is a substitution holiday: the week's digest comes on Tuesday the 8th."""
+    from casework.models import Assessment
+    by = account_id(fast, kanya)
+    with fast.uow() as uow:
+        uow.session.execute(update(Household).where(Household.id == home).values(poverty_group=2))
+        for group, days_ago in ((1, 200), (2, 2)):
+            reviewed = at(date(2026, 12, 8), 7) - timedelta(days=days_ago)
+            uow.session.add(Assessment(household_id=home, questionnaire="tpmap-5capitals-v1", answers={}, scores={},
+                                       poverty_group=group, status="confirmed", assessed_by=by,
+                                       submitted_at=reviewed, reviewed_by=by, reviewed_at=reviewed,
+                                       created_at=reviewed))
+        uow.commit()
+    referral(fast, account_id(fast, nok), home, 21, status="sent", accept_due=date(2026, 12, 1),
+             complete_due=date(2026, 12, 30))
+    prasert.received(), kanya.received()
+    assert remind(fast, at(date(2026, 12, 7), 8)) == 0, "a holiday"
+    assert remind(fast, at(date(2026, 12, 8), 8)) == 2, "Prasert's week, and Nok's referrals"
+    title, cards = prasert.received()
+    assert title["text"] == "พื้นที่ของคุณสัปดาห์นี้ (ตั้งแต่ 8 ธันวาคม 2569)"
+    words = str(cards)
+    for expected in ("อยู่ยาก 1", "ยืนยันในสัปดาห์นี้: 1", "เลื่อนขึ้นกลุ่ม: 1 · ลง: 0", "ส่งต่อที่ยังเปิด: 1 · เกินกำหนด: 1"):
+        assert expected in words
+    remind(fast, at(date(2026, 12, 9), 8))
+    assert prasert.received() == [], "once a week"
+    assert kanya.received() == [], "the leader's is not the coordinator's"
