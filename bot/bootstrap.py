@@ -15,6 +15,7 @@ from bot.config import ConfigError, Settings
 from bot.flows import DuplicateName, Flows, registry
 from bot.line.content import ContentSource, LineContent
 from bot.line.quota import LineQuota
+from bot.line.loading import LoadingAnimation
 from bot.line.transports import LineRichMenuTransport, LineTransport, Transport
 from bot.mail.transport import SmtpTransport
 from casework.crypto import Sealer
@@ -43,6 +44,7 @@ class Services:
     transports: dict[str, Transport] = field(default_factory=dict)
     content: ContentSource | None = None
     quota: LineQuota | None = None  # None where no LINE channel is configured (the command line)
+    loading: LoadingAnimation | None = None  # LINE's dots while a slow answer is being made
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.sealer)
@@ -66,6 +68,7 @@ def bootstrap(
     transports: dict[str, Transport] | None = None,
     content: ContentSource | None = None,
     pool_size: int = 5,
+    loading: LoadingAnimation | None = None,
 ) -> Services:
     try:
         loaded = rules.default(settings.rules_dir)
@@ -86,6 +89,7 @@ def bootstrap(
         }
         if settings.smtp.host:
             transports["email"] = SmtpTransport(settings.smtp)
+        loading = loading or LoadingAnimation(line_api.messaging_api(settings), line_api.timeout(settings))
     return Services(
         settings=settings,
         engine=engine,
@@ -97,4 +101,5 @@ def bootstrap(
         transports=transports,
         content=content,
         quota=quota,
+        loading=loading,
     )

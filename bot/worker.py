@@ -11,6 +11,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -46,9 +47,10 @@ def handle_events(services: Services, handler: Handler = router.handle, limit: i
         claimed = inbox.claim_due(uow.session, now, limit)
         if not claimed:
             return 0
-        for event in claimed:
-            _handle(services, uow, event, now, handler)
-        uow.commit()
+        with services.loading.while_slow(claimed, now) if services.loading else nullcontext():
+            for event in claimed:
+                _handle(services, uow, event, now, handler)
+            uow.commit()
     for event in claimed:
         if event.status != "pending":
             log("event", event_id=event.webhook_event_id, type=event.event_type, source=event.source_type,

@@ -79,7 +79,8 @@ def build(role: str, tr: NullTranslations | None = None, *, raqm: bool | None = 
             label = tr.gettext(button.label)
             bounds = {"x": edges[column], "y": row_index * row_height,
                       "width": edges[column + 1] - edges[column], "height": row_height}
-            tiles.append(Tile(bounds["x"], bounds["y"], bounds["width"], bounds["height"], label, button.colour))
+            tiles.append(Tile(bounds["x"], bounds["y"], bounds["width"], bounds["height"], label, button.colour,
+                              button.icon))
             action = line.postback_action(label, postback.encode(button.action), display_text=label)
             areas.append({"bounds": bounds, "action": action})
     size = (WIDTH, row_height * len(rows))

@@ -1,4 +1,4 @@
-"""Rich menu pictures: flat coloured tiles, each with one big Thai label.
+"""Rich menu pictures: flat coloured tiles, each with a simple icon above one big Thai label.
 
 Drawn with Pillow and the vendored Noto Sans Thai Bold (``bot/line/fonts``, SIL OFL
 1.1), so the same labels give the same picture on every machine with the same
@@ -7,6 +7,10 @@ Pillow. Thai needs complex text layout: a tone mark over an upper vowel
 with libraqm when it is available. Without it Pillow's basic layout draws both
 marks at the same height and the tone mark vanishes, so this module then lifts those tone marks
 itself (``_placed_marks``) rather than upload a menu that reads wrong.
+
+The icons are glyphs of Google's Material Icons (Apache License 2.0), cut down to
+the few the menus use (``bot/line/fonts/MaterialIcons-Subset.ttf``, made from
+Debian's fonts-material-design-icons-iconfont; docs/fonts.md says how to add one).
 """
 from __future__ import annotations
 
@@ -18,6 +22,18 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, features
 
 FONT_PATH = Path(__file__).with_name("fonts") / "NotoSansThai-Bold.ttf"
+ICON_FONT_PATH = Path(__file__).with_name("fonts") / "MaterialIcons-Subset.ttf"
+# The Material Icons the menus use, by name, and their code points in the font.
+ICONS = {
+    "add_home": "\uf8eb", "add_location_alt": "\uef3a", "apps": "\ue5c3", "assignment": "\ue85d",
+    "badge": "\uea67", "fact_check": "\uf0c5", "forward_to_inbox": "\uf187", "gavel": "\ue90e",
+    "groups": "\uf233", "help": "\ue887", "history": "\ue889", "home": "\ue88a", "inbox": "\ue156",
+    "info": "\ue88e", "list_alt": "\ue0ee", "map": "\ue55b", "menu": "\ue5d2", "person": "\ue7fd",
+    "person_search": "\uf106", "receipt_long": "\uef6e", "support_agent": "\uf0e2", "task": "\uf075",
+    "translate": "\ue8e2", "volunteer_activism": "\uea70",
+}
+ICON_SHARE = 0.32  # of the shortest tile's height, the same for every tile of a menu
+ICON_GAP = 0.12  # of the icon's size, between the icon and the label
 MAX_BYTES = 1024 * 1024
 BACKGROUND = "#FFFFFF"
 TEXT = "#FFFFFF"
@@ -62,6 +78,7 @@ class Tile:
     height: int
     label: str
     colour: str
+    icon: str | None = None  # a name in ICONS
 
 
 def complex_layout_available() -> bool:
@@ -78,13 +95,17 @@ def render(size: tuple[int, int], tiles: Sequence[Tile], *, raqm: bool | None = 
     for tile in tiles:
         if missing := sorted(set(tile.label) - _COVERED):
             raise ValueError(f"the Thai font has no glyph for {missing} in label {tile.label!r}")
+        if tile.icon is not None and tile.icon not in ICONS:
+            raise ValueError(f"no icon {tile.icon!r} in {ICON_FONT_PATH.name}; add it (docs/fonts.md)")
     use_raqm = complex_layout_available() if raqm is None else raqm
     if use_raqm and not complex_layout_available():
         raise RuntimeError("Pillow has no libraqm here; Thai needs it or raqm=False")
     image = Image.new("RGB", size, BACKGROUND)
     draw = ImageDraw.Draw(image)
-    font_size, lines = _fit(tiles, use_raqm)
+    icon_size = _icon_size(tiles)
+    font_size, lines = _fit(tiles, use_raqm, icon_size)
     font = _font(font_size, use_raqm)
+    icon_font = ImageFont.truetype(str(ICON_FONT_PATH), icon_size) if icon_size else None
     for tile, tile_lines in zip(tiles, lines):
         box = (
             tile.x + GUTTER,
@@ -93,7 +114,7 @@ def render(size: tuple[int, int], tiles: Sequence[Tile], *, raqm: bool | None = 
             tile.y + tile.height - GUTTER - 1,
         )
         draw.rounded_rectangle(box, radius=24, fill=tile.colour)
-        _draw_lines(draw, tile, tile_lines, font, use_raqm)
+        _draw_tile(draw, tile, tile_lines, font, use_raqm, icon_font)
     data = _png(image)
     if len(data) > MAX_BYTES:
         raise ValueError(f"rich menu picture is {len(data)} bytes; LINE allows {MAX_BYTES}")
@@ -121,7 +142,19 @@ def _length(font: ImageFont.FreeTypeFont, text: str, raqm: bool) -> float:
     return font.getlength(text, language="th") if raqm else font.getlength(text)
 
 
-def _fit(tiles: Sequence[Tile], raqm: bool) -> tuple[int, list[list[str]]]:
+def _icon_size(tiles: Sequence[Tile]) -> int:
+    """One icon size for the whole menu (0 if no tile has an icon), from its shortest tile."""
+    if not any(tile.icon for tile in tiles):
+        return 0
+    return int(min(tile.height - 2 * GUTTER for tile in tiles) * ICON_SHARE)
+
+
+def _icon_block(icon_size: int) -> float:
+    """The height the icon takes above the label, with the gap between them."""
+    return icon_size * (1 + ICON_GAP) if icon_size else 0.0
+
+
+def _fit(tiles: Sequence[Tile], raqm: bool, icon_size: int = 0) -> tuple[int, list[list[str]]]:
     """The largest font size at which every label fits its tile, and each label's lines.
 
     A label is kept on one line if it fits at the smallest allowed size; only
@@ -130,11 +163,11 @@ def _fit(tiles: Sequence[Tile], raqm: bool) -> tuple[int, list[list[str]]]:
     """
     for size in range(MAX_FONT_SIZE, MIN_FONT_SIZE - 1, -2):
         font = _font(size, raqm)
-        if all(_fits(font, tile, [tile.label], raqm) for tile in tiles):
+        if all(_fits(font, tile, [tile.label], raqm, icon_size) for tile in tiles):
             return size, [[tile.label] for tile in tiles]
     for size in range(MAX_FONT_SIZE, MIN_FONT_SIZE - 1, -2):
         font = _font(size, raqm)
-        lines = [_wrapped(font, tile, raqm) for tile in tiles]
+        lines = [_wrapped(font, tile, raqm, icon_size) for tile in tiles]
         if all(tile_lines is not None for tile_lines in lines):
             return size, [tile_lines for tile_lines in lines if tile_lines is not None]
     longest = max(tiles, key=lambda tile: len(tile.label))
@@ -146,34 +179,39 @@ def _usable(tile: Tile) -> tuple[float, float]:
     return width * (1 - 2 * SIDE_MARGIN), tile.height - 2 * GUTTER
 
 
-def _fits(font: ImageFont.FreeTypeFont, tile: Tile, lines: list[str], raqm: bool) -> bool:
+def _fits(font: ImageFont.FreeTypeFont, tile: Tile, lines: list[str], raqm: bool, icon_size: int = 0) -> bool:
     width, height = _usable(tile)
     return (
         all(_length(font, line, raqm) <= width for line in lines)
-        and len(lines) * font.size * LINE_SPACING <= height * 0.8
+        and len(lines) * font.size * LINE_SPACING <= (height - _icon_block(icon_size)) * 0.8
     )
 
 
-def _wrapped(font: ImageFont.FreeTypeFont, tile: Tile, raqm: bool) -> list[str] | None:
+def _wrapped(font: ImageFont.FreeTypeFont, tile: Tile, raqm: bool, icon_size: int = 0) -> list[str] | None:
     """The label broken greedily at its spaces into lines that fit, or None."""
     lines: list[str] = []
     for word in tile.label.split():
-        if lines and _fits(font, tile, [f"{lines[-1]} {word}"], raqm):
+        if lines and _fits(font, tile, [f"{lines[-1]} {word}"], raqm, icon_size):
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
-    return lines if _fits(font, tile, lines, raqm) else None
+    return lines if _fits(font, tile, lines, raqm, icon_size) else None
 
 
-def _draw_lines(
-    draw: ImageDraw.ImageDraw, tile: Tile, lines: list[str], font: ImageFont.FreeTypeFont, raqm: bool
+def _draw_tile(
+    draw: ImageDraw.ImageDraw, tile: Tile, lines: list[str], font: ImageFont.FreeTypeFont, raqm: bool,
+    icon_font: ImageFont.FreeTypeFont | None,
 ) -> None:
-    """Centre the lines in the tile; ``mm`` anchors on the font's ascender and descender,
-    so labels with and without marks above sit at the same height in every tile."""
+    """Centre the icon and the lines below it in the tile; ``mm`` anchors on the font's
+    ascender and descender, so labels with and without marks above sit at the same height
+    in every tile."""
     centre_x = tile.x + tile.width / 2
-    centre_y = tile.y + tile.height / 2
     step = font.size * LINE_SPACING
-    first_y = centre_y - step * (len(lines) - 1) / 2
+    icon_block = _icon_block(int(icon_font.size)) if icon_font is not None else 0.0
+    top = tile.y + tile.height / 2 - (icon_block + step * len(lines)) / 2
+    if icon_font is not None and tile.icon is not None:
+        draw.text((centre_x, top + icon_font.size / 2), ICONS[tile.icon], font=icon_font, fill=TEXT, anchor="mm")
+    first_y = top + icon_block + step / 2
     for index, line in enumerate(lines):
         y = first_y + index * step
         if raqm:

@@ -275,3 +275,41 @@ def test_a_rate_limited_link_is_retried_later(services, standin):
     with services.uow() as uow:
         found = uow.session.get(OutboxMessage, row)
         assert (found.status, found.last_status) == ("pending", 429)
+
+
+def test_every_menu_entry_has_an_icon_the_icon_font_draws():
+    """Issue 11 item 18: tiles carry a picture as well as words, as LINE Official Accounts do."""
+    from PIL import ImageFont
+
+    every = (*role_menus.ROLE_MENUS.values(), role_menus.EVERYONE, (role_menus.MENU,))
+    icons = {entry.icon for entries in every for entry in entries}
+    font = ImageFont.truetype(str(rm_images.ICON_FONT_PATH), 100)
+
+    assert icons <= set(rm_images.ICONS)
+    for name, char in rm_images.ICONS.items():
+        left, top, right, bottom = font.getbbox(char)
+        assert right - left > 40 and bottom - top > 40, f"{name} has no glyph in {rm_images.ICON_FONT_PATH.name}"
+    assert "Apache License" in (rm_images.ICON_FONT_PATH.parent / "MaterialIcons-LICENSE.txt").read_text()
+
+
+@pytest.mark.parametrize("size", [(2500, 843), (1250, 562)])
+def test_each_tile_draws_its_icon_above_its_label(size):
+    from bot.line.richmenu_images import Tile
+
+    def drawn(icon: str | None) -> bytes:
+        return render(size, [Tile(0, 0, *size, "สิทธิของฉัน", "#0D47A1", icon)])
+
+    def ink(png: bytes) -> tuple[int, int, int, int]:
+        image = Image.open(io.BytesIO(png)).convert("L").crop((40, 40, size[0] - 40, size[1] - 40))
+        return image.point(lambda value: 255 if value > 200 else 0).getbbox()
+
+    with_icon, without = ink(drawn("volunteer_activism")), ink(drawn(None))
+    assert with_icon[1] < without[1] - size[1] // 8  # something white well above where the label alone sits
+    assert with_icon[3] <= size[1] - 80  # and the label still inside the tile
+
+
+def test_an_icon_the_font_lacks_is_refused():
+    from bot.line.richmenu_images import Tile
+
+    with pytest.raises(ValueError, match="no icon"):
+        render((2500, 843), [Tile(0, 0, 2500, 843, "เมนู", "#0D47A1", "rocket_launch")])

@@ -22,7 +22,7 @@ from bot.config import from_env
 from bot.dev.demo.cast import load
 from tests.keys import TEST_KEYS
 
-SIMULATOR = Path(__file__).resolve().parents[2] / "bot" / "simulator"
+SIMULATOR = Path(__file__).resolve().parents[2] / "bot" / "dev" / "simulator"
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 CAST = load()
@@ -97,6 +97,7 @@ def test_the_script_gets_its_labels_and_addresses_from_the_page(client):
     assert match
     config = json.loads(match.group(1))
     assert config["urls"] == {"events": "/simulator/api/events", "sent": "/simulator/api/sent",
+                              "history": "/simulator/api/history", "richmenu": "/simulator/api/richmenu",
                               "callback": "/callback"}
     assert {p["id"] for p in config["people"]} == {p.line_user_id for p in CAST.people}
     assert all(isinstance(value, str) and value for value in config["labels"].values())

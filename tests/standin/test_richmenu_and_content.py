@@ -380,3 +380,34 @@ def test_reset_forgets_menus_and_content(
     assert snapshot(control) == {"richmenus": [], "links": {}, "default": None}
     with pytest.raises(ApiException):
         blob.get_message_content("7", _request_timeout=TIMEOUT)
+
+
+def test_the_menu_a_user_sees_is_served_with_its_areas_and_its_picture(
+    line: MessagingApi, blob: MessagingApiBlob, control: Control
+) -> None:
+    """What the simulator draws under a chat: the user's own menu, else the default, and the
+    picture the bot uploaded, byte for byte."""
+    household_menu = create(line, definition(name="household"))
+    household_picture = picture()
+    upload(blob, household_menu, household_picture)
+    leader_menu = create(line, definition(height=1686, name="leader"))
+    leader_picture = picture(height=1686)
+    upload(blob, leader_menu, leader_picture)
+    assert requests.get(f"{control.url}/_standin/users/{MALAI}/richmenu", timeout=5).status_code == 404
+
+    line.set_default_rich_menu(household_menu, _request_timeout=TIMEOUT)
+    line.link_rich_menu_id_to_user(SOMCHAI, leader_menu, _request_timeout=TIMEOUT)
+
+    somchai = control.call("GET", f"users/{SOMCHAI}/richmenu")
+    malai = control.call("GET", f"users/{MALAI}/richmenu")
+    assert (somchai["richMenuId"], somchai["source"]) == (leader_menu, "linked")
+    assert (malai["richMenuId"], malai["source"]) == (household_menu, "default")
+    assert somchai["definition"]["areas"] == definition(height=1686)["areas"]
+    assert somchai["definition"]["size"] == {"width": 2500, "height": 1686}
+    image = requests.get(control.url + somchai["imageUrl"], timeout=5)
+    assert image.headers["Content-Type"] == "image/png"
+    assert image.content == leader_picture
+    assert requests.get(control.url + malai["imageUrl"], timeout=5).content == household_picture
+
+    line.unlink_rich_menu_id_from_user(SOMCHAI, _request_timeout=TIMEOUT)
+    assert control.call("GET", f"users/{SOMCHAI}/richmenu")["richMenuId"] == household_menu

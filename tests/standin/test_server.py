@@ -269,8 +269,38 @@ def test_validate_checks_without_sending(line: MessagingApi, control: Control) -
     assert control.sent() == []
 
 
-def test_loading_animation(line: MessagingApi) -> None:
+def test_loading_animation_is_recorded_and_shows_until_a_message_arrives(line: MessagingApi, control: Control) -> None:
     assert line.show_loading_animation(ShowLoadingAnimationRequest(chat_id=SOMCHAI, loading_seconds=20)) == {}
+
+    [started] = control.call("GET", "loading", params={"chatId": SOMCHAI})["items"]
+    assert (started["chatId"], started["loadingSeconds"], started["active"]) == (SOMCHAI, 20, True)
+    assert control.call("GET", "loading", params={"chatId": "U" + "9" * 32})["items"] == []
+
+    line.push_message(PushMessageRequest(to=SOMCHAI, messages=[TextMessage(text="done")]))
+    [ended] = control.call("GET", "loading", params={"chatId": SOMCHAI})["items"]
+    assert ended["active"] is False
+
+
+@pytest.mark.parametrize("body", [{"chatId": "C" + "5" * 32}, {"chatId": SOMCHAI, "loadingSeconds": 7},
+                                  {"chatId": SOMCHAI, "loadingSeconds": 65}, {}])
+def test_loading_animation_only_in_a_one_to_one_chat_for_5_to_60_seconds(
+        standin: StandIn, control: Control, body: dict[str, Any]) -> None:
+    response = requests.post(f"{standin.url}/v2/bot/chat/loading/start", json=body, timeout=5,
+                             headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 400
+    assert control.call("GET", "loading")["items"] == []
+
+
+def test_what_users_did_is_recorded_in_the_sequence_of_what_was_sent(line: MessagingApi, control: Control) -> None:
+    event = {"type": "message", "message": {"type": "text", "text": "hello"}}
+    recorded = control.call("POST", "events", json={"to": SOMCHAI, "event": event, "shown": "hello"})
+    line.push_message(PushMessageRequest(to=SOMCHAI, messages=[TextMessage(text="hi")]))
+
+    [item] = control.call("GET", "events", params={"to": SOMCHAI})["items"]
+    assert item == recorded and (item["event"], item["shown"], item["kind"]) == (event, "hello", "event")
+    assert control.sent(to=SOMCHAI)[0]["seq"] > item["seq"]
+    assert control.call("GET", "events", params={"to": SOMCHAI, "after": item["seq"]})["items"] == []
+    assert control.call("GET", "events", params={"to": MALAI})["items"] == []
 
 
 def test_profiles_come_from_the_control_api(line: MessagingApi, control: Control) -> None:

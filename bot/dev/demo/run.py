@@ -13,6 +13,7 @@ from bot.app import create_app
 from bot.bootstrap import Services, bootstrap
 from bot.config import from_env
 from bot.dev.demo.cast import load
+from bot.dev.demo.richmenus import install as install_rich_menus
 from bot.dev.demo.seed import seed
 from bot.dev.standin.server import serve as serve_standin
 from bot.worker import start_threads
@@ -55,6 +56,7 @@ def run_demo(*, port: int, database_url: str) -> None:
     services = bootstrap(settings, pool_size=settings.send_threads + 4)
     _check_readable(services, database_url)
     seed(services, load())
+    install_rich_menus(services, load())
     app = create_app(services=services)
     stop = threading.Event()
     workers = start_threads(services, stop)

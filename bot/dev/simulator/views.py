@@ -1,15 +1,21 @@
-"""The simulator's page and its two small APIs.
+"""The simulator's page and its small APIs.
 
 ``/api/events`` builds a LINE webhook event for a demo person, with a reply token
 issued by the stand-in for that chat, and signs it; the page then posts it to
 ``/callback`` itself, the same way LINE would, so the simulator exercises the
-production path instead of a shortcut. ``/api/sent`` relays what the stand-in
-received from the bot. The page never holds the channel secret.
+production path instead of a shortcut. The stand-in records the event, as LINE
+knows what a phone sent. ``/api/sent`` relays what the stand-in received from the
+bot, and whether LINE would be showing the loading animation in that chat;
+``/api/history`` both, so a reloaded page shows the whole conversation again.
+``/api/richmenu`` is the rich menu LINE would show the person (the one linked to
+them, else the default), with its areas and the picture the bot uploaded. The
+page never holds the channel secret.
 """
 from __future__ import annotations
 
 import json
 import math
+import re
 import urllib.error
 import urllib.request
 import uuid
@@ -21,7 +27,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from bot.dev import line_events
 from bot.bootstrap import Services
 from bot.dev.demo.cast import Group, Person, load
-from messages.i18n import N_, translator
+from messages.i18n import DEFAULT_LANGUAGE, N_, available_languages, language_name, translator
 from messages.line import MAX_POSTBACK_DATA
 from messages.line import MAX_TEXT_UNITS as MAX_TEXT
 
@@ -34,7 +40,7 @@ bp = Blueprint(
 )
 
 STANDIN_TIMEOUT = 3.0
-LANGUAGE = "th"
+RICH_MENU_ID = re.compile(r"^richmenu-[0-9a-f]{32}$")
 
 KINDS = frozenset({"follow", "unfollow", "join", "leave", "text", "postback", "sticker", "image", "location"})
 ONE_TO_ONE_ONLY = frozenset({"follow", "unfollow"})
@@ -95,6 +101,8 @@ SCRIPT_LABELS = {
     "emptyGroup": N_("No messages yet. Tap \"Add bot to group\" to start."),
     "video": N_("Video"),
     "audio": N_("Voice message"),
+    "menuClosed": N_("Menu"),
+    "typing": N_("Kaejon is working on it..."),
 }
 
 
@@ -109,7 +117,8 @@ class StandinUnavailable(RuntimeError):
 @bp.get("")
 @bp.get("/")
 def page() -> str:
-    tr = translator(LANGUAGE)
+    language = _page_language()
+    tr = translator(language)
     _ = tr.gettext
     cast = load()
     people = [
@@ -120,17 +129,27 @@ def page() -> str:
     config = {
         "people": people,
         "groups": groups,
+        "language": language,
         "labels": {key: _(msgid) for key, msgid in SCRIPT_LABELS.items()},
         "urls": {
             "events": url_for("simulator.events"),
             "sent": url_for("simulator.sent"),
+            "history": url_for("simulator.history"),
+            "richmenu": url_for("simulator.rich_menu"),
             "callback": url_for("webhook.callback"),
         },
         "demoSticker": DEMO_STICKER,
         "demoLocation": DEMO_LOCATION,
     }
-    return render_template("simulator/index.html", _=_, lang=LANGUAGE, people=people, groups=groups,
-                           config=config)
+    languages = [{"code": code, "name": language_name(code)} for code in available_languages()]
+    return render_template("simulator/index.html", _=_, lang=language, languages=languages, people=people,
+                           groups=groups, config=config)
+
+
+def _page_language() -> str:
+    """The page's own words: Thai unless ``?lang=`` names another language we have."""
+    asked = request.args.get("lang", DEFAULT_LANGUAGE)
+    return asked if asked in available_languages() else DEFAULT_LANGUAGE
 
 
 @bp.post("/api/events")
@@ -150,6 +169,7 @@ def events() -> Response | tuple[Response, int]:
     except StandinUnavailable as error:
         return jsonify(error=str(error)), 502
     event = _build_event(person, group, kind, token, fields)
+    _remember(chat_id, event, body.get("shown") if isinstance(body.get("shown"), str) else None)
     raw = line_events.payload([event])
     return jsonify(
         body=raw.decode("utf-8"),
@@ -160,6 +180,7 @@ def events() -> Response | tuple[Response, int]:
 
 @bp.get("/api/sent")
 def sent() -> Response | tuple[Response, int]:
+    """What the bot sent to a chat after ``after``, and whether LINE shows the loading animation there."""
     chat_id = request.args.get("to", "")
     if chat_id not in _chat_ids():
         return jsonify(error="'to' must be the id of a demo person or group"), 400
@@ -170,17 +191,104 @@ def sent() -> Response | tuple[Response, int]:
     if after < 0:
         return jsonify(error="'after' must not be negative"), 400
     try:
-        answer = standin_call("GET", "/_standin/sent?" + urlencode({"to": chat_id, "after": after}))
+        items = _standin_items("/_standin/sent?" + urlencode({"to": chat_id, "after": after}))
+        loading = _standin_items("/_standin/loading?" + urlencode({"chatId": chat_id}))
     except StandinUnavailable as error:
         return jsonify(error=str(error)), 502
-    items = answer.get("items") if isinstance(answer, dict) else None
-    if not isinstance(items, list):
-        return jsonify(error="the LINE stand-in answered without a list of items"), 502
+    return jsonify(items=items, loading=any(item.get("active") for item in loading))
+
+
+@bp.get("/api/history")
+def history() -> Response | tuple[Response, int]:
+    """The whole conversation of a chat as LINE keeps it: what people did there (the events
+    the simulator sent) and what the bot sent, in order, so a reloaded page shows it again."""
+    chat_id = request.args.get("to", "")
+    if chat_id not in _chat_ids():
+        return jsonify(error="'to' must be the id of a demo person or group"), 400
+    try:
+        sent_items = _standin_items("/_standin/sent?" + urlencode({"to": chat_id}))
+        done = _standin_items("/_standin/events?" + urlencode({"to": chat_id}))
+    except StandinUnavailable as error:
+        return jsonify(error=str(error)), 502
+    items = sorted(sent_items + done, key=lambda item: item.get("seq", 0))
     return jsonify(items=items)
 
 
-def standin_call(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """Every call to the stand-in's control API: one place, with a timeout, no proxies."""
+@bp.get("/api/richmenu")
+def rich_menu() -> Response | tuple[Response, int]:
+    """The rich menu LINE would show this person: size, chat bar text, areas (bounds in the
+    picture's pixels, and the action each sends) and where its picture is; null if none."""
+    user_id = request.args.get("to", "")
+    if user_id not in {p.line_user_id for p in load().people}:
+        return jsonify(error="'to' must be the id of a demo person (groups have no rich menu)"), 400
+    try:
+        found = standin_call("GET", f"/_standin/users/{user_id}/richmenu", missing_ok=True)
+    except StandinUnavailable as error:
+        return jsonify(error=str(error)), 502
+    if not isinstance(found, dict) or not isinstance(found.get("definition"), dict):
+        return jsonify(richMenu=None)
+    definition = found["definition"]
+    return jsonify(richMenu={
+        "richMenuId": found["richMenuId"],
+        "source": found.get("source"),
+        "size": definition["size"],
+        "selected": definition.get("selected", False),
+        "chatBarText": definition.get("chatBarText", ""),
+        "areas": definition.get("areas", []),
+        "image": url_for("simulator.rich_menu_image", menu_id=found["richMenuId"]) if found.get("image") else None,
+    })
+
+
+@bp.get("/api/richmenu/<menu_id>/image")
+def rich_menu_image(menu_id: str) -> Response | tuple[Response, int]:
+    """The picture the bot uploaded for a rich menu, relayed from the stand-in."""
+    if not RICH_MENU_ID.match(menu_id):
+        return jsonify(error="not a rich menu id"), 400
+    try:
+        found = _standin_open("GET", f"/_standin/richmenus/{menu_id}/image", missing_ok=True)
+    except StandinUnavailable as error:
+        return jsonify(error=str(error)), 502
+    if found is None:
+        return jsonify(error="no such rich menu picture"), 404
+    image, content_type = found
+    response = Response(image, mimetype=content_type)
+    response.cache_control.max_age = 3600  # a menu's picture never changes: LINE allows one upload
+    return response
+
+
+def _standin_items(path: str) -> list[dict[str, Any]]:
+    answer = standin_call("GET", path)
+    items = answer.get("items") if isinstance(answer, dict) else None
+    if not isinstance(items, list):
+        raise StandinUnavailable("the LINE stand-in answered without a list of items")
+    return items
+
+
+def _remember(chat_id: str, event: dict[str, Any], shown: str | None) -> None:
+    """Have the stand-in keep what the person did, as LINE keeps the chat; shown is the
+    text LINE puts in the chat for it (a button's display text). Only the history needs
+    it, so a stand-in that cannot take it does not stop the event."""
+    try:
+        standin_call("POST", "/_standin/events", {"to": chat_id, "event": event,
+                                                  "shown": shown[:MAX_TEXT] if shown else None})
+    except StandinUnavailable:
+        pass
+
+
+def standin_call(method: str, path: str, body: dict[str, Any] | None = None, *, missing_ok: bool = False) -> Any:
+    """A JSON call to the stand-in's control API; None for a 404 when ``missing_ok``."""
+    found = _standin_open(method, path, body, missing_ok=missing_ok)
+    if found is None:
+        return None
+    try:
+        return json.loads(found[0].decode("utf-8"))
+    except ValueError as error:
+        raise StandinUnavailable(f"the LINE stand-in did not answer {method} {path}: {error}") from None
+
+
+def _standin_open(method: str, path: str, body: dict[str, Any] | None = None, *,
+                  missing_ok: bool = False) -> tuple[bytes, str] | None:
+    """Every call to the stand-in: one place, with a timeout, no proxies; the body and its type."""
     services: Services = current_app.extensions["kaejon"]
     base = services.settings.standin_url
     if not base:
@@ -188,15 +296,17 @@ def standin_call(method: str, path: str, body: dict[str, Any] | None = None) -> 
     data = None if body is None else json.dumps(body).encode("utf-8")
     outgoing = urllib.request.Request(
         base + path, data=data, method=method,
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        headers={"Content-Type": "application/json"},
     )
     try:
         with _OPENER.open(outgoing, timeout=STANDIN_TIMEOUT) as response:
-            return json.loads(response.read().decode("utf-8"))
+            return response.read(), response.headers.get_content_type()
     except urllib.error.HTTPError as error:
         error.close()
+        if error.code == 404 and missing_ok:
+            return None
         raise StandinUnavailable(f"the LINE stand-in answered HTTP {error.code} to {method} {path}") from None
-    except (OSError, ValueError) as error:  # URLError and timeouts are OSErrors
+    except OSError as error:  # URLError and timeouts are OSErrors
         raise StandinUnavailable(f"the LINE stand-in did not answer {method} {path}: {error}") from None
 
 

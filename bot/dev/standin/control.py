@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
 from bot.dev.standin import faults
 from bot.dev.standin.state import current_state as _state
@@ -98,6 +98,55 @@ def set_quota() -> tuple[dict[str, Any], int]:
 def rich_menus() -> dict[str, Any]:
     """Every rich menu with its image's size and sha256, the user links and the default."""
     return _state().rich_menu_snapshot()
+
+
+@control.get("/users/<user_id>/richmenu")
+def user_rich_menu(user_id: str) -> dict[str, Any] | tuple[dict[str, str], int]:
+    """The rich menu this user sees (linked to them, else the default), its areas and where
+    its picture is; 404 if they see none."""
+    found = _state().rich_menu_for(user_id)
+    if found is None:
+        return {"message": "this user sees no rich menu"}, 404
+    menu, source = found
+    return menu.as_json() | {"source": source, "imageUrl": f"/_standin/richmenus/{menu.id}/image"}
+
+
+@control.get("/richmenus/<menu_id>/image")
+def rich_menu_image(menu_id: str) -> Response | tuple[dict[str, str], int]:
+    """The picture uploaded to a menu, byte for byte, without LINE's access token."""
+    menu = _state().rich_menu(menu_id)
+    if menu is None or menu.image is None:
+        return {"message": "no such rich menu, or no picture uploaded to it"}, 404
+    return Response(menu.image, mimetype=menu.content_type)
+
+
+@control.get("/loading")
+def loading() -> dict[str, Any]:
+    """Every loading animation the bot started (in one chat with ``?chatId=``); ``active``
+    while LINE would still show it: until its seconds run out or a message reaches the chat."""
+    return {"items": _state().loading(chat_id=request.args.get("chatId"))}
+
+
+@control.post("/events")
+def record_event() -> tuple[dict[str, Any], int]:
+    """What a user did in a chat (the webhook event the simulator built for it), so a page
+    that reloads can show the whole conversation; ``shown`` is what LINE put in the chat."""
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body.get("to"), str) or not isinstance(body.get("event"), dict):
+        return _control_error("'to' (the chat) and 'event' (the webhook event) are required")
+    shown = body.get("shown")
+    if shown is not None and not isinstance(shown, str):
+        return _control_error("'shown' must be a string")
+    return _state().record_event(body["to"], body["event"], shown), 200
+
+
+@control.get("/events")
+def recorded_events() -> dict[str, Any] | tuple[dict[str, str], int]:
+    try:
+        after = int(request.args.get("after", 0))
+    except ValueError:
+        return _control_error("'after' must be an integer")
+    return {"items": _state().events(to=request.args.get("to"), after=after)}
 
 
 @control.post("/reset")

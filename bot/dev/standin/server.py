@@ -221,8 +221,17 @@ def validate(kind: str) -> Response | dict[str, Any]:
 
 @line_api.post("/v2/bot/chat/loading/start")
 def show_loading_animation() -> Response | tuple[dict[str, Any], int]:
+    """LINE shows the animation only in a one-to-one chat, for 5 to 60 seconds (default 20)."""
     body = _checked_body()
-    return body if isinstance(body, Response) else ({}, 202)
+    if isinstance(body, Response):
+        return body
+    if not _USER_ID.match(body["chatId"]):
+        return line_error(400, "The value for the 'chatId' parameter is invalid", reason="invalid-chat-id")
+    seconds = body.get("loadingSeconds", 20)
+    if seconds % 5:
+        return line_error(400, "The value for the 'loadingSeconds' parameter is invalid", reason="invalid-seconds")
+    _state().start_loading(body["chatId"], seconds)
+    return {}, 202
 
 
 @line_api.get("/v2/bot/profile/<user_id>")

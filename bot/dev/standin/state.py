@@ -88,6 +88,8 @@ class StandInState:
             self._default_rich_menu: str | None = None
             self._rich_menu_batches: dict[str, dict[str, Any]] = {}
             self._contents: dict[str, tuple[bytes, str]] = {}
+            self._loading: list[dict[str, Any]] = []
+            self._events: list[dict[str, Any]] = []
             self._seq = 0
             self._quota_limit: int | None = None  # LINE's monthly push quota; None: no limit
             self._quota_used = 0  # pushes this month before the ones sent here
@@ -170,6 +172,41 @@ class StandInState:
                 for item in self._sent
                 if item["seq"] > after and (to is None or item["to"] == to)
             ]
+
+    def start_loading(self, chat_id: str, seconds: int) -> None:
+        """LINE shows the loading animation in this chat until a message arrives or time runs out."""
+        with self.lock:
+            self._seq += 1
+            self._loading.append({"seq": self._seq, "chatId": chat_id, "loadingSeconds": seconds, "at": now_ms()})
+
+    def loading(self, *, chat_id: str | None = None) -> list[dict[str, Any]]:
+        """Every loading animation started (in this chat), each saying whether it still shows."""
+        with self.lock:
+            now = now_ms()
+            return [
+                {**item, "active": self._loading_shows(item, now)}
+                for item in self._loading
+                if chat_id is None or item["chatId"] == chat_id
+            ]
+
+    def _loading_shows(self, item: dict[str, Any], now: int) -> bool:
+        if now >= item["at"] + item["loadingSeconds"] * 1000:
+            return False
+        return not any(sent["to"] == item["chatId"] and sent["seq"] > item["seq"] for sent in self._sent)
+
+    def record_event(self, chat_id: str, event: dict[str, Any], shown: str | None = None) -> dict[str, Any]:
+        """A webhook event a user's phone caused (recorded by the simulator), numbered in the
+        same sequence as what the bot sent, so a chat's history reads in order."""
+        with self.lock:
+            self._seq += 1
+            item = {"seq": self._seq, "kind": "event", "to": chat_id, "event": event, "shown": shown,
+                    "at": now_ms()}
+            self._events.append(item)
+            return item
+
+    def events(self, *, to: str | None = None, after: int = 0) -> list[dict[str, Any]]:
+        with self.lock:
+            return [item for item in self._events if item["seq"] > after and (to is None or item["to"] == to)]
 
     def record_request(self, entry: dict[str, Any]) -> None:
         with self.lock:
@@ -323,6 +360,17 @@ class StandInState:
         with self.lock:
             progress = self._rich_menu_batches.get(request_id)
             return dict(progress) if progress is not None else None
+
+    def rich_menu_for(self, user_id: str) -> tuple[RichMenu, str] | None:
+        """The menu a user sees, as LINE picks it: the one linked to them, else the default;
+        with which of the two it is."""
+        with self.lock:
+            choices = ((self._user_rich_menus.get(user_id), "linked"), (self._default_rich_menu, "default"))
+            for menu_id, source in choices:
+                menu = self._rich_menus.get(menu_id) if menu_id is not None else None
+                if menu is not None:
+                    return dataclasses.replace(menu), source
+            return None
 
     def rich_menu_snapshot(self) -> dict[str, Any]:
         with self.lock:

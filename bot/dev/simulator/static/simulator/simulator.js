@@ -1,7 +1,10 @@
 /* Kaejon chat simulator: a LINE-like chat in the browser, talking to the bot through
  * the same /callback that LINE uses and reading the bot's answers from the LINE stand-in.
  *
- * Every conversation lives in this page only. Message text is always put in the page
+ * LINE keeps the conversation, so a reloaded page reads each chat's history back from
+ * the stand-in (config.urls.history): what the person did and what the bot sent. Under
+ * the chat is the person's rich menu, the picture the bot uploaded with its tappable
+ * areas, switchable with the keyboard as in LINE. Message text is always put in the page
  * with textContent, never parsed as HTML. Labels come translated from the server
  * (config.labels); this file holds no user-facing words of its own.
  */
@@ -17,6 +20,8 @@
   var logEl = $("log");
   var quickEl = $("quick");
   var textEl = $("text");
+  var menuEl = $("richmenu");
+  var typingEl = null;
 
   // ---------------------------------------------------------------- state
 
@@ -38,7 +43,14 @@
     c.quick = null;
     c.unread = 0;
     c.speaker = config.people.length ? config.people[0].key : null;
+    c.loaded = false;     // history read back from the stand-in
+    c.loading = false;    // LINE shows the loading animation in this chat
+    c.menu = null;        // the rich menu LINE shows this person, as /api/richmenu answers
+    c.mode = null;        // "menu" or "keyboard", chosen the first time the menu is known
+    c.menuOpen = true;
   });
+  var byUserId = {};
+  config.people.forEach(function (p) { byUserId[p.id] = p.key; });
   var current = null;
   var inFlight = {};
   var tick = 0;
@@ -79,7 +91,9 @@
     chat.unread = 0;
     document.querySelectorAll(".sim-chat").forEach(function (button) {
       button.setAttribute("aria-pressed", button.dataset.chat === key ? "true" : "false");
+      if (button.dataset.chat === key && button.scrollIntoView) button.scrollIntoView({ block: "nearest", inline: "nearest" });
     });
+    $("chat-select").value = key;
     updateBadges();
     $("chat-name").textContent = chat.name;
     $("speaker").hidden = !chat.isGroup;
@@ -88,8 +102,10 @@
     document.querySelectorAll(".life.many").forEach(function (b) { b.hidden = !chat.isGroup; });
     closePicker();
     renderLog();
+    renderMenu();
     if (history.replaceState) history.replaceState(null, "", "#" + encodeURIComponent(key));
     poll(key);
+    fetchMenu(key);
   }
 
   function updateBadges() {
@@ -106,6 +122,11 @@
         badge.remove();
       }
     });
+    Array.prototype.forEach.call($("chat-select").options, function (option) {
+      var chat = chats[option.value];
+      if (!option.dataset.name) option.dataset.name = option.textContent;
+      option.textContent = option.dataset.name + (chat && chat.unread > 0 ? " (" + chat.unread + ")" : "");
+    });
   }
 
   // ---------------------------------------------------------------- the log
@@ -117,8 +138,34 @@
       logEl.appendChild(el("div", "empty", chat.isGroup ? L.emptyGroup : L.emptyOneToOne));
     }
     chat.entries.forEach(function (entry) { logEl.appendChild(renderEntry(entry, chat)); });
+    typingEl = null;
+    renderTyping();
     renderQuick();
     scrollDown();
+  }
+
+  /* LINE's loading animation: the bot's avatar and moving dots, last in the chat, while
+   * the bot has asked for it and no answer has come. */
+  function renderTyping() {
+    var chat = chats[current];
+    var show = !!(chat && chat.loading);
+    if (show && !typingEl) {
+      typingEl = el("div", "row bot typing-row");
+      typingEl.setAttribute("role", "status");
+      typingEl.setAttribute("aria-label", L.typing);
+      typingEl.title = L.typing;
+      typingEl.appendChild(el("div", "bot-avatar", "K"));
+      var dots = el("div", "bubble typing-dots");
+      for (var i = 0; i < 3; i++) dots.appendChild(el("span", "dot"));
+      typingEl.appendChild(dots);
+      logEl.appendChild(typingEl);
+      scrollDown();
+    } else if (!show && typingEl) {
+      typingEl.remove();
+      typingEl = null;
+    } else if (show && typingEl !== logEl.lastChild) {
+      logEl.appendChild(typingEl);
+    }
   }
 
   function scrollDown() {
@@ -134,6 +181,7 @@
       var empty = logEl.querySelector(".empty");
       if (empty) empty.remove();
       logEl.appendChild(renderEntry(entry, chat));
+      if (typingEl) logEl.appendChild(typingEl);
       scrollDown();
     } else if (entry.type === "bot") {
       chat.unread += 1;
@@ -662,6 +710,10 @@
   // ---------------------------------------------------------------- quick replies
 
   function renderQuick() {
+    keepingBottom(drawQuick);
+  }
+
+  function drawQuick() {
     quickEl.textContent = "";
     var chat = chats[current];
     if (!chat || !Array.isArray(chat.quick)) return;
@@ -801,6 +853,7 @@
     Object.keys(fields || {}).forEach(function (name) { request[name] = fields[name]; });
     if (echo) {
       if (echo.type === "user") echo.speaker = request.as;
+      if (echo.type === "user" && echo.content.kind === "text") request.shown = echo.content.text;
       addEntry(key, echo);
     }
     chat.quick = null;
@@ -834,6 +887,10 @@
   function poll(key) {
     var chat = chats[key];
     if (!chat || inFlight[key]) return;
+    if (!chat.loaded) {
+      loadHistory(key);
+      return;
+    }
     inFlight[key] = true;
     var query = "?to=" + encodeURIComponent(chat.id) + "&after=" + encodeURIComponent(chat.after);
     fetch(config.urls.sent + query, { headers: { Accept: "application/json" } }).then(function (response) {
@@ -842,6 +899,7 @@
     }).then(function (answer) {
       if (key === current) $("banner").hidden = true;
       receive(key, Array.isArray(answer.items) ? answer.items : []);
+      setLoading(key, answer.loading === true);
     }).catch(function () {
       if (key === current) {
         $("banner").textContent = L.standinDown;
@@ -850,6 +908,167 @@
     }).then(function () {
       inFlight[key] = false;
     });
+  }
+
+  function setLoading(key, loading) {
+    var chat = chats[key];
+    if (chat.loading === loading) return;
+    chat.loading = loading;
+    if (key === current) renderTyping();
+  }
+
+  /* The chat as LINE keeps it, read back once per page load: the person's events and the
+   * bot's messages, in the order the stand-in numbered them. */
+  function loadHistory(key) {
+    var chat = chats[key];
+    inFlight[key] = true;
+    fetch(config.urls.history + "?to=" + encodeURIComponent(chat.id), { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (answer) {
+        if (key === current) $("banner").hidden = true;
+        var restored = [];
+        var quick = null;
+        (Array.isArray(answer.items) ? answer.items : []).forEach(function (item) {
+          if (!isObject(item) || typeof item.seq !== "number") return;
+          chat.after = Math.max(chat.after, item.seq);
+          if (item.kind === "event") {
+            var entry = entryOfEvent(item);
+            if (entry) {
+              restored.push(entry);
+              if (entry.type === "user") quick = null;
+            }
+            return;
+          }
+          (Array.isArray(item.messages) ? item.messages : []).forEach(function (message) {
+            restored.push({ type: "bot", message: message, push: item.kind === "push", at: item.at });
+            quick = isObject(message) && isObject(message.quickReply) && Array.isArray(message.quickReply.items)
+              ? message.quickReply.items : null;
+          });
+        });
+        chat.entries = restored.concat(chat.entries);
+        chat.quick = chat.quick || quick;
+        chat.loaded = true;
+        if (key === current) renderLog();
+      }).catch(function () {
+        if (key === current) {
+          $("banner").textContent = L.standinDown;
+          $("banner").hidden = false;
+        }
+      }).then(function () {
+        inFlight[key] = false;
+      });
+  }
+
+  function entryOfEvent(item) {
+    var event = isObject(item.event) ? item.event : {};
+    var source = isObject(event.source) ? event.source : {};
+    var speaker = byUserId[source.userId] || null;
+    var said = { follow: "followed", unfollow: "unfollowed", join: "joined", leave: "left" }[event.type];
+    if (said) return { type: "system", text: L[said], at: item.at };
+    if (event.type === "postback") {
+      return item.shown ? { type: "user", speaker: speaker, at: item.at, content: { kind: "text", text: item.shown } } : null;
+    }
+    if (event.type !== "message" || !isObject(event.message)) return null;
+    var m = event.message;
+    var content;
+    if (m.type === "text") content = { kind: "text", text: m.text };
+    else if (m.type === "sticker") content = { kind: "sticker", packageId: m.packageId, stickerId: m.stickerId };
+    else if (m.type === "image") content = { kind: "image" };
+    else if (m.type === "location") {
+      content = { kind: "location", title: m.title, address: m.address, latitude: m.latitude, longitude: m.longitude };
+    } else return null;
+    return { type: "user", speaker: speaker, at: item.at, content: content };
+  }
+
+  // ---------------------------------------------------------------- the rich menu
+
+  /* Ask which rich menu LINE shows this person now (a role granted in the chat changes it). */
+  function fetchMenu(key) {
+    var chat = chats[key];
+    if (!chat || chat.isGroup) return;
+    fetch(config.urls.richmenu + "?to=" + encodeURIComponent(chat.id), { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (answer) {
+        var menu = isObject(answer.richMenu) ? answer.richMenu : null;
+        var before = chat.menu ? chat.menu.richMenuId : null;
+        chat.menu = menu;
+        if (chat.mode === null && menu) chat.mode = menu.selected ? "menu" : "keyboard";
+        if (key === current && (menu ? menu.richMenuId : null) !== before) renderMenu();
+      }).catch(function () { /* the banner already says when the stand-in is away */ });
+  }
+
+  /* The menu, the keyboard and quick replies change the log's height: a log that was at
+   * its last message stays there, as in LINE. */
+  function keepingBottom(change) {
+    var atBottom = logEl.scrollHeight - logEl.scrollTop - logEl.clientHeight < 40;
+    change();
+    if (atBottom) scrollDown();
+  }
+
+  function renderMenu() {
+    keepingBottom(drawMenu);
+  }
+
+  function drawMenu() {
+    var chat = chats[current];
+    var menu = chat && !chat.isGroup ? chat.menu : null;
+    var mode = menu ? (chat.mode || "menu") : "keyboard";
+    $("to-menu").hidden = !menu;
+    $("menu-bar").hidden = mode !== "menu";
+    $("composer").hidden = mode === "menu";
+    menuEl.hidden = mode !== "menu" || !chat.menuOpen;
+    menuEl.textContent = "";
+    if (!menu) return;
+    $("menu-chat-bar-text").textContent = menu.chatBarText || L.menuClosed;
+    $("menu-chat-bar").setAttribute("aria-expanded", chat.menuOpen ? "true" : "false");
+    menuEl.classList.toggle("closed", !chat.menuOpen);
+    var width = Number(menu.size && menu.size.width) || 2500;
+    var height = Number(menu.size && menu.size.height) || 1686;
+    var frame = el("div", "richmenu-frame");
+    frame.style.aspectRatio = width + " / " + height;
+    if (menu.image) {
+      var img = el("img", "richmenu-image");
+      img.alt = "";
+      img.src = menu.image;
+      frame.appendChild(img);
+    }
+    (Array.isArray(menu.areas) ? menu.areas : []).forEach(function (area) {
+      if (!isObject(area) || !isObject(area.bounds) || !isObject(area.action)) return;
+      frame.appendChild(menuArea(area, width, height));
+    });
+    menuEl.appendChild(frame);
+  }
+
+  /* One tappable area, placed over the picture where its bounds are, in per cent of the
+   * menu's size so it scales with the width the menu is shown at. */
+  function menuArea(area, width, height) {
+    var b = area.bounds;
+    var action = area.action;
+    var button = el("button", "richmenu-area");
+    button.type = "button";
+    button.style.left = (100 * b.x / width) + "%";
+    button.style.top = (100 * b.y / height) + "%";
+    button.style.width = (100 * b.width / width) + "%";
+    button.style.height = (100 * b.height / height) + "%";
+    var name = action.label || action.displayText || action.text || action.type;
+    button.setAttribute("aria-label", name);
+    button.title = name;
+    button.dataset.action = action.type;
+    button.addEventListener("click", function () { doAction(action); });
+    return button;
+  }
+
+  function setMode(mode) {
+    var chat = chats[current];
+    if (!chat) return;
+    chat.mode = mode;
+    if (mode === "menu") chat.menuOpen = true;
+    renderMenu();
+    if (mode === "keyboard") textEl.focus();
   }
 
   function receive(key, items) {
@@ -864,6 +1083,9 @@
       });
     });
     if (last !== null) {
+      chat.loading = false;  // LINE ends the animation when a message arrives
+      if (key === current) renderTyping();
+      fetchMenu(key);
       var quick = isObject(last) && isObject(last.quickReply) && Array.isArray(last.quickReply.items)
         ? last.quickReply.items : null;
       chat.quick = quick;
@@ -888,6 +1110,21 @@
 
   document.querySelectorAll(".sim-chat").forEach(function (button) {
     button.addEventListener("click", function () { switchTo(button.dataset.chat); });
+  });
+  $("chat-select").addEventListener("change", function (event) { switchTo(event.target.value); });
+  $("to-menu").addEventListener("click", function () { setMode("menu"); });
+  $("to-keyboard").addEventListener("click", function () { setMode("keyboard"); });
+  $("menu-chat-bar").addEventListener("click", function () {
+    var chat = chats[current];
+    if (!chat) return;
+    chat.menuOpen = !chat.menuOpen;
+    renderMenu();
+  });
+  document.querySelectorAll(".sim-lang a").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      location.href = link.getAttribute("href") + location.hash;  // the same chat, in the other language
+    });
   });
   $("speaker-select").addEventListener("change", function (event) {
     if (chats[current]) chats[current].speaker = event.target.value;
