@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.bootstrap import Services
@@ -228,8 +229,10 @@ JOBS: tuple[tuple[str, Callable[[Services], object], dict[str, int], int], ...] 
 )
 
 
-def build_scheduler(services: Services) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone="Asia/Bangkok")
+def build_scheduler(services: Services, scheduler: BaseScheduler | None = None) -> BaseScheduler:
+    """The jobs on ``scheduler`` (a blocking one for ``kaejon clock``; the demo runs them
+    on a background one beside its web and worker threads)."""
+    scheduler = scheduler or BlockingScheduler(timezone="Asia/Bangkok")
     for job_id, job, every, grace in JOBS:
         scheduler.add_job(logged(job_id, job), "interval", **every, args=[services], id=job_id, coalesce=True,
                           max_instances=1, misfire_grace_time=grace, next_run_time=services.clock())
