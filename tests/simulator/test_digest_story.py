@@ -3,9 +3,8 @@ referrals digest when `kaejon digest run --at` (or the demo's clock) reaches her
 its buttons work: she opens a referral from it and accepts it."""
 from __future__ import annotations
 
-from datetime import date, time, datetime, timedelta
-
 from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
