@@ -117,35 +117,37 @@ def queue_scheduled(services: Services, waiting: list[Scheduled], batch: int = 2
     pacing = services.settings.pacing
     queued = nothing = late = failed = skipped = 0
     for start in range(0, len(waiting), batch):
+        chunk = waiting[start:start + batch]
         with services.uow() as uow:
-            for item in waiting[start:start + batch]:
-                claimed = {key for key in item.keys() if notices.claim(
-                    uow.session, key, kind=item.kind, recipient=item.recipient, due=item.due, outcome="queued",
-                    now=now)}
+            claimed = notices.claim(uow.session, [(key, item.kind, item.recipient, item.due) for item in chunk
+                                                  for key in item.keys()], now)
+            spent: set[str] = set()
+            for item in chunk:
                 mine = item.narrow(claimed)
                 if mine is None:
                     skipped += 1
                     continue
-                channel = getattr(mine, "channel", "line")
+                keys = set(item.keys()) & claimed
                 try:
-                    with uow.session.begin_nested():
-                        messages = digest_messages.build(translator(mine.language), mine.language, mine)
-                        if not messages:
-                            notices.mark(uow.session, claimed, "nothing")
-                            nothing += 1
-                            continue
-                        outbox.enqueue(uow.session, uow.sealer, channel=channel, messages=messages, now=now,
-                                       recipient=mine.recipient if channel == "line" else f"{channel}:{mine.recipient}",
-                                       dedupe_key=item.keys()[0] if len(claimed) == 1 else None,
-                                       not_before=pacing.send_time(now, queued))
+                    messages = digest_messages.build(translator(mine.language), mine.language, mine)
                 except ValueError as error:  # a message over LINE's limits: a bug, not a reason to stop
                     logging.getLogger("kaejon").error("scheduled message not built", extra={"fields": {
                         "alert": "digest_failed", "kind": item.kind, "error": str(error)}})
-                    notices.mark(uow.session, claimed, "failed")
+                    notices.mark(uow.session, keys, "failed")
                     failed += 1
                     continue
+                if not messages:
+                    spent |= keys
+                    nothing += 1
+                    continue
+                channel = getattr(mine, "channel", "line")
+                outbox.enqueue(uow.session, uow.sealer, channel=channel, messages=messages, now=now,
+                               recipient=mine.recipient if channel == "line" else f"{channel}:{mine.recipient}",
+                               dedupe_key=item.keys()[0] if len(keys) == 1 else None,
+                               not_before=pacing.send_time(now, queued), flush=False)
                 queued += 1
                 late += mine.due.late
+            notices.mark(uow.session, spent, "nothing")
             uow.commit()
     return DigestRun(queued, nothing, late, failed, skipped)
 

@@ -87,9 +87,11 @@ def enqueue(
     dedupe_key: str | None = None,
     channel: str = "line",
     not_before: datetime | None = None,
+    flush: bool = True,
 ) -> list[OutboxMessage]:
     """Queue messages for one chat, five to a call; only the first call may reply.
-    ``not_before`` holds a bulk send back to its place in a paced run.
+    ``not_before`` holds a bulk send back to its place in a paced run; a bulk run passes
+    ``flush=False`` and flushes its batch once.
 
     A reply token can be used once, so any further calls go as pushes; they are
     sent after the first because a chat's rows leave in order.
@@ -113,7 +115,8 @@ def enqueue(
         )
         session.add(row)
         rows.append(row)
-    session.flush()
+    if flush:
+        session.flush()
     return rows
 
 

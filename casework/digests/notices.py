@@ -2,7 +2,7 @@
 messages, so nothing is sent twice whoever runs the clock and however often."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -12,19 +12,24 @@ from sqlalchemy.orm import Session
 from casework.digests.schedule import Due
 from casework.models import Notice
 
+Wanted = tuple[str, str, str, Due]  # key, kind, recipient, when
 
-def claim(session: Session, key: str, *, kind: str, recipient: str, due: Due, outcome: str, now: datetime) -> bool:
-    """Take ``key``; False if it was taken already (by another clock, a run by hand, an
-    earlier run). On PostgreSQL a second taker waits for the first to commit or roll back."""
+
+def claim(session: Session, wanted: Sequence[Wanted], now: datetime) -> set[str]:
+    """Take these keys; return those taken now (the rest were taken already: by another
+    clock, a run by hand, an earlier run). One statement, keys in sorted order, so two
+    clocks claiming overlapping batches wait for one another instead of deadlocking; on
+    PostgreSQL the second waits for the first to commit or roll back."""
+    if not wanted:
+        return set()
     connection = session.connection()
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     table = Notice.__table__
-    statement = (insert(table)
-                 .values(key=key, kind=kind, recipient=recipient, period=due.period, due_at=due.due_at,
-                         created_at=now, late=due.late, outcome=outcome)
-                 .on_conflict_do_nothing(index_elements=["key"])
-                 .returning(table.c.id))
-    return connection.execute(statement).first() is not None
+    rows = [{"key": key, "kind": kind, "recipient": recipient, "period": due.period, "due_at": due.due_at,
+             "created_at": now, "late": due.late, "outcome": "queued"}
+            for key, kind, recipient, due in sorted(set(wanted), key=lambda one: one[0])]
+    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    return set(connection.execute(statement).scalars())
 
 
 def taken(session: Session, keys: Iterable[str]) -> set[str]:
