@@ -97,12 +97,12 @@ class Scheduled(Protocol):
 
 def due_digests(services: Services, at: datetime) -> list[Scheduled]:
     """Every digest and leader's reminder due at ``at`` and not yet sent (nothing is claimed: a preview)."""
-    grace = services.settings.pacing.grace
+    pacing = services.settings.pacing
     with services.uow() as uow:
         channels = [channel for channel in ("line", "email") if channel in services.transports]
-        return [*digests_due.staff_digests(uow.session, uow.sealer, at, grace, channels=channels),
-                *digests_due.group_digests(uow.session, at, grace), *digests_due.area_digests(uow.session, at, grace),
-                *reminders.due_reminders(uow.session, uow.sealer, at, grace, services.settings.reminders)]
+        return [*digests_due.staff_digests(uow.session, uow.sealer, at, pacing, channels=channels),
+                *digests_due.group_digests(uow.session, at, pacing), *digests_due.area_digests(uow.session, at, pacing),
+                *reminders.due_reminders(uow.session, uow.sealer, at, pacing, services.settings.reminders)]
 
 
 def queue_scheduled(services: Services, waiting: list[Scheduled], batch: int = 200) -> DigestRun:

@@ -62,7 +62,7 @@ class Settings:
     rules_dir: str | None = None  # welfare rules files; None: the ones shipped (casework/data/rules)
     db_limits: Limits = Limits()  # KAEJON_DB_*: connect, statement, lock and SQLite busy timeouts
     keep: Periods = Periods()  # KAEJON_INBOX_KEEP_DAYS, KAEJON_OUTBOX_KEEP_DAYS
-    pacing: Pacing = Pacing()  # KAEJON_DIGEST_GRACE_HOURS, KAEJON_BULK_PER_SECOND
+    pacing: Pacing = Pacing()  # KAEJON_DIGEST_GRACE_HOURS, KAEJON_BULK_PER_SECOND, KAEJON_DIGEST_EVERY_DAY
     reminders: Thresholds = Thresholds()  # KAEJON_REMIND_REQUEST_DAYS, _CHECK_DAYS, _REASSESS_DAYS
     smtp: Smtp = Smtp()  # KAEJON_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS
 
@@ -153,7 +153,8 @@ def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods | Pacing 
         "keep": Periods(inbox=timedelta(days=int(env.get("KAEJON_INBOX_KEEP_DAYS", "90"))),
                         outbox=timedelta(days=int(env.get("KAEJON_OUTBOX_KEEP_DAYS", "90")))),
         "pacing": Pacing(grace=timedelta(hours=float(env.get("KAEJON_DIGEST_GRACE_HOURS", "4"))),
-                         per_second=max(0.1, float(env.get("KAEJON_BULK_PER_SECOND", "50")))),
+                         per_second=max(0.1, float(env.get("KAEJON_BULK_PER_SECOND", "50"))),
+                         every_day=_flag(env.get("KAEJON_DIGEST_EVERY_DAY", ""))),
         "reminders": Thresholds(request_days=int(env.get("KAEJON_REMIND_REQUEST_DAYS", "3")),
                                 check_days=int(env.get("KAEJON_REMIND_CHECK_DAYS", "7")),
                                 reassess_days=int(env.get("KAEJON_REMIND_REASSESS_DAYS", "182"))),

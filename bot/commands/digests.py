@@ -68,7 +68,7 @@ def preview(to: str, at_: datetime | None, as_json: bool) -> None:
             line_id = uow.session.scalar(select(Account.line_user_id).where(Account.id == int(to))) \
                 if to.isdigit() else to
             found = staff_digests(uow.session, uow.sealer, _thai_time(at_) or services.clock(),
-                                  services.settings.pacing.grace, preview=line_id or "")
+                                  services.settings.pacing, preview=line_id or "")
     finally:
         services.engine.dispose()
     if not found:

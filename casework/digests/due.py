@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from casework.crypto import Place, Sealer
 from casework.digests import notices, referrals
 from casework.digests.area import week
-from casework.digests.schedule import DEFAULT_TIME, Due, due, key, weekly_due
+from casework.digests.schedule import DEFAULT_TIME, Due, Pacing, due, key, weekly_due
 from casework.models import Account, Chat, DigestPreference, RoleGrant
 from casework.thai_time import thai_today
 
@@ -92,14 +92,14 @@ def _staff(session: Session, sealer: Sealer, channels: Collection[str], only: st
     return [_Subscriber(line_id, *people[line_id], tuple(dict.fromkeys(scopes[line_id]))) for line_id in people]
 
 
-def staff_digests(session: Session, sealer: Sealer, now: datetime, grace: timedelta, *,
+def staff_digests(session: Session, sealer: Sealer, now: datetime, pacing: Pacing, *,
                   channels: Collection[str] = ("line",), preview: str | None = None) -> list[Digest]:
     """Every agency staff member's digest due now and not yet sent: the referrals to act on
     in their areas, a section per agency they work for. ``preview``: that person's digest
     as it would be now, whatever their time and whether it went already."""
     waiting = []
     for person in _staff(session, sealer, channels, preview):
-        when = Due(thai_today(now), now, late=False) if preview is not None else due(now, person.send_at, grace)
+        when = Due(thai_today(now), now, late=False) if preview is not None else due(now, person.send_at, pacing)
         if when is not None:
             waiting.append((person, when, key(STAFF, person.line_id, when.period)))
     done = notices.taken(session, [found for _, _, found in waiting]) if preview is None else set()
@@ -115,11 +115,11 @@ def staff_digests(session: Session, sealer: Sealer, now: datetime, grace: timede
             for person, when, found in waiting]
 
 
-def group_digests(session: Session, now: datetime, grace: timedelta) -> list[Digest]:
+def group_digests(session: Session, now: datetime, pacing: Pacing) -> list[Digest]:
     """Each registered agency group chat's daily counts (never a name or a case in a group)."""
     groups = session.execute(select(Chat.line_id, Chat.language, Chat.agency_id)
                              .where(Chat.agency_id.is_not(None), Chat.active.is_(True)).order_by(Chat.id)).all()
-    when = due(now, DEFAULT_TIME, grace)
+    when = due(now, DEFAULT_TIME, pacing)
     if when is None or not groups:
         return []
     done = notices.taken(session, [key(AGENCY_GROUP, line_id, when.period) for line_id, _, _ in groups])
@@ -131,7 +131,7 @@ def group_digests(session: Session, now: datetime, grace: timedelta) -> list[Dig
             for line_id, language, agency_id in waiting]
 
 
-def area_digests(session: Session, now: datetime, grace: timedelta) -> list[Digest]:
+def area_digests(session: Session, now: datetime, pacing: Pacing) -> list[Digest]:
     """Each coordinator's weekly digest of their areas, on the week's first working day."""
     rows = session.execute(
         select(Account.line_user_id, func.coalesce(Chat.language, "th"), DigestPreference.send_at,
@@ -148,7 +148,7 @@ def area_digests(session: Session, now: datetime, grace: timedelta) -> list[Dige
         people.setdefault(line_id, (language, send_at or DEFAULT_TIME, []))[2].append(area)
     waiting = []
     for line_id, (language, send_at, areas) in people.items():
-        when = weekly_due(now, send_at, grace)
+        when = weekly_due(now, send_at, pacing)
         if when is not None:
             waiting.append((line_id, language, when, areas, key(AREA, line_id, when.period)))
     done = notices.taken(session, [found for *_, found in waiting])

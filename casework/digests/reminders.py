@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from casework import cases
 from casework.crypto import Place, Sealer
 from casework.digests import notices
-from casework.digests.schedule import DEFAULT_TIME, Due, due, key
+from casework.digests.schedule import DEFAULT_TIME, Due, Pacing, due, key
 from casework.household_status import PENDING_CHECK, RETURNED, VERIFIED
 from casework.models import Account, Assessment, Case, Chat, DigestPreference, Household, RoleGrant, Visit
 from casework.thai_time import thai_today
@@ -145,7 +145,7 @@ def with_house_numbers(session: Session, sealer: Sealer, items: list[Item]) -> l
                  numbers.get(item.household_id, "")) for item in items]
 
 
-def due_reminders(session: Session, sealer: Sealer, now: datetime, grace: timedelta, limits: Thresholds
+def due_reminders(session: Session, sealer: Sealer, now: datetime, pacing: Pacing, limits: Thresholds
                   ) -> list[Reminder]:
     """Each leader's reminders due now (at their digest time, on working days) not yet sent."""
     today = thai_today(now)
@@ -159,7 +159,7 @@ def due_reminders(session: Session, sealer: Sealer, now: datetime, grace: timede
         by_area[item.village_code].append(item)
     found: dict[str, tuple[str, Due, list[Item]]] = {}
     for area, line_id, language, send_at in session.execute(_leaders(session, {i.village_code for i in items})):
-        when = due(now, send_at or DEFAULT_TIME, grace)
+        when = due(now, send_at or DEFAULT_TIME, pacing)
         if when is None:
             continue
         found.setdefault(line_id, (language, when, []))[2].extend(by_area.get(area, []))

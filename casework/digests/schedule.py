@@ -1,7 +1,7 @@
 """When a digest is due: plain rules over a person's choice and the clock."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from casework.thai_time import THAILAND, thai_today
@@ -13,11 +13,13 @@ LATE_AFTER = timedelta(minutes=15)  # sent later than this after its time, a dig
 
 @dataclass(frozen=True)
 class Pacing:
-    """How late a missed digest may still go (``grace``) and how fast bulk sends leave
-    (``per_second``; LINE allows far more, this keeps a burst from crowding out answers)."""
+    """How late a missed digest may still go (``grace``), how fast bulk sends leave
+    (``per_second``; LINE allows far more, this keeps a burst from crowding out answers),
+    and whether digests and reminders come every day or on working days only."""
 
     grace: timedelta = timedelta(hours=4)
     per_second: float = 50.0
+    every_day: bool = False
 
     def send_time(self, start: datetime, index: int) -> datetime:
         """When the ``index``-th message of a run may leave."""
@@ -43,16 +45,17 @@ class Due:
         return self.day.isoformat()
 
 
-def due(now: datetime, send_at: time, grace: timedelta, *, working_days_only: bool = True) -> Due | None:
+def due(now: datetime, send_at: time, pacing: Pacing) -> Due | None:
     """The digest due at ``now`` for a person who wants it at ``send_at`` (Thai time): today's
-    once its time has come, or yesterday's if its time was missed by less than ``grace``
-    (the clock was down); None if neither. A day that is not a working day has none."""
+    once its time has come, or yesterday's if its time was missed by less than the grace
+    (the clock was down); None if neither. A day that is not a working day has none, unless
+    the deployment sends every day."""
     today = thai_today(now)
     for day in (today, today - timedelta(days=1)):
-        if working_days_only and not is_working_day(day):
+        if not pacing.every_day and not is_working_day(day):
             continue
         due_at = datetime.combine(day, send_at, THAILAND)
-        if due_at <= now <= due_at + grace:
+        if due_at <= now <= due_at + pacing.grace:
             return Due(day, due_at, late=now - due_at > LATE_AFTER)
     return None
 
@@ -63,10 +66,10 @@ def first_working_day(day: date) -> date | None:
     return next((monday + timedelta(days=n) for n in range(7) if is_working_day(monday + timedelta(days=n))), None)
 
 
-def weekly_due(now: datetime, send_at: time, grace: timedelta) -> Due | None:
+def weekly_due(now: datetime, send_at: time, pacing: Pacing) -> Due | None:
     """This week's digest, due on its first working day at ``send_at`` (Thai time), or late
-    within ``grace``."""
-    found = due(now, send_at, grace)
+    within the grace."""
+    found = due(now, send_at, replace(pacing, every_day=False))
     if found is None or first_working_day(found.day) != found.day:
         return None
     return Due(found.day, found.due_at, found.late, weekly=True)
