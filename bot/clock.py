@@ -62,6 +62,21 @@ def purge_old_rows(services: Services, batch: int = retention.BATCH) -> tuple[in
     return total_events, total_messages
 
 
+def forget_old_notices(services: Services, batch: int = retention.BATCH) -> int:
+    """Notices and the run log are kept as long as finished outbox messages, then deleted."""
+    before = services.clock() - services.settings.keep.outbox
+    total = 0
+    while True:
+        with services.uow() as uow:
+            done = notices.purge(uow.session, before, batch) + clock_log.purge(uow.session, before, batch)
+            uow.commit()
+        total += done
+        if done == 0:
+            break
+    log("retention", job="forget_old_notices", rows=total)
+    return total
+
+
 def expire_referrals(services: Services) -> int:
     """Referrals never accepted by their completion date expire, and their cases return to planning."""
     with services.uow() as uow:
@@ -95,14 +110,18 @@ class Scheduled(Protocol):
     def narrow(self, claimed: set[str]) -> Scheduled | None: ...
 
 
+def channels_of(services: Services) -> list[str]:
+    """The channels this deployment can send scheduled messages by."""
+    return [channel for channel in ("line", "email") if channel in services.transports]
+
+
 def due_digests(services: Services, at: datetime) -> list[Scheduled]:
     """Every digest and leader's reminder due at ``at`` and not yet sent (nothing is claimed: a preview)."""
-    pacing = services.settings.pacing
+    pacing, channels = services.settings.pacing, channels_of(services)
     with services.uow() as uow:
-        channels = [channel for channel in ("line", "email") if channel in services.transports]
         return [*digests_due.staff_digests(uow.session, uow.sealer, at, pacing, channels=channels),
                 *digests_due.group_digests(uow.session, at, pacing), *digests_due.area_digests(uow.session, at, pacing),
-                *reminders.due_reminders(uow.session, uow.sealer, at, pacing, services.settings.reminders)]
+                *reminders.due_reminders(uow.session, uow.sealer, at, pacing, services.settings.reminders, channels)]
 
 
 def queue_scheduled(services: Services, waiting: list[Scheduled], batch: int = 200) -> DigestRun:
@@ -181,7 +200,7 @@ def digests(services: Services) -> DigestRun:
 def escalate(services: Services, at: datetime | None = None) -> DigestRun:
     """The clock's job: referrals past their service level, to supervisors and coordinators, once per stage."""
     with services.uow() as uow:
-        waiting = escalations.due_escalations(uow.session, at or services.clock())
+        waiting = escalations.due_escalations(uow.session, uow.sealer, at or services.clock(), channels_of(services))
     run = queue_scheduled(services, list(waiting))
     log("escalations", job="escalate", queued=run.queued, skipped=run.skipped)
     return run
@@ -226,6 +245,7 @@ JOBS: tuple[tuple[str, Callable[[Services], object], dict[str, int], int], ...] 
     ("forget_old_payloads", forget_old_payloads, {"hours": 1}, 1800),
     ("let_go_of_idle_flows", let_go_of_idle_flows, {"hours": 1}, 1800),
     ("purge_old_rows", purge_old_rows, {"hours": 1}, 1800),
+    ("forget_old_notices", forget_old_notices, {"hours": 1}, 1800),
     ("expire_referrals", expire_referrals, {"hours": 1}, 1800),
     ("escalate", escalate, {"hours": 1}, 1800),
 )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from casework.models import ClockRun
@@ -25,3 +25,11 @@ def ended(session: Session, run_id: int, now: datetime, *, sent: int = 0, failed
 def recent(session: Session, job: str | None = None, limit: int = 20) -> list[ClockRun]:
     query = select(ClockRun).order_by(ClockRun.id.desc()).limit(limit)
     return list(session.scalars(query.where(ClockRun.job == job) if job else query))
+
+
+def purge(session: Session, before: datetime, batch: int = 1000) -> int:
+    ids = list(session.scalars(select(ClockRun.id).where(ClockRun.started_at < before).order_by(ClockRun.id)
+                               .limit(batch)))
+    if ids:
+        session.execute(delete(ClockRun).where(ClockRun.id.in_(ids)))
+    return len(ids)

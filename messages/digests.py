@@ -169,13 +169,44 @@ BUILDERS: dict[str, Callable[[NullTranslations, str, Any], list[Message]]] = {
 def build(tr: NullTranslations, language: str, scheduled: Any) -> list[Message]:
     """The messages of a digest, reminder or escalation (an empty list: nothing to send)."""
     if getattr(scheduled, "channel", "line") == "email":
-        return staff_email(tr, language, scheduled)
+        return EMAILS[scheduled.kind](tr, language, scheduled)
     return BUILDERS[scheduled.kind](tr, language, scheduled)
 
 
+Block = tuple[str, list[list[str]], int]  # a heading, its rows, how many more there are
+
+
+def _email(tr: NullTranslations, address: str, summary: str, blocks: list[Block], header: list[str],
+           filename: str) -> list[Message]:
+    """One email: the summary, each block as lines (text) and a table (HTML), every row in a
+    CSV file (cells a spreadsheet would run as a formula neutralised; a BOM so Excel reads Thai)."""
+    _ = tr.gettext
+    text, html, rows = [summary, ""], [f"<p>{escape(summary)}</p>"], []
+    for title, lines, more in blocks:
+        text.append(title)
+        html.append(f"<h3>{escape(title)}</h3><table>")
+        for row in lines:
+            rows.append(row)
+            text.append("  " + " · ".join(cell for cell in row[2:] if cell))
+            html.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row[2:]) + "</tr>")
+        if more:
+            words = _("and %(count)d more") % {"count": more}
+            text.append("  " + words)
+            html.append(f"<tr><td colspan=\"4\">{escape(words)}</td></tr>")
+        html.append("</table>")
+        text.append("")
+    listing = io.StringIO()
+    writer = csv_writer(listing)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return [{"to": address, "subject": _("Kaejon: %(summary)s") % {"summary": summary}, "text": "\n".join(text),
+             "html": "<html><body>" + "".join(html) + "</body></html>",
+             "attachments": [{"filename": filename, "content_type": "text/csv",
+                              "content": "\ufeff" + listing.getvalue()}]}]
+
+
 def staff_email(tr: NullTranslations, language: str, digest: Digest) -> list[Message]:
-    """A staff member's digest by email: plain text and HTML, and the whole list as a CSV
-    file (cells a spreadsheet would run as a formula neutralised)."""
+    """A staff member's digest by email, with the whole list."""
     _ = tr.gettext
     day = format_date(digest.due.day, language)
     if digest.empty and not digest.all_clear:
@@ -184,36 +215,48 @@ def staff_email(tr: NullTranslations, language: str, digest: Digest) -> list[Mes
                else _("Your referrals for %(day)s: %(summary)s.") % {"day": day, "summary": _summary(tr, digest)})
     if digest.due.late:
         summary += _(" (sent late: the service could not send it on time)")
-    header = [_("Agency"), _("Heading"), _("Case"), _("Service"), _("Area"), _("Due")]
-    rows, text, html = [], [summary, ""], [f"<p>{escape(summary)}</p>"]
+    blocks: list[Block] = []
     for section in digest.sections:
         for heading in BUCKETS:
             bucket: Bucket = getattr(section, heading)
-            if not bucket.count:
-                continue
-            title = f"{section.agency} · {_(HEADINGS[heading])} · {bucket.count}"
-            text.append(title)
-            html.append(f"<h3>{escape(title)}</h3><table>")
-            for item in bucket.first:
-                row = [section.agency, _(HEADINGS[heading]), item.case_ref, service_name(item.service, language),
-                       area_name(item.village_code, language), item.due.isoformat() if item.due else ""]
-                rows.append(row)
-                text.append("  " + " · ".join(cell for cell in row[2:] if cell))
-                html.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row[2:]) + "</tr>")
-            if bucket.count > len(bucket.first):
-                more = _("and %(count)d more") % {"count": bucket.count - len(bucket.first)}
-                text.append("  " + more)
-                html.append(f"<tr><td colspan=\"4\">{escape(more)}</td></tr>")
-            html.append("</table>")
-            text.append("")
-    listing = io.StringIO()
-    writer = csv_writer(listing)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return [{"to": digest.address, "subject": _("Kaejon: %(summary)s") % {"summary": summary},
-             "text": "\n".join(text), "html": "<html><body>" + "".join(html) + "</body></html>",
-             "attachments": [{"filename": f"kaejon-referrals-{digest.due.period}.csv", "content_type": "text/csv",
-                              "content": "\ufeff" + listing.getvalue()}]}]  # the BOM: Excel reads Thai
+            if bucket.count:
+                rows = [[section.agency, _(HEADINGS[heading]), item.case_ref, service_name(item.service, language),
+                         area_name(item.village_code, language), item.due.isoformat() if item.due else ""]
+                        for item in bucket.first]
+                blocks.append((f"{section.agency} · {_(HEADINGS[heading])} · {bucket.count}", rows,
+                               bucket.count - len(bucket.first)))
+    return _email(tr, digest.address, summary, blocks,
+                  [_("Agency"), _("Heading"), _("Case"), _("Service"), _("Area"), _("Due")],
+                  f"kaejon-referrals-{digest.due.period}.csv")
+
+
+def reminder_email(tr: NullTranslations, language: str, reminded: Reminder) -> list[Message]:
+    _ = tr.gettext
+    blocks: list[Block] = []
+    for what in REMINDER_ORDER:
+        items = [item for item in reminded.items if item.what == what]
+        if items:
+            rows = [["", _(REMINDER_TITLES[what]), item.case_ref or item.house_no, area_name(item.village_code,
+                                                                                            language),
+                     item.on.isoformat()] for item in items]
+            blocks.append((f"{_(REMINDER_TITLES[what])} · {len(items)}", rows, 0))
+    summary = _("Reminders for today: %(counts)s") % {"counts": ", ".join(
+        f"{title.rsplit(' · ', 1)[0]} {len(rows)}" for title, rows, _more in blocks)}
+    return _email(tr, reminded.address, summary, blocks, ["", _("Heading"), _("Case"), _("Area"), _("Due")],
+                  f"kaejon-reminders-{reminded.due.period}.csv")
+
+
+def escalation_email(tr: NullTranslations, language: str, escalated: Escalation) -> list[Message]:
+    summary = tr.ngettext("%(count)d referral is past its service level",
+                          "%(count)d referrals are past their service level",
+                          len(escalated.items)) % {"count": len(escalated.items)}
+    _ = tr.gettext
+    rows = [["", item.agency, item.case_ref, service_name(item.service, language), area_name(item.village_code,
+                                                                                           language),
+             item.due_on.isoformat(), str(item.days_late)] for item in escalated.items]
+    return _email(tr, escalated.address, summary, [(summary, rows, 0)],
+                  ["", _("Agency"), _("Case"), _("Service"), _("Area"), _("Due"), _("Days late")],
+                  f"kaejon-overdue-{escalated.due.period}.csv")
 
 
 GROUP_WORDS = (N_("hardship"), N_("difficult"), N_("getting by"), N_("sufficient"))
@@ -252,3 +295,5 @@ def area(tr: NullTranslations, language: str, digest: Digest) -> list[Message]:
 
 
 BUILDERS[AREA] = area
+EMAILS: dict[str, Callable[[NullTranslations, str, Any], list[Message]]] = {
+    STAFF: staff_email, Reminder.kind: reminder_email, Escalation.kind: escalation_email}

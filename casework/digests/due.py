@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from casework.crypto import Place, Sealer
+from casework.crypto import Sealer
+from casework.digests.channels import email_addresses
 from casework.digests import notices, referrals
 from casework.digests.area import week
 from casework.digests.schedule import DEFAULT_TIME, Due, Pacing, due, key, weekly_due
@@ -69,9 +70,8 @@ def _staff(session: Session, sealer: Sealer, channels: Collection[str], only: st
     """Agency staff who take a digest (or the one named), with their agencies' areas, in one
     query. One who chose a channel this deployment does not have gets LINE."""
     query = (
-        select(Account.id, Account.line_user_id, func.coalesce(Chat.language, "th"), DigestPreference.send_at,
-               DigestPreference.all_clear, DigestPreference.channel, DigestPreference.email, RoleGrant.agency_id,
-               RoleGrant.area_code)
+        select(Account.line_user_id, func.coalesce(Chat.language, "th"), DigestPreference.send_at,
+               DigestPreference.all_clear, RoleGrant.agency_id, RoleGrant.area_code)
         .join(RoleGrant, RoleGrant.account_id == Account.id)
         .outerjoin(DigestPreference, DigestPreference.account_id == Account.id)
         .outerjoin(Chat, Chat.line_id == Account.line_user_id)
@@ -81,15 +81,13 @@ def _staff(session: Session, sealer: Sealer, channels: Collection[str], only: st
         .order_by(Account.id))
     rows = session.execute(query.where(Account.line_user_id == only) if only is not None else query)
     scopes: dict[str, list[referrals.Scope]] = defaultdict(list)
-    people: dict[str, tuple[str, time, bool, str, str]] = {}
-    for account_id, line_id, language, send_at, all_clear, channel, email, agency_id, area in rows:
-        if line_id not in people:
-            address = sealer.open_json(email, Place("digest_preferences", "email", account_id)) \
-                if channel == "email" and email is not None and "email" in channels else ""
-            people[line_id] = (language, send_at or DEFAULT_TIME, True if all_clear is None else all_clear,
-                               "email" if address else "line", str(address))
+    people: dict[str, tuple[str, time, bool]] = {}
+    for line_id, language, send_at, all_clear, agency_id, area in rows:
+        people.setdefault(line_id, (language, send_at or DEFAULT_TIME, True if all_clear is None else all_clear))
         scopes[line_id].append((agency_id, area))
-    return [_Subscriber(line_id, *people[line_id], tuple(dict.fromkeys(scopes[line_id]))) for line_id in people]
+    emails = email_addresses(session, sealer, people, channels)
+    return [_Subscriber(line_id, *people[line_id], "email" if line_id in emails else "line", emails.get(line_id, ""),
+                        tuple(dict.fromkeys(scopes[line_id]))) for line_id in people]
 
 
 def staff_digests(session: Session, sealer: Sealer, now: datetime, pacing: Pacing, *,

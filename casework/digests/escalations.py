@@ -3,6 +3,7 @@ coordinators, once per stage (not accepted in time; not completed in time)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import ClassVar
@@ -10,7 +11,9 @@ from typing import ClassVar
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from casework.crypto import Sealer
 from casework.digests import notices
+from casework.digests.channels import email_addresses
 from casework.digests.schedule import Due, key
 from casework.models import Account, Agency, Case, Chat, Referral, RoleGrant
 from casework.referrals import ACCEPTED, IN_PROGRESS, SENT
@@ -45,6 +48,8 @@ class Escalation:
     language: str
     due: Due
     items: tuple[Late, ...]
+    channel: str = "line"
+    address: str = ""  # the email address, when the channel is email (never logged)
 
     urgent: ClassVar[bool] = True
 
@@ -76,7 +81,8 @@ def overdue(session: Session, today: date) -> list[tuple[Late, int]]:
     return found
 
 
-def due_escalations(session: Session, now: datetime) -> list[Escalation]:
+def due_escalations(session: Session, sealer: Sealer, now: datetime, channels: Collection[str] = ("line",)
+                    ) -> list[Escalation]:
     """Whom to tell of which overdue referrals, leaving out what each was told already."""
     today = thai_today(now)
     late = overdue(session, today)
@@ -103,9 +109,11 @@ def due_escalations(session: Session, now: datetime) -> list[Escalation]:
     done = notices.taken(session, [key(KIND, line_id, item.subject) for line_id, (_, items) in mine.items()
                                    for item in items])
     escalations = []
+    emails = email_addresses(session, sealer, mine, channels)
     for line_id, (language, items) in mine.items():
         fresh = [item for item in dict.fromkeys(items) if key(KIND, line_id, item.subject) not in done]
         if fresh:
             fresh.sort(key=lambda item: (-item.days_late, item.referral_id))
-            escalations.append(Escalation(line_id, language, when, tuple(fresh)))
+            escalations.append(Escalation(line_id, language, when, tuple(fresh), "email" if line_id in emails
+                                          else "line", emails.get(line_id, "")))
     return escalations

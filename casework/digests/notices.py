@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -43,3 +43,11 @@ def taken(session: Session, keys: Iterable[str]) -> set[str]:
 def mark(session: Session, keys: Iterable[str], outcome: str) -> None:
     """Say how claimed keys ended: nothing to say, or a message that could not be built."""
     session.execute(update(Notice).where(Notice.key.in_(list(keys))).values(outcome=outcome))
+
+
+def purge(session: Session, before: datetime, batch: int = 1000) -> int:
+    """Forget up to ``batch`` notices decided before ``before`` (long past any grace window)."""
+    ids = list(session.scalars(select(Notice.id).where(Notice.created_at < before).order_by(Notice.id).limit(batch)))
+    if ids:
+        session.execute(delete(Notice).where(Notice.id.in_(ids)))
+    return len(ids)

@@ -9,7 +9,7 @@ stored ahead. Each key is sent once; a leader gets one message with whatever is 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import ClassVar
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from casework import cases
 from casework.crypto import Place, Sealer
 from casework.digests import notices
+from casework.digests.channels import email_addresses
 from casework.digests.schedule import DEFAULT_TIME, Due, Pacing, due, key
 from casework.household_status import PENDING_CHECK, RETURNED, VERIFIED
 from casework.models import Account, Assessment, Case, Chat, DigestPreference, Household, RoleGrant, Visit
@@ -65,6 +66,8 @@ class Reminder:
     language: str
     due: Due
     items: tuple[Item, ...]
+    channel: str = "line"
+    address: str = ""  # the email address, when the channel is email (never logged)
 
     urgent: ClassVar[bool] = True
 
@@ -145,8 +148,8 @@ def with_house_numbers(session: Session, sealer: Sealer, items: list[Item]) -> l
                  numbers.get(item.household_id, "")) for item in items]
 
 
-def due_reminders(session: Session, sealer: Sealer, now: datetime, pacing: Pacing, limits: Thresholds
-                  ) -> list[Reminder]:
+def due_reminders(session: Session, sealer: Sealer, now: datetime, pacing: Pacing, limits: Thresholds,
+                  channels: Collection[str] = ("line",)) -> list[Reminder]:
     """Each leader's reminders due now (at their digest time, on working days) not yet sent."""
     today = thai_today(now)
     items = (visits_due(session, today, limits) + requests_untouched(session, now, limits)
@@ -166,9 +169,11 @@ def due_reminders(session: Session, sealer: Sealer, now: datetime, pacing: Pacin
     wanted = {key(KIND, line_id, item.subject) for line_id, (_, _, mine) in found.items() for item in mine}
     done = notices.taken(session, wanted)
     reminders = []
+    emails = email_addresses(session, sealer, found, channels)
     for line_id, (language, when, mine) in found.items():
         fresh = [item for item in dict.fromkeys(mine) if key(KIND, line_id, item.subject) not in done]
         if fresh:
             fresh.sort(key=lambda item: (ORDER.index(item.what), item.on, item.household_id))
-            reminders.append(Reminder(line_id, language, when, tuple(with_house_numbers(session, sealer, fresh))))
+            reminders.append(Reminder(line_id, language, when, tuple(with_house_numbers(session, sealer, fresh)),
+                                      "email" if line_id in emails else "line", emails.get(line_id, "")))
     return reminders

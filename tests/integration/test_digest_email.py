@@ -95,3 +95,28 @@ def test_without_a_mail_server_configured_an_email_choice_gets_line(services, no
         assert len(nok.received()) == 2
     finally:
         quick.engine.dispose()
+
+
+def test_a_leader_who_chose_email_gets_reminders_by_email(mailing, kanya):
+    from datetime import timedelta
+
+    from casework.models import Visit
+    from tests import registry_data
+    from tests.conftest import drain
+    from tests.integration.test_digests import account_id
+
+    services, inbox = mailing
+    home = registry_data.household(services, status="verified")
+    with services.uow() as uow:
+        uow.session.add(Visit(household_id=home, visited_by=account_id(services, kanya),
+                              visited_at=at(THURSDAY, 10) - timedelta(days=7), next_visit_on=THURSDAY))
+        uow.commit()
+    kanya.taps("a=nchan&v=email")
+    kanya.says("kanya@kalasin.go.th")
+    kanya.received()
+    assert clock_process.send_digests(services, at(THURSDAY, 8, 0)).queued == 1
+    drain(services)
+    (mail,) = inbox.messages
+    assert mail["To"] == "kanya@kalasin.go.th" and "ถึงวันเยี่ยมติดตาม 1" in mail["Subject"]
+    assert "12" in mail.get_body(("plain",)).get_content()
+    assert kanya.received() == []

@@ -285,3 +285,16 @@ def test_near_the_push_quota_only_what_needs_acting_on_goes_and_operators_are_al
     assert doctor.received() == [] and group.received() == []
     requests.post(f"{standin.url}/_standin/quota", json={"limit": 1000, "used": 0}, timeout=5).raise_for_status()
     assert clock_process.send_digests(fast, at(THURSDAY, 8, 30)).queued == 2, "with quota again, the rest go"
+
+
+def test_notices_and_the_run_log_are_forgotten_with_the_outbox(fast, nok, referrals):  # noqa: F811
+    from casework.models import ClockRun
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fast, "clock", lambda: at(THURSDAY, 8, 0))
+        clock_process.logged("digests", clock_process.digests)(fast)
+        assert clock_process.forget_old_notices(fast) == 0
+        patch.setattr(fast, "clock", lambda: at(THURSDAY, 8, 0) + fast.settings.keep.outbox + timedelta(hours=1))
+        assert clock_process.forget_old_notices(fast, batch=1) == 2
+    with fast.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Notice)) == 0
+        assert uow.session.scalar(select(func.count()).select_from(ClockRun)) == 0
