@@ -14,8 +14,10 @@ from bot.line import api as line_api
 from bot.config import ConfigError, Settings
 from bot.flows import DuplicateName, Flows, registry
 from bot.line.content import ContentSource, LineContent
+from bot.line.quota import LineQuota
 from bot.line.loading import LoadingAnimation
 from bot.line.transports import LineRichMenuTransport, LineTransport, Transport
+from bot.mail.transport import SmtpTransport
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
 from casework.entitlements import rules
@@ -41,6 +43,7 @@ class Services:
     flows: Flows
     transports: dict[str, Transport] = field(default_factory=dict)
     content: ContentSource | None = None
+    quota: LineQuota | None = None  # None where no LINE channel is configured (the command line)
     loading: LoadingAnimation | None = None  # LINE's dots while a slow answer is being made
 
     def uow(self) -> UnitOfWork:
@@ -76,12 +79,16 @@ def bootstrap(
     except DuplicateName as error:
         raise ConfigError(f"chat flows: {error}") from None
     engine = make_engine(settings.database_url, pool_size=pool_size, limits=settings.db_limits)
+    quota = None
     if transports is None:
+        quota = LineQuota(line_api.messaging_api(settings), line_api.timeout(settings))
         content = content or LineContent(line_api.messaging_blob_api(settings), line_api.timeout(settings))
         transports = {
             "line": LineTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
             "line-richmenu": LineRichMenuTransport(line_api.messaging_api(settings), line_api.timeout(settings)),
         }
+        if settings.smtp.host:
+            transports["email"] = SmtpTransport(settings.smtp)
         loading = loading or LoadingAnimation(line_api.messaging_api(settings), line_api.timeout(settings))
     return Services(
         settings=settings,
@@ -93,5 +100,6 @@ def bootstrap(
         flows=flows,
         transports=transports,
         content=content,
+        quota=quota,
         loading=loading,
     )

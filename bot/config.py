@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from casework.crypto import KEY_BYTES, derive_key
 from casework.db import DEFAULT_URL, Limits, normalize_url
+from casework.digests.reminders import Thresholds
+from casework.digests.schedule import Pacing
 from casework.retention import Periods
 
 KeyRing = tuple[tuple[str, bytes], ...]
@@ -20,6 +22,19 @@ DEMO_SECRET_KEYS = "demo:ZGVtby1vbmx5LXNlYWxpbmcta2V5LW5ldmVyLWluLXByb2R1Y3Rpb24
 DEMO_LOOKUP_KEYS = "demo:ZGVtby1vbmx5LWxvb2t1cC1rZXktLW5ldmVyLWluLXByb2R1Y3Rpb24hIQ=="
 _KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _MIN_DISTINCT_BYTES = 16  # 32 random bytes have ~30 distinct values; "aaaa..." or a pattern has few
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """The mail server for staff who take their digest by email (KAEJON_SMTP_*); no host: no email."""
+
+    host: str = ""
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    sender: str = "kaejon@localhost"
+    starttls: bool = False
+    timeout: float = 10.0
 
 
 class ConfigError(Exception):
@@ -48,6 +63,9 @@ class Settings:
     db_limits: Limits = Limits()  # KAEJON_DB_*: connect, statement, lock and SQLite busy timeouts
     keep: Periods = Periods()  # KAEJON_INBOX_KEEP_DAYS, KAEJON_OUTBOX_KEEP_DAYS
     public_url: str | None = None  # KAEJON_PUBLIC_URL: where LINE reaches this service (https), for photo links
+    pacing: Pacing = Pacing()  # KAEJON_DIGEST_GRACE_HOURS, KAEJON_BULK_PER_SECOND, KAEJON_DIGEST_EVERY_DAY
+    reminders: Thresholds = Thresholds()  # KAEJON_REMIND_REQUEST_DAYS, _CHECK_DAYS, _REASSESS_DAYS
+    smtp: Smtp = Smtp()  # KAEJON_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS
 
     @property
     def simulator_enabled(self) -> bool:
@@ -90,6 +108,7 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
             standin_url=(env.get("KAEJON_STANDIN_URL") or "").rstrip("/") or None,
             rules_dir=rules_directory(env),
             public_url=(env.get("KAEJON_PUBLIC_URL") or "").rstrip("/") or None,
+            smtp=smtp(env),
             **housekeeping(env),
         )
     except ValueError as error:
@@ -128,8 +147,8 @@ def for_admin(environ: Mapping[str, str] | None = None) -> Settings:
                     rules_dir=rules_directory(env), **kept)
 
 
-def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods]:
-    """The database's time limits and how long the inbox and outbox keep rows."""
+def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods | Pacing | Thresholds]:
+    """The database's time limits, how long the inbox and outbox keep rows, how digests are paced."""
     return {
         "db_limits": Limits(connect_s=float(env.get("KAEJON_DB_CONNECT_TIMEOUT", Limits.connect_s)),
                             statement_ms=int(env.get("KAEJON_DB_STATEMENT_TIMEOUT_MS", Limits.statement_ms)),
@@ -137,7 +156,21 @@ def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods]:
                             busy_s=float(env.get("KAEJON_DB_BUSY_TIMEOUT", Limits.busy_s))),
         "keep": Periods(inbox=timedelta(days=int(env.get("KAEJON_INBOX_KEEP_DAYS", "90"))),
                         outbox=timedelta(days=int(env.get("KAEJON_OUTBOX_KEEP_DAYS", "90")))),
+        "pacing": Pacing(grace=timedelta(hours=float(env.get("KAEJON_DIGEST_GRACE_HOURS", "4"))),
+                         per_second=max(0.1, float(env.get("KAEJON_BULK_PER_SECOND", "50"))),
+                         every_day=_flag(env.get("KAEJON_DIGEST_EVERY_DAY", ""))),
+        "reminders": Thresholds(request_days=int(env.get("KAEJON_REMIND_REQUEST_DAYS", "3")),
+                                check_days=int(env.get("KAEJON_REMIND_CHECK_DAYS", "7")),
+                                reassess_days=int(env.get("KAEJON_REMIND_REASSESS_DAYS", "182"))),
     }
+
+
+def smtp(env: Mapping[str, str]) -> Smtp:
+    return Smtp(host=env.get("KAEJON_SMTP_HOST", ""), port=int(env.get("KAEJON_SMTP_PORT", "25")),
+                user=env.get("KAEJON_SMTP_USER", ""), password=env.get("KAEJON_SMTP_PASSWORD", ""),
+                sender=env.get("KAEJON_SMTP_FROM", "kaejon@localhost"),
+                starttls=_flag(env.get("KAEJON_SMTP_STARTTLS", "")),
+                timeout=float(env.get("KAEJON_SMTP_TIMEOUT", "10")))
 
 
 def key_ring(env: Mapping[str, str], variable: str, *, demo: bool) -> KeyRing:

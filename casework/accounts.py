@@ -57,14 +57,15 @@ def grants_of(session: Session, account_id: int) -> tuple[Grant, ...]:
 
 
 def grant(session: Session, account_id: int, role: str, area_code: str, now: datetime, *,
-          by: str, agency_id: int | None = None) -> RoleGrant:
+          by: str, agency_id: int | None = None, supervisor: bool = False) -> RoleGrant:
     existing = session.scalar(select(RoleGrant).where(
         RoleGrant.account_id == account_id, RoleGrant.role == role, RoleGrant.area_code == area_code,
         RoleGrant.revoked_at.is_(None)))
     if existing is not None:
+        existing.supervisor = existing.supervisor or supervisor
         return existing
     row = RoleGrant(account_id=account_id, role=role, area_code=area_code, agency_id=agency_id,
-                    granted_at=now, granted_by=by[:64])
+                    supervisor=supervisor, granted_at=now, granted_by=by[:64])
     session.add(row)
     session.flush()
     return row
@@ -86,7 +87,8 @@ def looks_like_invite(text: str) -> bool:
 
 
 def create_invite(session: Session, sealer: Sealer, *, role: str, area_code: str, name: str, now: datetime,
-                  created_by: str, agency_code: str | None = None, ttl: timedelta = INVITE_TTL) -> str:
+                  created_by: str, agency_code: str | None = None, ttl: timedelta = INVITE_TTL,
+                  supervisor: bool = False) -> str:
     """Make a one-time code; only its keyed hash is stored, so it is shown once, here."""
     if role not in STAFF_ROLES:
         raise InviteError("bad_role")
@@ -101,8 +103,8 @@ def create_invite(session: Session, sealer: Sealer, *, role: str, area_code: str
     body = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(8))
     code = f"{INVITE_PREFIX}-{body[:4]}-{body[4:]}"
     session.add(Invite(code_hash=sealer.fingerprint(normalize_invite(code)), role=role, area_code=area_code,
-                       agency_id=agency_id, name=name.strip()[:120], created_at=now, expires_at=now + ttl,
-                       created_by=created_by[:64]))
+                       agency_id=agency_id, supervisor=supervisor and agency_id is not None,
+                       name=name.strip()[:120], created_at=now, expires_at=now + ttl, created_by=created_by[:64]))
     session.flush()
     return code
 
@@ -121,7 +123,7 @@ def redeem_invite(session: Session, sealer: Sealer, code: str, account: Account,
     if spent.rowcount != 1:
         raise InviteError("used")
     grant(session, account.id, invite.role, invite.area_code, now, by=f"invite:{invite.id}",
-          agency_id=invite.agency_id)
+          agency_id=invite.agency_id, supervisor=invite.supervisor)
     if not account.display_name:
         account.display_name = invite.name
     return invite

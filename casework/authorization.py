@@ -56,6 +56,11 @@ def operator(name: str) -> Actor:
     return Actor(account_id=None, grants=(Grant(OPERATOR, ""),), operator=name[:64])
 
 
+def takes_digests(actor: Actor) -> bool:
+    """Leaders, coordinators and agency staff get digests and reminders; households do not."""
+    return bool(actor.account_id is not None and actor.roles & {"leader", "coordinator", "agency"})
+
+
 def can_check(actor: Actor, village_code: str) -> bool:
     """List, open and assess households on site: leaders and coordinators of the area."""
     return actor.covers(village_code, "leader", "coordinator")

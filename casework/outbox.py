@@ -86,8 +86,12 @@ def enqueue(
     source_event_id: int | None = None,
     dedupe_key: str | None = None,
     channel: str = "line",
+    not_before: datetime | None = None,
+    flush: bool = True,
 ) -> list[OutboxMessage]:
     """Queue messages for one chat, five to a call; only the first call may reply.
+    ``not_before`` holds a bulk send back to its place in a paced run; a bulk run passes
+    ``flush=False`` and flushes its batch once.
 
     A reply token can be used once, so any further calls go as pushes; they are
     sent after the first because a chat's rows leave in order.
@@ -106,12 +110,13 @@ def enqueue(
             source_event_id=source_event_id,
             status="pending",
             attempts=0,
-            next_attempt_at=now,
+            next_attempt_at=not_before or now,
             created_at=now,
         )
         session.add(row)
         rows.append(row)
-    session.flush()
+    if flush:
+        session.flush()
     return rows
 
 

@@ -40,6 +40,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("tasks", "details", "id"),
     ("household_links", "requested_name", "id"),
     ("decisions", "inputs", "id"),
+    ("digest_preferences", "email", "account_id"),
 )
 
 ROW_KEYS: dict[str, str] = {table: key for table, _, key in SEALED_COLUMNS}

@@ -54,6 +54,7 @@ SENTENCES = {
     "case.closed": N_("%(who)s closed a request of %(subject)s"),
     "case.reopened": N_("%(who)s reopened a request of %(subject)s"),
     "case.confirmed": N_("%(who)s said a request of %(subject)s is solved"),
+    "notifications.changed": N_("%(who)s changed their digest settings"),
     "case.rejected": N_("%(who)s turned down a request of %(subject)s"),
     "case.withdrawn": N_("%(who)s withdrew a request of %(subject)s"),
     "case.details_unsent": N_("%(who)s took back a message sent with a request of %(subject)s"),

@@ -54,6 +54,7 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
         Entry("open_cases", N_("Open requests"), RED, icon="inbox"),
         Entry("register", N_("Register a household"), GREEN, icon="add_home"),
         Entry("find", N_("Find a household"), BLUE, icon="person_search"),
+        Entry("notify", N_("My digest"), GREY, icon="list_alt"),
     ),
     "coordinator": (
         Entry("area", N_("My area"), BLUE, coming=True, icon="map"),
@@ -65,9 +66,11 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
         Entry("open_cases", N_("Open requests"), RED, icon="inbox"),
         Entry("add_village", N_("Add a village"), GREEN, icon="add_location_alt"),
         Entry("area_referrals", N_("Referrals in my area"), TEAL, icon="forward_to_inbox"),
+        Entry("notify", N_("My digest"), GREY, icon="list_alt"),
     ),
     "agency": (
         Entry("referrals", N_("Referrals"), TEAL, icon="forward_to_inbox"),
+        Entry("notify", N_("My digest"), GREY, icon="list_alt"),
     ),
     # Someone Kaejon does not know yet; LINE shows them the household's rich menu.
     "guest": (

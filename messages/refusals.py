@@ -98,6 +98,8 @@ REASONS = {
     "nothing_kept": N_("The plan has no steps yet. Add one first."),
     "bad_programme": N_("That welfare programme is not known. Please choose from the buttons."),
     "bad_status": N_("Please choose the status from the buttons."),
+    "bad_email": N_("That does not look like an email address. Please type it again, like name@example.go.th."),
+    "bad_channel": N_("Please choose LINE or email from the buttons."),
 }
 FALLBACK = N_("That cannot be done now. Open it again to see where it stands.")
 

@@ -15,6 +15,7 @@ from bot.commands.rights import rights_group, rules_group
 from bot.commands.rights import check as rights_check
 from bot.commands.rights import explain as rights_explain
 from bot.commands.gaps import gaps as rights_gaps
+from bot.commands.digests import digest_group
 from bot.commands.operations import erase_household, failures, requeue_group, retention_group
 
 
@@ -96,7 +97,7 @@ def worker() -> None:
 
 @cli.command(with_appcontext=False)
 def clock() -> None:
-    """Run scheduled jobs (housekeeping now; digests and reminders later) until SIGTERM."""
+    """Run scheduled jobs (digests, housekeeping) until SIGTERM. Run exactly one (see README)."""
     from bot import clock as clock_module
     from bot import logs
     from bot.bootstrap import bootstrap
@@ -126,6 +127,9 @@ def demo(port: int, database: str) -> None:
     from bot.dev.demo.run import run_demo
 
     run_demo(port=port, database_url=database)
+
+
+cli.add_command(digest_group)
 
 
 @cli.command("how-to-use", with_appcontext=False)

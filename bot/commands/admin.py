@@ -21,11 +21,15 @@ from casework.usecases import agencies, invites, villages
 @click.option("--name", required=True, help="The person's name, as colleagues will see it.")
 @click.option("--agency", "agency_code", default=None, help="Agency code (for agency staff).")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 30), help="Days the code stays valid.")
-def invite(role: str, area_code: str, name: str, agency_code: str | None, days: int) -> None:
+@click.option("--supervisor", is_flag=True, help="Agency staff who are also told of its overdue referrals.")
+def invite(role: str, area_code: str, name: str, agency_code: str | None, days: int, supervisor: bool) -> None:
     """Make a one-time invite code that grants ROLE over an area when sent in chat."""
+    if supervisor and role != "agency":
+        raise click.ClickException("--supervisor is for agency staff (--role agency)")
     with as_operator() as (uow, env, actor):
         try:
-            code = invites.create(env, actor, role, area_code, name, agency_code=agency_code, days=days)
+            code = invites.create(env, actor, role, area_code, name, agency_code=agency_code, days=days,
+                                  supervisor=supervisor)
         except accounts.InviteError as error:
             raise click.ClickException(INVITE_ERRORS.get(error.reason, error.reason)) from None
         uow.commit()

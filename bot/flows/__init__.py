@@ -12,8 +12,9 @@ __all__ = ["DuplicateName", "Flow", "Flows", "registry"]
 
 def registry() -> Flows:
     from bot.flows import (cases, consent, coordination, corrections, finding, handoff, help_requests, joining,
-                           menu, my_data, oversight, plans, referrals, registration, review, rights, verification, visits, welfare)
+                           menu, my_data, notifications, oversight, plans, referrals, registration, review, rights,
+                           verification, visits, welfare)
 
     modules = (menu, consent, joining, my_data, rights, help_requests, handoff, cases, registration, verification,
-               review, corrections, coordination, oversight, finding, plans, referrals, welfare, visits)
+               review, corrections, coordination, oversight, finding, plans, referrals, welfare, visits, notifications)
     return Flows(flow for module in modules for flow in module.FLOWS)

@@ -100,6 +100,17 @@ def open_from_group(ctx: EventContext, params: dict[str, str]) -> str:
     return "referral_opened_in_own_chat"
 
 
+def list_from_group(ctx: EventContext, params: dict[str, str]) -> str:
+    """A group digest's button: the tapping officer's own list goes to their own chat."""
+    page = handling.queue(ctx.env, ctx.actor, 0)
+    user = ctx.user_id
+    assert user is not None  # queue() refused anyone who is not agency staff
+    ctx.push(user, lambda tr, language: views.listing(tr, language, page.total, page.items, page.page,
+                                                      handling.PAGE_SIZE, [], action="referrals"))
+    ctx.answer(views.opened_in_own_chat(ctx.tr))
+    return "referral_list_in_own_chat"
+
+
 def register_group(ctx: EventContext, params: dict[str, str]) -> str:
     if ctx.chat is None or ctx.chat.kind not in ("group", "room"):
         raise Refused("not_a_group")
@@ -220,6 +231,7 @@ FLOWS = (
     Flow("referrals", actions={"referrals": show_queue, "area_referrals": show_in_areas, "ref": open_card,
                                "racc": accept, "rroute": choose_agency, "rto": route_to, "rsite": consent_on_site,
                                "rcons": consent_in_chat}),
-    Flow("agency_group", in_groups=True, actions={"rgopen": open_from_group, "rgroup": register_group}),
+    Flow("agency_group", in_groups=True,
+         actions={"rgopen": open_from_group, "rglist": list_from_group, "rgroup": register_group}),
     Flow(NOTE, short=True, text=on_note_text, reprompt=reprompt_note, actions={"rnote": ask_note}),
 )

@@ -131,6 +131,8 @@ def on_postback(ctx: EventContext) -> str:
     picked = data.get("params") if isinstance(data, dict) else None
     if isinstance(picked, dict) and isinstance(picked.get("date"), str):
         params["picked"] = picked["date"][:10]  # a date picker's day, checked by the flow like any input
+    if isinstance(picked, dict) and isinstance(picked.get("time"), str):
+        params["picked_time"] = picked["time"][:5]  # a time picker's "HH:MM"
     return on_action(ctx, action, params)
 
 

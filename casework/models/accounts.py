@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.models.base import Base, BigId, UTCDateTime
@@ -41,6 +41,8 @@ class RoleGrant(Base):
     role: Mapped[str] = mapped_column(String(16))
     area_code: Mapped[str] = mapped_column(String(8))
     agency_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("agencies.id"))
+    # An agency's supervisor: also told when one of its referrals is past its service level.
+    supervisor: Mapped[bool] = mapped_column(Boolean, default=False)
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     granted_by: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -56,6 +58,7 @@ class Invite(Base):
     role: Mapped[str] = mapped_column(String(16))
     area_code: Mapped[str] = mapped_column(String(8))
     agency_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("agencies.id"))
+    supervisor: Mapped[bool] = mapped_column(Boolean, default=False)
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

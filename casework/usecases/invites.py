@@ -29,14 +29,16 @@ class Redeemed:
 
 @use_case
 def create(env: Env, actor: Actor, role: str, area_code: str, name: str, agency_code: str | None = None,
-           days: int = 7) -> str:
+           days: int = 7, supervisor: bool = False) -> str:
     """A code for ``role`` over ``area_code``, shown once (only its keyed hash is kept)."""
     allow(authorization.can_administer(actor), "no_role")
     code = accounts.create_invite(env.session, env.sealer, role=role, area_code=area_code, name=name, now=env.now,
-                                  created_by=actor.label, agency_code=agency_code, ttl=timedelta(days=days))
+                                  created_by=actor.label, agency_code=agency_code, ttl=timedelta(days=days),
+                                  supervisor=supervisor)
     audit.record(env.session, env.sealer, actor=actor.label, action="invite.created", entity="invite",
                  entity_id=role, area_code=area_code, now=env.now,
-                 changes={"role": [None, role], "name": [None, name]})
+                 changes={"role": [None, role], "name": [None, name]}
+                 | ({"supervisor": [None, True]} if supervisor else {}))
     return code
 
 

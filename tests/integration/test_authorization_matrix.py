@@ -27,7 +27,7 @@ from casework.models import Agency, AgencyArea, AgencyService, Case, Household, 
 from sqlalchemy import select
 from casework.questionnaire import Draft as CheckDraft
 from casework.questionnaire import default as questionnaire
-from casework.usecases import USE_CASES
+from casework.usecases import USE_CASES, notifications
 from casework.usecases.base import FORBIDDEN, Env
 from casework.usecases.privacy import CorrectionDraft
 from casework.usecases.requests import Draft as RequestDraft
@@ -258,6 +258,8 @@ MATRIX: dict[str, Row] = {
     "households.merge": (lambda w: {"keep_id": w.ids["household"], "duplicate_id": w.ids["other_household"]},
                          LEADER),
     "registration.standing": (lambda w: {}, EVERYONE),
+    "notifications.current": (lambda w: {}, STAFF | AGENCIES),
+    "notifications.change": (lambda w: {"wanted": notifications.Change(paused=True)}, STAFF | AGENCIES),
     "checks.begin": (_household, IN_SCOPE),
     "checks.answer": (lambda w: {**_check(w), "key": questionnaire().questions[0].key, "value": 2}, IN_SCOPE),
     "checks.decide_sensitive": (lambda w: {**_check(w), "accepted": True}, IN_SCOPE),

@@ -5,10 +5,12 @@ from casework import conversations, inbox
 from casework.models import InboxEvent
 
 
-def test_the_clock_schedules_housekeeping(fake_services):
+def test_the_clock_schedules_digests_and_housekeeping(fake_services):
     scheduler = clock_process.build_scheduler(fake_services)
-    assert [job.id for job in scheduler.get_jobs()] == ["forget_old_payloads", "let_go_of_idle_flows",
-                                                      "purge_old_rows", "expire_referrals", "heartbeat"]
+    assert [job.id for job in scheduler.get_jobs()] == ["digests", "forget_old_payloads", "let_go_of_idle_flows",
+                                                      "purge_old_rows", "forget_old_notices", "expire_referrals", "escalate",
+                                                      "heartbeat"]
+    assert all(job.coalesce and job.misfire_grace_time for job in scheduler.get_jobs())
 
 
 def test_housekeeping_forgets_only_old_handled_events(fake_services, clock):

@@ -1,10 +1,11 @@
-"""``kaejon demo``: web, worker and the LINE stand-in in one process, on 127.0.0.1 only."""
+"""``kaejon demo``: web, worker, clock and the LINE stand-in in one process, on 127.0.0.1 only."""
 from __future__ import annotations
 
 import signal
 import threading
 
 import click
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -16,6 +17,7 @@ from bot.dev.demo.cast import load
 from bot.dev.demo.richmenus import install as install_rich_menus
 from bot.dev.demo.seed import seed
 from bot.dev.standin.server import serve as serve_standin
+from bot.clock import build_scheduler
 from bot.worker import start_threads
 from casework import migrate
 from casework.crypto import Unreadable
@@ -60,6 +62,8 @@ def run_demo(*, port: int, database_url: str) -> None:
     app = create_app(services=services)
     stop = threading.Event()
     workers = start_threads(services, stop)
+    clock = build_scheduler(services, BackgroundScheduler(timezone="Asia/Bangkok"))
+    clock.start()
     server = make_server(HOST, port, app, threaded=True)
     url = f"http://{HOST}:{server.server_port}/simulator"
     click.echo(f"Kaejon demo is running. Open the chat simulator: {url}")
@@ -71,6 +75,7 @@ def run_demo(*, port: int, database_url: str) -> None:
         pass
     finally:
         stop.set()
+        clock.shutdown(wait=False)
         server.server_close()
         for thread in workers:
             thread.join(timeout=5)

@@ -83,6 +83,17 @@ def add_content(message_id: str) -> tuple[dict[str, Any], int]:
     return {"messageId": message_id, "bytes": len(content)}, 200
 
 
+@control.post("/quota")
+def set_quota() -> tuple[dict[str, Any], int]:
+    """The month's push quota the stand-in reports: ``{"limit": 1000 or null, "used": 950}``."""
+    body = request.get_json(silent=True) or {}
+    limit, used = body.get("limit"), body.get("used", 0)
+    if not (limit is None or isinstance(limit, int)) or not isinstance(used, int):
+        return _control_error("'limit' is a whole number or null, 'used' a whole number")
+    _state().set_quota(limit, used)
+    return {"limit": limit, "used": used}, 200
+
+
 @control.get("/richmenus")
 def rich_menus() -> dict[str, Any]:
     """Every rich menu with its image's size and sha256, the user links and the default."""

@@ -240,6 +240,18 @@ def profile(user_id: str) -> Response | dict[str, Any]:
     return found if found is not None else line_error(404, "Not found", reason="not-found")
 
 
+@line_api.get("/v2/bot/message/quota")
+def message_quota() -> dict[str, Any]:
+    limit, _ = _state().quota()
+    return {"type": "none"} if limit is None else {"type": "limited", "value": limit}
+
+
+@line_api.get("/v2/bot/message/quota/consumption")
+def message_quota_consumption() -> dict[str, Any]:
+    _, used = _state().quota()
+    return {"totalUsage": used}
+
+
 @line_api.get("/v2/bot/info")
 def bot_info() -> dict[str, Any]:
     return dict(_BOT_INFO)

@@ -91,6 +91,8 @@ class StandInState:
             self._loading: list[dict[str, Any]] = []
             self._events: list[dict[str, Any]] = []
             self._seq = 0
+            self._quota_limit: int | None = None  # LINE's monthly push quota; None: no limit
+            self._quota_used = 0  # pushes this month before the ones sent here
             self._next_message_id = 10**17
             self._next_fault_id = 1
 
@@ -110,6 +112,16 @@ class StandInState:
                 return None
             issued.used = True
             return issued.to
+
+    def set_quota(self, limit: int | None, used: int) -> None:
+        with self.lock:
+            self._quota_limit, self._quota_used = limit, used
+
+    def quota(self) -> tuple[int | None, int]:
+        """The month's limit and its use: what was set, plus every push and multicast recipient since."""
+        with self.lock:
+            pushed = sum(1 for sent in self._sent if sent["kind"] in ("push", "multicast"))
+            return self._quota_limit, self._quota_used + pushed
 
     def send(
         self,

@@ -1,0 +1,1 @@
+"""Email: the second channel for staff who take their digest by email."""
