@@ -132,7 +132,9 @@ class EventContext:
             recipient=self.chat.line_id,
             messages=self._answers,
             now=self.now,
-            reply_token=token if isinstance(token, str) and token else None,
+            # LINE's tokens are short printable ASCII; anything else (a NUL, say) cannot be one.
+            reply_token=token if isinstance(token, str) and token and token.isascii() and token.isprintable()
+            and len(token) <= 255 else None,
             reply_deadline=self.occurred_at + self.reply_ttl,
             source_event_id=self.inbox_id,
         )
