@@ -58,13 +58,17 @@ class HouseholdView:
     village_name: str = ""
 
 
+# Thai vowels written before the consonant they follow in speech (sara e, ae, o, ai maimuan, ai maimalai).
+LEADING_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
+
+
 def mask_name(name: str) -> str:
-    """A name as a list shows it to staff: the first name and the surname's first letter,
-    ``สมชาย ใจ.`` (a Thai vowel written before its consonant is kept with it)."""
+    """A name as lists and pickers show it: the first name and the surname's first letter, so
+    a glance at a phone reveals little (a Thai vowel written before its consonant is kept with it)."""
     first, _space, last = " ".join(name.split()).partition(" ")
     if not last:
         return first
-    initial = last[:2] if last[0] in "เแโใไ" and len(last) > 1 else last[:1]
+    initial = last[:2] if last[0] in LEADING_VOWELS and len(last) > 1 else last[:1]
     return f"{first} {initial}."
 
 
@@ -493,20 +497,6 @@ def request_change(session: Session, sealer: Sealer, *, household: Household, ac
     audit.record(session, sealer, actor=f"account:{account_id}", action=f"request.{kind}", entity="household",
                  entity_id=household.id, area_code=household.village_code, now=now, changes=changes)
     return task
-
-
-# Leading vowels written before the consonant they follow in speech: a masked surname keeps the consonant too.
-LEADING_VOWELS = frozenset("เแโใไ")
-
-
-def masked_name(name: str) -> str:
-    """A member's name as a picker in the household's own chat shows it: the first name and
-    the surname's first letter (``สมชาย ใจ.``), so a glance at the phone reveals little."""
-    first, _, last = " ".join(name.split()).partition(" ")
-    if not last:
-        return first
-    initial = last[:2] if last[0] in LEADING_VOWELS else last[:1]
-    return f"{first} {initial}."
 
 
 def open_tasks(session: Session, scopes: tuple[str, ...], limit: int = 20) -> list[Task]:

@@ -28,12 +28,12 @@ def ascii_digits(text: str) -> str:
 
 def compact(text: str) -> str:
     """A code, an ID or a phone number as typed, in one form: Thai digits read as digits,
-    spaces and dashes dropped, letters in upper case (``๖๖๒ ๙๐๖`` → ``662906``)."""
+    spaces and dashes dropped, letters in upper case (a code typed in Thai digits with a space becomes ``662906``)."""
     return _SEPARATORS.sub("", ascii_digits(text)).upper()
 
 
 def house_number(text: str) -> str:
-    """A house number in one form, so that ``๙๙ / ๑`` and ``99/1`` are the same house:
+    """A house number in one form, so that ``99/1`` typed in Thai digits with spaces and ``99/1`` are the same house:
     ASCII digits, no space around ``/``, single spaces, lower case letters."""
     return _AROUND_SLASH.sub("/", " ".join(ascii_digits(text).split())).lower()
 

@@ -111,7 +111,7 @@ ROLES = {"leader": N_("community leader"), "coordinator": N_("coordinator"), "ag
 
 
 def who(tr: NullTranslations, entry: LogEntry) -> str:
-    """``กันยา (community leader)``; the system or an operator where no person is named."""
+    """a name and its role, ``Kanya (community leader)``; the system or an operator where no person is named."""
     _ = tr.gettext
     if not entry.who:
         return _("An operator") if entry.operator else _("The system")
@@ -176,7 +176,7 @@ def details(tr: NullTranslations, language: str, changes: dict[str, list[Any]]) 
 
 
 def sentence(tr: NullTranslations, language: str, entry: LogEntry) -> str:
-    """``3 ธ.ค. 2569 14:05 — กันยา (ผู้นำชุมชน) ยืนยันผลสอบทานของ …: สถานะ … → …``."""
+    """when, who (role), what, to which household: field old → new, in the reader's language."""
     at = entry.change.at.astimezone(THAILAND)
     template = SENTENCES.get(entry.change.action, OTHER)
     said = tr.gettext(template) % {"who": who(tr, entry), "subject": subject(tr, entry)}

@@ -283,7 +283,7 @@ def review_list(tr: NullTranslations, language: str, questionnaire: Questionnair
 
 
 def _at(value, language: str) -> str:  # type: ignore[no-untyped-def]
-    """A moment as Thai readers read it: ``3 ธ.ค. 2569 14:05`` (Thai time, Buddhist era)."""
+    """A moment as Thai readers read it: day, short Thai month, Buddhist-era year and time (Thai time, Buddhist era)."""
     local = value.astimezone(THAILAND)
     return f"{format_date(local, language, short=True)} {local:%H:%M}"
 

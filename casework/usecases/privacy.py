@@ -210,7 +210,7 @@ def _correcting(env: Env, actor: Actor, household_id: int | None, draft: Correct
     for a value empty or too long."""
     household = own_household(env, actor)
     allow(household_id == household.id, "not_linked")
-    members = tuple((member.person_id, registry.masked_name(member.name))
+    members = tuple((member.person_id, registry.mask_name(member.name))
                     for member in registry.view(env.session, env.sealer, household, env.today).members)
     names = dict(members)
     if draft.whose is not None and draft.whose != HOUSEHOLD and draft.whose not in names:

@@ -37,7 +37,8 @@ class Registered:
 
 
 def house_number(text: str) -> str | None:
-    """A house number as people write it (``99/1``, ``๙๙ / ๑``), in one form: short, with a digit in it."""
+    """A house number as people write it (``99/1``, or the same in Thai digits with spaces), in
+    one form: short, with a digit in it."""
     text = thai_input.house_number(text)
     return text if 0 < len(text) <= MAX_HOUSE_NO and any(ch.isdigit() for ch in text) else None
 
