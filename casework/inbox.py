@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import Connection, bindparam, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -85,11 +85,10 @@ def chat_id_of(source: dict[str, Any]) -> str | None:
 
 
 def record(
-    session: Session, sealer: Sealer, events: list[dict[str, Any]], now: datetime
+    connection: Connection, sealer: Sealer, events: list[dict[str, Any]], now: datetime
 ) -> list[EventSummary]:
-    """Store events, ignoring any already stored; returns the summaries of all of them.
-
-    Each summary says whether the event was new (``stored``) or a repeat.
+    """Store events in one statement, ignoring any already stored; returns the summaries
+    of all of them. Each summary says whether the event was new (``stored``) or a repeat.
     """
     if not events:
         return []
@@ -110,7 +109,6 @@ def record(
                 "next_attempt_at": now,
             }
         )
-    connection = session.connection()
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     table = InboxEvent.__table__
     stmt = (

@@ -15,7 +15,7 @@ def test_the_clock_schedules_digests_and_housekeeping(fake_services):
 
 def test_housekeeping_forgets_only_old_handled_events(fake_services, clock):
     with fake_services.uow() as uow:
-        inbox.record(uow.session, uow.sealer, [le.follow(le.source("U" + "a" * 32), "t")], clock())
+        inbox.record(uow.session.connection(), uow.sealer, [le.follow(le.source("U" + "a" * 32), "t")], clock())
         uow.commit()
     worker.handle_one_event(fake_services)
     assert clock_process.forget_old_payloads(fake_services) == 0

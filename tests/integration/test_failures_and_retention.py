@@ -23,7 +23,7 @@ ALICE = le.source("U" + "a" * 32)
 
 def record(services, *events):
     with services.uow() as uow:
-        inbox.record(uow.session, uow.sealer, list(events), services.clock())
+        inbox.record(uow.session.connection(), uow.sealer, list(events), services.clock())
         uow.commit()
 
 

@@ -14,7 +14,7 @@ BOB = le.source("U" + "b" * 32)
 
 def record(services, *events):
     with services.uow() as uow:
-        summaries = inbox.record(uow.session, uow.sealer, list(events), services.clock())
+        summaries = inbox.record(uow.session.connection(), uow.sealer, list(events), services.clock())
         uow.commit()
     return summaries
 
