@@ -22,6 +22,7 @@ from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
 from casework.entitlements import rules
 from casework.entitlements.rules import Rules
+from casework.rate import Buckets, line_limits
 from casework.unit_of_work import UnitOfWork
 from casework.usecases.base import Env
 
@@ -45,6 +46,7 @@ class Services:
     content: ContentSource | None = None
     quota: LineQuota | None = None  # None where no LINE channel is configured (the command line)
     loading: LoadingAnimation | None = None  # LINE's dots while a slow answer is being made
+    rate: Buckets | None = None  # LINE's rate limits, shared by every process; None without a LINE channel
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.sealer)
@@ -80,7 +82,9 @@ def bootstrap(
         raise ConfigError(f"chat flows: {error}") from None
     engine = make_engine(settings.database_url, pool_size=pool_size, limits=settings.db_limits)
     quota = None
+    rate = None
     if transports is None:
+        rate = Buckets(line_limits(settings.line_per_second))
         quota = LineQuota(line_api.messaging_api(settings), line_api.timeout(settings))
         content = content or LineContent(line_api.messaging_blob_api(settings), line_api.timeout(settings))
         transports = {
@@ -102,4 +106,5 @@ def bootstrap(
         content=content,
         quota=quota,
         loading=loading,
+        rate=rate,
     )

@@ -53,7 +53,10 @@ class Settings:
     demo: bool = False
     line_connect_timeout: float = 3.0
     line_read_timeout: float = 10.0
-    send_threads: int = 4
+    send_threads: int = 2
+    send_batch: int = 32  # outbox rows claimed at once by a sending thread
+    send_concurrency: int = 16  # LINE calls in flight at once per worker process
+    line_per_second: float = 1500.0  # each of reply and push, shared by every process (LINE's limit: 2,000)
     event_batch: int = 16
     poll_interval: float = 0.1
     inbox_retention_days: int = 30
@@ -101,7 +104,10 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
             demo=demo,
             line_connect_timeout=float(env.get("LINE_CONNECT_TIMEOUT", "3")),
             line_read_timeout=float(env.get("LINE_READ_TIMEOUT", "10")),
-            send_threads=int(env.get("KAEJON_SEND_THREADS", "4")),
+            send_threads=int(env.get("KAEJON_SEND_THREADS", "2")),
+            send_batch=int(env.get("KAEJON_SEND_BATCH", "32")),
+            send_concurrency=int(env.get("KAEJON_SEND_CONCURRENCY", "16")),
+            line_per_second=float(env.get("KAEJON_LINE_PER_SECOND", "1500")),
             event_batch=int(env.get("KAEJON_EVENT_BATCH", "16")),
             inbox_retention_days=int(env.get("KAEJON_INBOX_RETENTION_DAYS", "30")),
             reply_token_ttl=float(env.get("KAEJON_REPLY_TOKEN_TTL", "50")),

@@ -11,6 +11,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 
@@ -39,18 +40,24 @@ APOLOGIZE_FOR = {"message", "postback", "follow", "join", "beacon", "accountLink
 def handle_events(services: Services, handler: Handler = router.handle, limit: int = 1) -> int:
     """Claim up to ``limit`` due events (one per chat), handle each, commit them together.
 
-    Each event is handled in its own savepoint: one that fails is rolled back and
-    retried later without undoing the others. Its effects, outbox rows included,
-    commit with its completion, or not at all.
+    An event's effects, outbox rows included, commit with its completion, or not
+    at all. The batch is first handled in one savepoint; if any event fails, that
+    is undone and each event is handled again in its own savepoint, so the one
+    that fails is retried later without undoing the others. Handlers act only on
+    the database (everything they send goes through the outbox), so handling an
+    event again after an undo is safe.
     """
     with services.uow() as uow:
         now = services.clock()
         claimed = inbox.claim_due(uow.session, now, limit)
         if not claimed:
             return 0
+        known = chats.get_or_create_all(
+            uow.session, {event.chat_key: event.source_type or "user" for event in claimed if event.chat_key}, now)
         with services.loading.while_slow(claimed, now) if services.loading else nullcontext():
-            for event in claimed:
-                _handle(services, uow, event, now, handler)
+            if not _handle_together(services, uow, claimed, now, handler, known):
+                for event in claimed:
+                    _handle(services, uow, event, now, handler, known.get(event.chat_key or ""))
             uow.commit()
     for event in claimed:
         if event.status != "pending":
@@ -64,21 +71,43 @@ def handle_one_event(services: Services, handler: Handler = router.handle) -> bo
     return handle_events(services, handler, limit=1) > 0
 
 
-def _handle(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: datetime,
-            handler: Handler) -> None:
-    if event.mode == "standby":
-        inbox.finish(event, "standby", now, handled=False)
-        return
+def _handle_together(services: Services, uow: UnitOfWork, claimed: list[inbox.InboxEvent], now: datetime,
+                     handler: Handler, known: dict[str, Chat]) -> bool:
+    """Handle the whole batch in one savepoint; False (and nothing done) if any event failed."""
+    if len(claimed) == 1:
+        return False
     try:
         with uow.session.begin_nested():
-            ctx = EventContext(flows=services.flows, rules=services.rules, uow=uow,
-                               event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
-                               occurred_at=event.occurred_at, now=now, chat=_chat_for(uow, event, now),
-                               reply_ttl=timedelta(seconds=services.settings.reply_token_ttl),
-                               photo_links=PhotoLinks(services.settings, services.clock))
-            outcome = handler(ctx)
-            ctx.flush()
-        inbox.finish(event, outcome, now)
+            outcomes = [_run(services, uow, event, now, handler, known.get(event.chat_key or ""))
+                        for event in claimed]
+    except Exception:
+        return False
+    for event, outcome in zip(claimed, outcomes):
+        inbox.finish(event, outcome, now, handled=outcome != "standby")
+    return True
+
+
+def _run(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: datetime, handler: Handler,
+         chat: Chat | None) -> str:
+    """Handle one event in the current transaction and queue its answers; returns its outcome."""
+    if event.mode == "standby":
+        return "standby"
+    ctx = EventContext(flows=services.flows, rules=services.rules, uow=uow,
+                       event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
+                       occurred_at=event.occurred_at, now=now, chat=chat,
+                       reply_ttl=timedelta(seconds=services.settings.reply_token_ttl),
+                       photo_links=PhotoLinks(services.settings, services.clock))
+    outcome = handler(ctx)
+    ctx.flush()
+    return outcome
+
+
+def _handle(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: datetime,
+            handler: Handler, chat: Chat | None) -> None:
+    try:
+        with uow.session.begin_nested():
+            outcome = _run(services, uow, event, now, handler, chat)
+        inbox.finish(event, outcome, now, handled=outcome != "standby")
     except Exception as error:  # one bad event must not stop the others
         given_up = not inbox.defer(event, type(error).__name__, now)
         logging.getLogger("kaejon").exception(
@@ -105,40 +134,55 @@ def _gave_up(uow: UnitOfWork, event: inbox.InboxEvent, now: datetime) -> None:
                    source_event_id=event.id, dedupe_key=dedupe_key)
 
 
-def _chat_for(uow: UnitOfWork, event: inbox.InboxEvent, now: datetime) -> Chat | None:
-    if not event.chat_key:
-        return None
-    return chats.get_or_create(uow.session, event.chat_key, event.source_type or "user", now)
+def send_due(services: Services, limit: int = 1, pool: Executor | None = None) -> int:
+    """Claim up to ``limit`` due outbox rows (one per chat), send them outside any
+    transaction, concurrently when given a ``pool``, and record their outcomes together.
+
+    Returns how many rows were sent or tried. Claims and outcomes are one
+    transaction each per batch, so the database's share of a message stays small
+    whatever LINE's round trip costs; LINE's rate limits are respected through the
+    one bucket every process draws on.
+    """
+    with services.uow() as uow:
+        now = services.clock()
+        deliveries = outbox.claim_due(uow.session, uow.sealer, now, services.send_lease, limit)
+        wait = services.rate.take(uow.session, deliveries) if services.rate and deliveries else 0.0
+        uow.commit()
+    if not deliveries:
+        return 0
+    if wait > 0:
+        time.sleep(wait)
+    started = time.perf_counter()
+    results = list(pool.map(lambda delivery: _send(services, delivery), deliveries) if pool and len(deliveries) > 1
+                   else map(lambda delivery: _send(services, delivery), deliveries))
+    with services.uow() as uow:
+        statuses = outbox.record_outcomes(uow.session, list(zip(deliveries, results)), services.clock())
+        uow.commit()
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    for delivery, result, status in zip(deliveries, results, statuses):
+        log("send", outbox_id=delivery.id, channel=delivery.channel, method=delivery.method,
+            attempt=delivery.attempts, outcome=status, http=getattr(result, "status", None), ms=ms,
+            batch=len(deliveries))
+        if status == "dead":
+            logging.getLogger("kaejon").error(
+                "message dead", extra={"fields": {"alert": "message_dead", "outbox_id": delivery.id,
+                                                  "http": getattr(result, "status", None)}})
+    return len(deliveries)
 
 
 def send_one(services: Services) -> bool:
-    """Claim one due outbox row, send it outside any transaction, record the outcome."""
-    with services.uow() as uow:
-        delivery = outbox.claim_next(uow.session, uow.sealer, services.clock(), services.send_lease)
-        uow.commit()
-    if delivery is None:
-        return False
+    return send_due(services, 1) > 0
+
+
+def _send(services: Services, delivery: outbox.Delivery) -> outbox.Outcome:
     transport = services.transports.get(delivery.channel)
-    started = time.perf_counter()
     if transport is None:
-        result: outbox.Outcome = outbox.Failed(error=f"no transport for {delivery.channel}", permanent=True)
-    else:
-        try:
-            result = transport.send(delivery)
-        except Exception as error:  # a bug in a transport must not leave the row claimed forever
-            logging.getLogger("kaejon").exception("send failed", extra={"fields": {"outbox_id": delivery.id}})
-            result = outbox.Failed(error=type(error).__name__, uncertain=True)
-    with services.uow() as uow:
-        status = outbox.record_outcome(uow.session, delivery, result, services.clock())
-        uow.commit()
-    log("send", outbox_id=delivery.id, channel=delivery.channel, method=delivery.method,
-        attempt=delivery.attempts, outcome=status, http=getattr(result, "status", None),
-        ms=round((time.perf_counter() - started) * 1000, 1))
-    if status == "dead":
-        logging.getLogger("kaejon").error(
-            "message dead", extra={"fields": {"alert": "message_dead", "outbox_id": delivery.id,
-                                              "http": getattr(result, "status", None)}})
-    return True
+        return outbox.Failed(error=f"no transport for {delivery.channel}", permanent=True)
+    try:
+        return transport.send(delivery)
+    except Exception as error:  # a bug in a transport must not leave the row claimed forever
+        logging.getLogger("kaejon").exception("send failed", extra={"fields": {"outbox_id": delivery.id}})
+        return outbox.Failed(error=type(error).__name__, uncertain=True)
 
 
 def fetch_one_photo(services: Services) -> bool:
@@ -230,10 +274,12 @@ def start_threads(services: Services, stop: threading.Event) -> list[threading.T
         target=run_loop, name="kaejon-inbox", daemon=True,
         args=(lambda: handle_events(services, limit=settings.event_batch) > 0, stop, settings.poll_interval),
         kwargs={"then_wake": sends_waiting})]
+    calls = ThreadPoolExecutor(max(settings.send_concurrency, 1), thread_name_prefix="kaejon-call")
     for number in range(max(settings.send_threads, 1)):
         threads.append(threading.Thread(
             target=run_loop, name=f"kaejon-send-{number}", daemon=True,
-            args=(lambda: send_one(services), stop, SEND_POLL_SECONDS), kwargs={"wake": sends_waiting}))
+            args=(lambda: send_due(services, settings.send_batch, calls) > 0, stop, SEND_POLL_SECONDS),
+            kwargs={"wake": sends_waiting}))
     threads.append(threading.Thread(target=run_loop, name="kaejon-photos", daemon=True,
                                     args=(lambda: fetch_one_photo(services), stop, PHOTO_POLL_SECONDS)))
     threads.append(threading.Thread(target=run_loop, name="kaejon-heartbeat", daemon=True,

@@ -25,13 +25,22 @@ def find(session: Session, line_id: str) -> Chat | None:
 
 
 def get_or_create(session: Session, line_id: str, kind: str, now: datetime) -> Chat:
-    chat = find(session, line_id)
-    if chat is None:
-        chat = Chat(line_id=line_id, kind=kind if kind in KINDS else "user", active=True,
-                    language="th", created_at=now)
-        session.add(chat)
+    return get_or_create_all(session, {line_id: kind}, now)[line_id]
+
+
+def get_or_create_all(session: Session, kinds: dict[str, str], now: datetime) -> dict[str, Chat]:
+    """The chats of these LINE ids (id -> "user", "group" or "room"), creating the new ones:
+    one query and at most one insert for a worker's whole batch of events."""
+    if not kinds:
+        return {}
+    found = {chat.line_id: chat for chat in session.scalars(select(Chat).where(Chat.line_id.in_(kinds)))}
+    new = [Chat(line_id=line_id, kind=kind if kind in KINDS else "user", active=True, language="th",
+                created_at=now) for line_id, kind in kinds.items() if line_id not in found]
+    if new:
+        session.add_all(new)
         session.flush()
-    return chat
+        found.update((chat.line_id, chat) for chat in new)
+    return found
 
 
 def opened(chat: Chat, now: datetime) -> None:

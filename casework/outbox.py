@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from casework.backoff import retry_delay
@@ -147,108 +147,148 @@ def _claim_statement():  # type: ignore[no-untyped-def]
                outbox.c.reply_uncertain, outbox.c.attempts)
         .where(outbox.c.status.in_(("pending", "sending")), due, ~blocked)
         .order_by(outbox.c.id)
-        .limit(1)
+        .limit(bindparam("limit"))
         .with_for_update(skip_locked=True, of=outbox)
     )
 
 
 _CLAIM = _claim_statement()
+_TABLE = OutboxMessage.__table__
+_TAKE = (update(_TABLE).where(_TABLE.c.id == bindparam("row_id"))
+         .values(status="sending", method=bindparam("method"), reply_uncertain=bindparam("uncertain"),
+                 attempts=bindparam("attempt"), lease_until=bindparam("lease")))
 
 
-def claim_next(session: Session, sealer: Sealer, now: datetime, lease: timedelta) -> Delivery | None:
-    """Claim the oldest due row whose chat has nothing earlier still open.
+def claim_due(session: Session, sealer: Sealer, now: datetime, lease: timedelta, limit: int = 1) -> list[Delivery]:
+    """Claim up to ``limit`` of the oldest due rows, each of a chat with nothing earlier still open.
 
-    A row found in ``sending`` with an ended lease was being sent by a process
-    that died: if that was a reply, LINE may have delivered it, which the next
-    attempt must take into account (see ``record_outcome``). The caller commits
-    the claim at once and sends outside the transaction. Core statements, not
-    the ORM: every message sent passes through here.
+    So a batch holds at most one row per chat, and a chat's rows leave in order
+    whichever process sends them. A row found in ``sending`` with an ended lease
+    was being sent by a process that died: if that was a reply, LINE may have
+    delivered it, which the next attempt must take into account (see
+    ``record_outcomes``). The caller commits the claim at once and sends outside
+    the transaction. Core statements, not the ORM, and a fixed number of them
+    per batch: every message sent passes through here.
     """
     connection = session.connection()
     while True:
         with walking_index_order(session, reset=False):
-            row = connection.execute(_CLAIM, {"now": now}).first()
-        if row is None:
-            return None
+            rows = connection.execute(_CLAIM, {"now": now, "limit": limit}).all()
+        if not rows:
+            return []
+        deliveries = _take(session, sealer, rows, now, lease)
+        if deliveries:
+            return deliveries
+
+
+def _take(session: Session, sealer: Sealer, rows: list[Any], now: datetime, lease: timedelta) -> list[Delivery]:
+    """Mark claimed rows as being sent, or closed when they cannot be (an unfollowed chat,
+    a body that does not open); returns what is to be sent."""
+    connection = session.connection()
+    pushed_to = {row.recipient for row in rows if choose_method(row.reply_token, row.reply_deadline, now) == "push"}
+    gone = _unfollowed(session, pushed_to)
+    deliveries, taken, closed = [], [], []
+    for row in rows:
         method = choose_method(row.reply_token, row.reply_deadline, now)
-        if method != "reply" and not _may_push(session, row.recipient):
-            _update(session, row.id, status="cancelled", last_error="recipient unfollowed or left", lease_until=None)
+        if method == "push" and row.recipient in gone:
+            closed.append({"row_id": row.id, "status": "cancelled", "error": "recipient unfollowed or left"})
             continue
         try:
             messages = sealer.open_json(row.body, Place("outbox", "body", row.retry_key))
-            break
         except Unreadable as error:  # copied from another row, damaged, or its key left the ring: never sent
             logging.getLogger("kaejon").error("message dead", extra={"fields": {
                 "alert": "message_dead", "outbox_id": row.id, "error": str(error)}})
-            _update(session, row.id, status="dead", last_error="sealed body does not open", lease_until=None)
-    delivery = Delivery(
-        id=row.id,
-        channel=row.channel,
-        recipient=row.recipient,
-        messages=messages,
-        method=method,
-        reply_token=row.reply_token if method == "reply" else None,
-        retry_key=row.retry_key,
-        reply_uncertain=row.reply_uncertain or (row.status == "sending" and row.method == "reply"),
-        attempts=row.attempts + 1,
-    )
-    _update(session, row.id, status="sending", method=method, reply_uncertain=delivery.reply_uncertain,
-            attempts=delivery.attempts, lease_until=now + lease)
-    return delivery
+            closed.append({"row_id": row.id, "status": "dead", "error": "sealed body does not open"})
+            continue
+        delivery = Delivery(
+            id=row.id,
+            channel=row.channel,
+            recipient=row.recipient,
+            messages=messages,
+            method=method,
+            reply_token=row.reply_token if method == "reply" else None,
+            retry_key=row.retry_key,
+            reply_uncertain=row.reply_uncertain or (row.status == "sending" and row.method == "reply"),
+            attempts=row.attempts + 1,
+        )
+        deliveries.append(delivery)
+        taken.append({"row_id": row.id, "method": method, "uncertain": delivery.reply_uncertain,
+                      "attempt": delivery.attempts, "lease": now + lease})
+    if taken:
+        connection.execute(_TAKE, taken)
+    if closed:
+        connection.execute(update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).values(
+            status=bindparam("status"), last_error=bindparam("error"), lease_until=None), closed)
+    return deliveries
 
 
-def _update(session: Session, row_id: int, **values: Any) -> int:
-    table = OutboxMessage.__table__
-    return session.connection().execute(update(table).where(table.c.id == row_id).values(**values)).rowcount
+def claim_next(session: Session, sealer: Sealer, now: datetime, lease: timedelta) -> Delivery | None:
+    claimed = claim_due(session, sealer, now, lease, 1)
+    return claimed[0] if claimed else None
 
 
-def _may_push(session: Session, recipient: str) -> bool:
-    active = session.scalar(select(Chat.active).where(Chat.line_id == recipient))
-    return active is not False
+def _unfollowed(session: Session, recipients: set[str]) -> set[str]:
+    """Which of these chats unfollowed the bot or removed it: no push may go to them."""
+    if not recipients:
+        return set()
+    return set(session.scalars(select(Chat.line_id).where(Chat.line_id.in_(recipients), Chat.active.is_(False))))
 
 
-def record_outcome(session: Session, delivery: Delivery, outcome: Outcome, now: datetime) -> str:
-    """Store what happened to a claimed row; returns the row's new status.
-
-    The update is conditional on the claim still being ours (same attempt count,
-    still ``sending``), so a sender whose lease ran out cannot overwrite the work
-    of the one that took over.
-    """
-    values: dict[str, Any]
+def _outcome_values(delivery: Delivery, outcome: Outcome, now: datetime) -> dict[str, Any]:
+    """The row's new columns after this outcome: the retry rules in one place."""
     if isinstance(outcome, Sent):
-        values = {"status": "sent", "sent_at": now, "last_status": outcome.status,
-                  "last_error": outcome.note, "lease_until": None}
-    elif isinstance(outcome, ReplyTokenRejected):
+        return {"status": "sent", "sent_at": now, "last_status": outcome.status,
+                "last_error": outcome.note, "lease_until": None}
+    if isinstance(outcome, ReplyTokenRejected):
         if delivery.reply_uncertain:
             # An earlier attempt may have reached LINE and spent the token: the
             # token being refused while still fresh means it did.
-            values = {"status": "sent", "sent_at": now, "last_status": outcome.status,
-                      "last_error": "reply presumed delivered by an earlier attempt",
-                      "lease_until": None}
-        else:
-            values = {"status": "pending", "reply_token": None, "reply_deadline": None,
-                      "next_attempt_at": now, "last_status": outcome.status,
-                      "last_error": "reply token refused; sending as push", "lease_until": None}
-    elif outcome.permanent or delivery.attempts >= MAX_ATTEMPTS:
-        values = {"status": "dead", "last_status": outcome.status,
-                  "last_error": outcome.error[:500], "lease_until": None}
-    else:
-        values = {
-            "status": "pending",
-            "next_attempt_at": now + retry_delay(delivery.attempts, retry_after=outcome.retry_after),
-            "last_status": outcome.status,
-            "last_error": outcome.error[:500],
-            "reply_uncertain": delivery.reply_uncertain
-            or (delivery.method == "reply" and outcome.uncertain),
-            "lease_until": None,
-        }
-    table = OutboxMessage.__table__
-    result = session.connection().execute(
-        update(table)
-        .where(table.c.id == delivery.id, table.c.status == "sending", table.c.attempts == delivery.attempts)
-        .values(**values)
-    )
-    return values["status"] if result.rowcount == 1 else "lost_claim"
+            return {"status": "sent", "sent_at": now, "last_status": outcome.status,
+                    "last_error": "reply presumed delivered by an earlier attempt", "lease_until": None}
+        return {"status": "pending", "reply_token": None, "reply_deadline": None,
+                "next_attempt_at": now, "last_status": outcome.status,
+                "last_error": "reply token refused; sending as push", "lease_until": None}
+    if outcome.permanent or delivery.attempts >= MAX_ATTEMPTS:
+        return {"status": "dead", "last_status": outcome.status,
+                "last_error": outcome.error[:500], "lease_until": None}
+    return {
+        "status": "pending",
+        "next_attempt_at": now + retry_delay(delivery.attempts, retry_after=outcome.retry_after),
+        "last_status": outcome.status,
+        "last_error": outcome.error[:500],
+        "reply_uncertain": delivery.reply_uncertain or (delivery.method == "reply" and outcome.uncertain),
+        "lease_until": None,
+    }
+
+
+def record_outcomes(session: Session, results: list[tuple[Delivery, Outcome]], now: datetime) -> list[str]:
+    """Store what happened to claimed rows; returns each row's new status, in order.
+
+    Each update is conditional on the claim still being ours (same attempt count,
+    still ``sending``), so a sender whose lease ran out cannot overwrite the work
+    of the one that took over ("lost_claim"). Rows with the same new values (a
+    batch that all went out, say) are updated by one statement.
+    """
+    groups: dict[tuple, list[Delivery]] = {}
+    values_of: dict[tuple, dict[str, Any]] = {}
+    for delivery, outcome in results:
+        values = _outcome_values(delivery, outcome, now)
+        key = tuple(sorted(values.items()))
+        groups.setdefault(key, []).append(delivery)
+        values_of[key] = values
+    connection = session.connection()
+    kept: set[int] = set()
+    for key, deliveries in groups.items():
+        ours = tuple_(_TABLE.c.id, _TABLE.c.attempts).in_([(d.id, d.attempts) for d in deliveries])
+        kept.update(connection.execute(
+            update(_TABLE).where(_TABLE.c.status == "sending", ours).values(**values_of[key])
+            .returning(_TABLE.c.id)).scalars())
+    return [_outcome_values(delivery, outcome, now)["status"] if delivery.id in kept else "lost_claim"
+            for delivery, outcome in results]
+
+
+def record_outcome(session: Session, delivery: Delivery, outcome: Outcome, now: datetime) -> str:
+    return record_outcomes(session, [(delivery, outcome)], now)[0]
 
 
 def dead(session: Session, since: datetime | None = None, limit: int = 100) -> list[OutboxMessage]:

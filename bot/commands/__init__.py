@@ -92,7 +92,7 @@ def worker() -> None:
 
     logs.configure()
     settings = _settings()
-    worker_module.run(bootstrap(settings, pool_size=settings.send_threads + 2))
+    worker_module.run(bootstrap(settings, pool_size=settings.send_threads + 3))
 
 
 @cli.command(with_appcontext=False)

@@ -17,6 +17,8 @@ def _configuration(settings: Settings, default_host: str) -> Configuration:
     # Retries belong to the outbox, which knows what is safe to repeat; urllib3's
     # own retries would repeat a reply behind its back.
     configuration.retries = False
+    # Kept-alive connections for every call a worker has in flight (KAEJON_SEND_CONCURRENCY).
+    configuration.connection_pool_maxsize = max(settings.send_concurrency, 4)
     return configuration
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 SLOW_AFTER = 1.0  # seconds after the person sent it
 LOADING_SECONDS = 10  # LINE accepts 5 to 60 in steps of 5; the answer usually ends it much sooner
+TAKEN_UP_GRACE = 0.5  # seconds after an event is taken up
 WAITED_FOR = frozenset({"message", "postback"})
 
 
@@ -63,18 +65,31 @@ class LoadingAnimation:
 
     @contextmanager
     def while_slow(self, events: Iterable[Waiting], now: datetime) -> Iterator[None]:
-        """Show the dots in the chat of every waited-for event still unanswered when slow."""
-        timers = []
+        """Show the dots in the chat of every waited-for event still unanswered when slow.
+
+        One timer thread for the whole batch, not one per event: a worker takes up
+        hundreds of events a second in a burst. An event that has already waited
+        past ``slow_after`` in the inbox gets ``TAKEN_UP_GRACE`` more before its
+        dots, since its answer is usually out by then and the dots would only flash.
+        """
+        due: dict[str, float] = {}
         for event in events:
             if event.event_type not in WAITED_FOR or event.source_type != "user" or not event.chat_key:
                 continue
             waited = (now - event.received_at).total_seconds()
-            timer = threading.Timer(max(self.slow_after - waited, 0.0), self.show, args=(event.chat_key,))
-            timer.daemon = True
+            due[event.chat_key] = max(self.slow_after - waited, TAKEN_UP_GRACE)
+        done = threading.Event()
+        timer = threading.Thread(target=self._show_when_due, args=(due, done), name="kaejon-loading", daemon=True)
+        if due:
             timer.start()
-            timers.append(timer)
         try:
             yield
         finally:
-            for timer in timers:
-                timer.cancel()
+            done.set()
+
+    def _show_when_due(self, due: dict[str, float], done: threading.Event) -> None:
+        started = time.monotonic()
+        for chat_id, after in sorted(due.items(), key=lambda item: item[1]):
+            if done.wait(max(after - (time.monotonic() - started), 0.0)):
+                return
+            self.show(chat_id)

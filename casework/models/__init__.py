@@ -8,7 +8,7 @@ from casework.models.cases import Case, CaseUpdate, Counter, Plan, PlanItem, Ref
 from casework.models.conversations import Conversation, RichMenu
 from casework.models.digests import ClockRun, DigestPreference, Notice
 from casework.models.entitlements import Decision, ScreeningGap, ScreeningRun
-from casework.models.messaging import Chat, Heartbeat, InboxEvent, OutboxMessage
+from casework.models.messaging import Chat, Heartbeat, InboxEvent, OutboxMessage, RateBucket
 from casework.models.registry import Assessment, Attachment, Household, NameToken, Person
 from casework.models.visits import Visit
 from casework.models.welfare import WelfareStatus
@@ -16,7 +16,7 @@ from casework.models.welfare import WelfareStatus
 __all__ = [
     "Account", "Agency", "AgencyArea", "AgencyService", "Assessment", "Attachment", "AuditEntry", "Base", "BigId", "Case", "CaseUpdate", "Chat", "ClockRun",
     "Consent", "Conversation", "Counter", "Decision", "DigestPreference", "Household", "HouseholdLink", "InboxEvent", "Invite", "Json",
-    "NameToken", "Heartbeat", "Notice", "OutboxMessage", "Person", "Plan", "PlanItem", "Referral", "ReferralUpdate", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village", "Visit", "WelfareStatus",
+    "NameToken", "Heartbeat", "Notice", "OutboxMessage", "Person", "Plan", "PlanItem", "RateBucket", "Referral", "ReferralUpdate", "RichMenu", "RoleGrant", "ScreeningGap", "ScreeningRun", "Task", "UTCDateTime", "Village", "Visit", "WelfareStatus",
 ]
 
 # Sealed values wait for their row's id; see casework/sealing.py.

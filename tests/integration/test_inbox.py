@@ -146,3 +146,31 @@ def test_old_payloads_are_forgotten(fake_services, clock):
         uow.commit()
     (event,) = rows(fake_services, InboxEvent)
     assert event.payload is None and event.status == "done"
+
+
+def test_one_failing_event_in_a_batch_does_not_undo_the_others(fake_services, clock):
+    """The batch is first handled in one savepoint; a failure undoes it and each event is
+    handled again on its own, so only the failing one waits for its retry."""
+    record(fake_services, le.follow(ALICE, "t1"), le.follow(BOB, "t2"))
+
+    def alice_breaks(ctx):
+        if ctx.user_id == ALICE["userId"]:
+            ctx.answer([{"type": "text", "text": "half"}])
+            raise RuntimeError("bug")
+        return worker.router.handle(ctx)
+
+    assert worker.handle_events(fake_services, alice_breaks, limit=16) == 2
+    by_chat = {event.chat_key: event for event in rows(fake_services, InboxEvent)}
+    assert (by_chat[ALICE["userId"]].status, by_chat[ALICE["userId"]].error) == ("pending", "RuntimeError")
+    assert (by_chat[BOB["userId"]].status, by_chat[BOB["userId"]].outcome) == ("done", "welcomed")
+    assert [row.recipient for row in rows(fake_services, OutboxMessage)] == [BOB["userId"]]
+
+
+def test_a_batch_that_all_works_is_done_once_with_every_answer(fake_services):
+    users = [le.source(f"U{index:032x}") for index in range(20)]
+    record(fake_services, *(le.follow(user, f"t{index}") for index, user in enumerate(users)))
+    assert worker.handle_events(fake_services, limit=16) == 16
+    assert worker.handle_events(fake_services, limit=16) == 4
+    events = rows(fake_services, InboxEvent)
+    assert {(event.status, event.attempts) for event in events} == {("done", 1)}
+    assert sorted(row.recipient for row in rows(fake_services, OutboxMessage)) == sorted(u["userId"] for u in users)

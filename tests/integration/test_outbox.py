@@ -204,3 +204,45 @@ def test_a_transport_that_crashes_does_not_keep_the_row_forever(fake_services, c
         assert worker.send_one(fake_services)
         clock.advance(minutes=10)
     assert status_of(fake_services, row)[0] == "dead"
+
+
+def test_a_batch_takes_one_row_per_chat_and_keeps_each_chats_order(fake_services, transport):
+    first = queue(fake_services, recipient=ALICE, token=None)
+    second = queue(fake_services, recipient=ALICE, token=None)
+    queue(fake_services, recipient=BOB, token=None)
+    assert worker.send_due(fake_services, limit=32) == 2  # Alice's second waits for her first
+    assert [c.recipient for c in transport.calls] == [ALICE, BOB]
+    assert status_of(fake_services, first[0])[0] == "sent" and status_of(fake_services, second[0])[0] == "pending"
+    assert worker.send_due(fake_services, limit=32) == 1
+    assert [c.recipient for c in transport.calls] == [ALICE, BOB, ALICE]
+    assert worker.send_due(fake_services, limit=32) == 0
+
+
+def test_a_batch_sent_concurrently_records_each_outcome(fake_services, transport, clock):
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = {user: queue(fake_services, recipient=user, token=None)[0] for user in (ALICE, BOB, "U" + "c" * 32)}
+    outcomes = {ALICE: Sent(status=200), BOB: Failed(error="503", status=503, uncertain=True),
+                "U" + "c" * 32: Failed(error="400 bad", status=400, permanent=True)}
+    fake_services.transports["line"] = type("ByRecipient", (), {
+        "send": lambda self, delivery: outcomes[delivery.recipient]})()
+    with ThreadPoolExecutor(4) as pool:
+        assert worker.send_due(fake_services, limit=32, pool=pool) == 3
+    assert status_of(fake_services, rows[ALICE]) == ("sent", "push", 1)
+    assert status_of(fake_services, rows[BOB]) == ("pending", "push", 1)
+    assert status_of(fake_services, rows["U" + "c" * 32]) == ("dead", "push", 1)
+    assert worker.send_due(fake_services, limit=32) == 0  # Bob's retry waits out its backoff
+    clock.advance(minutes=10)
+    fake_services.transports["line"] = transport
+    assert worker.send_due(fake_services, limit=32) == 1
+    assert status_of(fake_services, rows[BOB]) == ("sent", "push", 2)
+
+
+def test_a_cancelled_row_does_not_end_the_batch_early(fake_services, transport, clock):
+    with fake_services.uow() as uow:
+        chats.closed(chats.get_or_create(uow.session, ALICE, "user", clock()), clock())
+        uow.commit()
+    queue(fake_services, recipient=ALICE, token=None)
+    queue(fake_services, recipient=BOB, token=None)
+    assert worker.send_one(fake_services)
+    assert [c.recipient for c in transport.calls] == [BOB]
