@@ -48,8 +48,21 @@ class Services:
     loading: LoadingAnimation | None = None  # LINE's dots while a slow answer is being made
     rate: Buckets | None = None  # LINE's rate limits, shared by every process; None without a LINE channel
 
+    replica: sessionmaker[Session] | None = None  # DATABASE_REPLICA_URL's sessions, when set
+
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.sealer)
+
+    def read_uow(self) -> UnitOfWork:
+        """A unit of work for a report that only reads: on the replica when there is one.
+        A replica may lag the primary by a moment; nothing read here is written back."""
+        return UnitOfWork(self.replica or self.session_factory, self.sealer)
+
+    def dispose(self) -> None:
+        """Let go of every database connection (a command's end, a worker's stop)."""
+        self.engine.dispose()
+        if self.replica is not None:
+            self.replica.kw["bind"].dispose()
 
     def env(self, uow: UnitOfWork) -> Env:
         """What a use case needs, for work outside a chat (the command line, the clock)."""
@@ -107,4 +120,6 @@ def bootstrap(
         quota=quota,
         loading=loading,
         rate=rate,
+        replica=make_session_factory(make_engine(settings.replica_url, pool_size=2, limits=settings.db_limits))
+        if settings.replica_url else None,
     )

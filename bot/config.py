@@ -44,6 +44,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_URL
+    replica_url: str | None = None  # DATABASE_REPLICA_URL: a read-only copy for reports
     channel_secret: str = ""
     channel_access_token: str = ""
     line_api_endpoint: str | None = None
@@ -58,6 +59,7 @@ class Settings:
     send_concurrency: int = 16  # LINE calls in flight at once per worker process
     line_per_second: float = 1500.0  # each of reply and push, shared by every process (LINE's limit: 2,000)
     event_batch: int = 16
+    worker_nice: int = 10  # how much lower the worker's CPU priority is than the web's (0: the same)
     poll_interval: float = 0.1
     inbox_retention_days: int = 30
     reply_token_ttl: float = 50.0
@@ -95,6 +97,7 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
     try:
         settings = Settings(
             database_url=database_url(env),
+            replica_url=replica_url(env),
             channel_secret=env.get("LINE_CHANNEL_SECRET", ""),
             channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN", ""),
             line_api_endpoint=(env.get("LINE_API_ENDPOINT") or "").rstrip("/") or None,
@@ -109,6 +112,7 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
             send_concurrency=int(env.get("KAEJON_SEND_CONCURRENCY", "16")),
             line_per_second=float(env.get("KAEJON_LINE_PER_SECOND", "1500")),
             event_batch=int(env.get("KAEJON_EVENT_BATCH", "16")),
+            worker_nice=int(env.get("KAEJON_WORKER_NICE", "10")),
             inbox_retention_days=int(env.get("KAEJON_INBOX_RETENTION_DAYS", "30")),
             reply_token_ttl=float(env.get("KAEJON_REPLY_TOKEN_TTL", "50")),
             standin_url=(env.get("KAEJON_STANDIN_URL") or "").rstrip("/") or None,
@@ -149,8 +153,8 @@ def for_admin(environ: Mapping[str, str] | None = None) -> Settings:
         kept = housekeeping(env)
     except ValueError as error:
         raise ConfigError(f"a numeric setting is not a number: {error}") from None
-    return Settings(database_url=url, secret_keys=secret_keys, lookup_keys=lookup_keys, demo=demo,
-                    rules_dir=rules_directory(env), **kept)
+    return Settings(database_url=url, replica_url=replica_url(env), secret_keys=secret_keys,
+                    lookup_keys=lookup_keys, demo=demo, rules_dir=rules_directory(env), **kept)
 
 
 def housekeeping(env: Mapping[str, str]) -> dict[str, Limits | Periods | Pacing | Thresholds]:
@@ -229,6 +233,13 @@ def database_url(environ: Mapping[str, str] | None = None) -> str:
     """Only the database URL: what migrations need, without any secret."""
     env = os.environ if environ is None else environ
     return normalize_url(env.get("DATABASE_URL") or DEFAULT_URL)
+
+
+def replica_url(env: Mapping[str, str]) -> str | None:
+    """``DATABASE_REPLICA_URL``: a streaming replica that reports may read from, so a long
+    report never competes with the chat for the primary; unset, they read the primary."""
+    url = (env.get("DATABASE_REPLICA_URL") or "").strip()
+    return normalize_url(url) if url else None
 
 
 def rules_directory(environ: Mapping[str, str] | None = None) -> str | None:

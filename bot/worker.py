@@ -7,6 +7,7 @@ can run at once on PostgreSQL: they divide the work through row locks.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -19,7 +20,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import Services
 from bot.flows import router
-from bot.flows.context import EventContext
+from bot.flows.context import EventContext, Known
 from bot.line.content import ContentError
 from bot.photo_links import PhotoLinks
 from bot.logs import log
@@ -55,7 +56,7 @@ def handle_events(services: Services, handler: Handler = router.handle, limit: i
         known = chats.get_or_create_all(
             uow.session, {event.chat_key: event.source_type or "user" for event in claimed if event.chat_key}, now)
         with services.loading.while_slow(claimed, now) if services.loading else nullcontext():
-            if not _handle_together(services, uow, claimed, now, handler, known):
+            if not _handle_together(services, uow, claimed, now, handler, known, _looked_up(uow, claimed)):
                 for event in claimed:
                     _handle(services, uow, event, now, handler, known.get(event.chat_key or ""))
             uow.commit()
@@ -71,14 +72,24 @@ def handle_one_event(services: Services, handler: Handler = router.handle) -> bo
     return handle_events(services, handler, limit=1) > 0
 
 
+def _looked_up(uow: UnitOfWork, claimed: list[inbox.InboxEvent]) -> Known:
+    """The accounts and conversations of a batch's one-to-one chats, in a query each."""
+    users = {event.chat_key for event in claimed if event.chat_key and event.source_type == "user"}
+    return Known.look_up(uow, users, users)
+
+
 def _handle_together(services: Services, uow: UnitOfWork, claimed: list[inbox.InboxEvent], now: datetime,
-                     handler: Handler, known: dict[str, Chat]) -> bool:
-    """Handle the whole batch in one savepoint; False (and nothing done) if any event failed."""
+                     handler: Handler, known: dict[str, Chat], looked_up: Known) -> bool:
+    """Handle the whole batch in one savepoint; False (and nothing done) if any event failed.
+
+    What was looked up for the batch is used only here: after an undo, the events are
+    handled again from the database (a handler may have changed a conversation it read).
+    """
     if len(claimed) == 1:
         return False
     try:
         with uow.session.begin_nested():
-            outcomes = [_run(services, uow, event, now, handler, known.get(event.chat_key or ""))
+            outcomes = [_run(services, uow, event, now, handler, known.get(event.chat_key or ""), looked_up)
                         for event in claimed]
     except Exception:
         return False
@@ -88,7 +99,7 @@ def _handle_together(services: Services, uow: UnitOfWork, claimed: list[inbox.In
 
 
 def _run(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: datetime, handler: Handler,
-         chat: Chat | None) -> str:
+         chat: Chat | None, looked_up: Known | None = None) -> str:
     """Handle one event in the current transaction and queue its answers; returns its outcome."""
     if event.mode == "standby":
         return "standby"
@@ -96,7 +107,7 @@ def _run(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: date
                        event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
                        occurred_at=event.occurred_at, now=now, chat=chat,
                        reply_ttl=timedelta(seconds=services.settings.reply_token_ttl),
-                       photo_links=PhotoLinks(services.settings, services.clock))
+                       photo_links=PhotoLinks(services.settings, services.clock), known=looked_up)
     outcome = handler(ctx)
     ctx.flush()
     return outcome
@@ -299,6 +310,10 @@ def run(services: Services) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    if services.settings.worker_nice:
+        # The webhook's answer to LINE cannot wait; handling can. On shared cores the
+        # web process gets the CPU first in a burst and the workers catch up after.
+        os.nice(services.settings.worker_nice)
     threads = start_threads(services, stop)
     log("worker started", threads=len(threads))
     while not stop.is_set():

@@ -47,6 +47,14 @@ def find(session: Session, line_user_id: str) -> Account | None:
     return session.scalar(select(Account).where(Account.line_user_id == line_user_id))
 
 
+def find_all(session: Session, line_user_ids: set[str]) -> dict[str, Account]:
+    """The accounts of these LINE users that have one, in one query."""
+    if not line_user_ids:
+        return {}
+    return {account.line_user_id: account
+            for account in session.scalars(select(Account).where(Account.line_user_id.in_(line_user_ids)))}
+
+
 def grants_of(session: Session, account_id: int) -> tuple[Grant, ...]:
     rows = session.execute(
         select(RoleGrant.role, RoleGrant.area_code, RoleGrant.agency_id)

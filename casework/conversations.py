@@ -75,10 +75,15 @@ class Conversation:
 
 
 def load(session: Session, sealer: Sealer, chat_id: str) -> Conversation:
-    row = session.get(ConversationRow, chat_id)
-    if row is None:
-        return Conversation()
-    return Conversation(frames=_unnest(row.flow, sealer.open_json(row.state, Place("conversations", "state", chat_id))))
+    return load_all(session, sealer, {chat_id})[chat_id]
+
+
+def load_all(session: Session, sealer: Sealer, chat_ids: set[str]) -> dict[str, Conversation]:
+    """The conversations of these chats, in one query (an empty one where none is under way)."""
+    rows = session.scalars(select(ConversationRow).where(ConversationRow.chat_id.in_(chat_ids))) if chat_ids else []
+    found = {row.chat_id: Conversation(frames=_unnest(row.flow, sealer.open_json(
+        row.state, Place("conversations", "state", row.chat_id)))) for row in rows}
+    return {chat_id: found.get(chat_id) or Conversation() for chat_id in chat_ids}
 
 
 def store(session: Session, sealer: Sealer, chat_id: str, conversation: Conversation, now: datetime) -> None:

@@ -64,13 +64,13 @@ def preview(to: str, at_: datetime | None, as_json: bool) -> None:
 
     services = admin_services()
     try:
-        with services.uow() as uow:
+        with services.read_uow() as uow:
             line_id = uow.session.scalar(select(Account.line_user_id).where(Account.id == int(to))) \
                 if to.isdigit() else to
             found = staff_digests(uow.session, uow.sealer, _thai_time(at_) or services.clock(),
                                   services.settings.pacing, preview=line_id or "")
     finally:
-        services.engine.dispose()
+        services.dispose()
     if not found:
         raise click.ClickException(f"{to} takes no digest: not agency staff, paused, or by email")
     (digest,) = found

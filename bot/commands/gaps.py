@@ -76,7 +76,7 @@ def describe(result: ScreeningResult, area: str) -> str:
 def gaps(area_code: str, day: object, programme_id: str | None, output: Path | None, store: bool) -> None:
     """List every "eligible but not receiving" gap in an area as CSV, one row per gap."""
     on = day.date() if day is not None else None  # type: ignore[attr-defined]
-    with as_operator() as (uow, env, actor):
+    with as_operator(read_only=not store) as (uow, env, actor):
         try:
             found = screening.gaps(env, actor, area_code, on, store=store, programme=programme_id)
         except UnknownArea as error:

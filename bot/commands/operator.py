@@ -36,13 +36,13 @@ def operator() -> Actor:
 
 
 @contextmanager
-def as_operator() -> Iterator[tuple[UnitOfWork, Env, Actor]]:
+def as_operator(*, read_only: bool = False) -> Iterator[tuple[UnitOfWork, Env, Actor]]:
     """A unit of work for one command, the Env its use cases run in, and the operator;
     the database connections are let go afterwards. Nothing is kept unless the command
-    commits."""
+    commits. A ``read_only`` report reads from ``DATABASE_REPLICA_URL`` when it is set."""
     services = admin_services()
     try:
-        with services.uow() as uow:
+        with services.read_uow() if read_only else services.uow() as uow:
             yield uow, services.env(uow), operator()
     finally:
-        services.engine.dispose()
+        services.dispose()

@@ -24,6 +24,21 @@ from messages.line import Message
 from messages.menu import quick_menu
 
 
+@dataclass(frozen=True)
+class Known:
+    """What a worker looks up once for a whole batch of events (one event per chat) instead
+    of once per event: the users' accounts and the chats' conversations."""
+
+    users: frozenset[str]  # every user looked up; one missing from ``accounts`` has none
+    accounts: dict[str, Account]
+    conversations: dict[str, Conversation]
+
+    @classmethod
+    def look_up(cls, uow: UnitOfWork, users: set[str], chat_ids: set[str]) -> Known:
+        return cls(frozenset(users), accounts.find_all(uow.session, users),
+                   conversations.load_all(uow.session, uow.sealer, chat_ids))
+
+
 @dataclass
 class EventContext:
     flows: Flows  # every flow and button action, built at start
@@ -36,6 +51,7 @@ class EventContext:
     chat: Chat | None
     reply_ttl: timedelta = outbox.REPLY_TOKEN_TTL
     photo_links: PhotoLinks | None = None  # signs the addresses of photos shown as image messages
+    known: Known | None = None  # what the worker looked up for its whole batch of events
     _answers: list[Message] = field(default_factory=list, init=False)
     _actor: Actor | None = field(default=None, init=False)
     _conversation: Conversation | None = field(default=None, init=False)
@@ -70,19 +86,28 @@ class EventContext:
     def actor(self) -> Actor:
         """Who is acting, with the roles granted to them, looked up once per event."""
         if self._actor is None:
-            self._actor = actors.of_line_user(self.uow.session, self.user_id)
+            if self.known is not None and self.user_id is not None and self.user_id in self.known.users:
+                self._actor = actors.of_account(self.uow.session, self.user_id,
+                                                self.known.accounts.get(self.user_id))
+            else:
+                self._actor = actors.of_line_user(self.uow.session, self.user_id)
         return self._actor
 
     def forget_actor(self) -> None:
         """Roles changed during this event (an invite, a link): look them up again."""
         self._actor = None
+        self.known = None
 
     @property
     def conversation(self) -> Conversation:
         """The chat's conversation, unsealed once per event; written back by ``flush``."""
         if self._conversation is None:
-            self._conversation = conversations.load(self.uow.session, self.uow.sealer, self.chat.line_id) \
-                if self.chat is not None else Conversation()
+            if self.chat is None:
+                self._conversation = Conversation()
+            elif self.known is not None and self.chat.line_id in self.known.conversations:
+                self._conversation = self.known.conversations[self.chat.line_id]
+            else:
+                self._conversation = conversations.load(self.uow.session, self.uow.sealer, self.chat.line_id)
         return self._conversation
 
     def push(self, line_user_id: str, build: Callable[[NullTranslations, str], list[Message]]) -> None:

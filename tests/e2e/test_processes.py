@@ -101,3 +101,34 @@ def test_the_worker_stops_cleanly_on_sigterm(system):
     assert procs.stop(worker) == 0
     assert "worker stopped" in worker.log_path.read_text()
     system.workers.remove(worker)
+
+
+def test_four_workers_answer_each_users_messages_once_and_in_order(system):
+    """Sixty people each send five messages, each message posted once its predecessor was
+    acknowledged (as LINE delivers a chat's events), everyone at once, to four workers. Each
+    message's answer is the reply to its own token, so the order of the tokens used tells the
+    order of the answers."""
+    system.clear_faults()
+    for _ in range(4):
+        system.start_worker()
+    try:
+        people = users(60)
+        tokens = {user: [system.reply_token(user) for _ in range(5)] for user in people}
+
+        def send_in_order(user: str) -> list[int]:
+            return [system.post(le.text(le.source(user), token, f"message {index}"))[0]
+                    for index, token in enumerate(tokens[user])]
+
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(16) as pool:
+            statuses = {status for sent in pool.map(send_in_order, people) for status in sent}
+        assert statuses == {200}
+        procs.wait_until(lambda: len(system.sent_to(set(people))) >= 5 * len(people), 90, interval=0.3,
+                         what="every answer")
+        time.sleep(1.0)
+        sent = sorted(system.sent_to(set(people)), key=lambda item: item["seq"])
+        for user in people:
+            used = [item["replyToken"] for item in sent if item["to"] == user]
+            assert used == tokens[user], f"{user}: answers out of order or not once each"
+    finally:
+        system.stop_workers()

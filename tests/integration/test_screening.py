@@ -467,3 +467,21 @@ def test_the_command_refuses_an_unknown_area_or_programme(fake_services, run_com
     assert result.exit_code == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def test_a_report_that_only_reads_reads_the_replica_when_there_is_one(fake_services, kalasin, run_command,
+                                                                     monkeypatch, request, tmp_path):
+    """DATABASE_REPLICA_URL: a report that stores nothing reads the replica (here an empty copy
+    of the schema standing in for one that lags), one that stores reads and writes the primary."""
+    import shutil
+
+    replica = tmp_path / "replica.db"
+    shutil.copy(request.getfixturevalue("sqlite_template"), replica)
+    monkeypatch.setenv("DATABASE_REPLICA_URL", f"sqlite:///{replica}")
+
+    read_only = run_command("--area", "4601", "--on", ON.isoformat(), "--no-store")
+    stored = run_command("--area", "4601", "--on", ON.isoformat())
+
+    assert read_only.exit_code == 0 and stored.exit_code == 0, read_only.output + stored.output
+    assert "0 persons in 0 households" in read_only.stderr
+    assert "4 persons in 2 households" in stored.stderr
