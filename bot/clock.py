@@ -141,6 +141,7 @@ def queue_scheduled(services: Services, waiting: list[Scheduled], batch: int = 2
             claimed = notices.claim(uow.session, [(key, item.kind, item.recipient, item.due) for item in chunk
                                                   for key in item.keys()], now)
             spent: set[str] = set()
+            outgoing: list[dict] = []
             for item in chunk:
                 mine = item.narrow(claimed)
                 if mine is None:
@@ -160,12 +161,13 @@ def queue_scheduled(services: Services, waiting: list[Scheduled], batch: int = 2
                     nothing += 1
                     continue
                 channel = getattr(mine, "channel", "line")
-                outbox.enqueue(uow.session, uow.sealer, channel=channel, messages=messages, now=now,
-                               recipient=mine.recipient if channel == "line" else f"{channel}:{mine.recipient}",
-                               dedupe_key=item.keys()[0] if len(keys) == 1 else None,
-                               not_before=pacing.send_time(now, queued), flush=False)
+                outgoing += outbox.rows(
+                    uow.sealer, channel=channel, messages=messages, now=now,
+                    recipient=mine.recipient if channel == "line" else f"{channel}:{mine.recipient}",
+                    dedupe_key=item.keys()[0] if len(keys) == 1 else None, not_before=pacing.send_time(now, queued))
                 queued += 1
                 late += mine.due.late
+            outbox.insert_rows(uow.session, outgoing)
             notices.mark(uow.session, spent, "nothing")
             uow.commit()
     return DigestRun(queued, nothing, late, failed, skipped)

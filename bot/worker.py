@@ -89,35 +89,37 @@ def _handle_together(services: Services, uow: UnitOfWork, claimed: list[inbox.In
         return False
     try:
         with uow.session.begin_nested():
-            outcomes = [_run(services, uow, event, now, handler, known.get(event.chat_key or ""), looked_up)
-                        for event in claimed]
+            handled = [_run(services, uow, event, now, handler, known.get(event.chat_key or ""), looked_up)
+                       for event in claimed]
+            outbox.insert_rows(uow.session, [row for _, answers in handled for row in answers])
     except Exception:
         return False
-    for event, outcome in zip(claimed, outcomes):
+    for event, (outcome, _) in zip(claimed, handled):
         inbox.finish(event, outcome, now, handled=outcome != "standby")
     return True
 
 
 def _run(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: datetime, handler: Handler,
-         chat: Chat | None, looked_up: Known | None = None) -> str:
-    """Handle one event in the current transaction and queue its answers; returns its outcome."""
+         chat: Chat | None, looked_up: Known | None = None) -> tuple[str, list[dict]]:
+    """Handle one event in the current transaction; returns its outcome and its answers'
+    outbox rows, for the caller to queue."""
     if event.mode == "standby":
-        return "standby"
+        return "standby", []
     ctx = EventContext(flows=services.flows, rules=services.rules, uow=uow,
                        event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
                        occurred_at=event.occurred_at, now=now, chat=chat,
                        reply_ttl=timedelta(seconds=services.settings.reply_token_ttl),
                        photo_links=PhotoLinks(services.settings, services.clock), known=looked_up)
     outcome = handler(ctx)
-    ctx.flush()
-    return outcome
+    return outcome, ctx.flush()
 
 
 def _handle(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: datetime,
             handler: Handler, chat: Chat | None) -> None:
     try:
         with uow.session.begin_nested():
-            outcome = _run(services, uow, event, now, handler, chat)
+            outcome, answers = _run(services, uow, event, now, handler, chat)
+            outbox.insert_rows(uow.session, answers)
         inbox.finish(event, outcome, now, handled=outcome != "standby")
     except Exception as error:  # one bad event must not stop the others
         given_up = not inbox.defer(event, type(error).__name__, now)

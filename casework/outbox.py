@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, bindparam, exists, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, exists, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from casework.backoff import retry_delay
@@ -74,8 +74,7 @@ def batches(messages: list[dict[str, Any]], size: int = MAX_MESSAGES_PER_CALL) -
     return [messages[i : i + size] for i in range(0, len(messages), size)]
 
 
-def enqueue(
-    session: Session,
+def rows(
     sealer: Sealer,
     *,
     recipient: str,
@@ -87,37 +86,47 @@ def enqueue(
     dedupe_key: str | None = None,
     channel: str = "line",
     not_before: datetime | None = None,
-    flush: bool = True,
-) -> list[OutboxMessage]:
-    """Queue messages for one chat, five to a call; only the first call may reply.
-    ``not_before`` holds a bulk send back to its place in a paced run; a bulk run passes
-    ``flush=False`` and flushes its batch once.
+) -> list[dict[str, Any]]:
+    """The outbox rows that send messages to one chat, five to a call; only the first call
+    may reply. ``not_before`` holds a bulk send back to its place in a paced run.
 
     A reply token can be used once, so any further calls go as pushes; they are
     sent after the first because a chat's rows leave in order.
     """
-    rows = []
+    made = []
     for index, chunk in enumerate(batches(messages)):
         retry_key = str(uuid.uuid4())
-        row = OutboxMessage(
-            channel=channel,
-            recipient=recipient,
-            body=sealer.seal_json(chunk, Place("outbox", "body", retry_key)),
-            reply_token=reply_token if index == 0 else None,
-            reply_deadline=reply_deadline if index == 0 else None,
-            retry_key=retry_key,
-            dedupe_key=f"{dedupe_key}:{index}" if dedupe_key else None,
-            source_event_id=source_event_id,
-            status="pending",
-            attempts=0,
-            next_attempt_at=not_before or now,
-            created_at=now,
-        )
-        session.add(row)
-        rows.append(row)
-    if flush:
-        session.flush()
-    return rows
+        made.append({
+            "channel": channel,
+            "recipient": recipient,
+            "body": sealer.seal_json(chunk, Place("outbox", "body", retry_key)),
+            "reply_token": reply_token if index == 0 else None,
+            "reply_deadline": reply_deadline if index == 0 else None,
+            "retry_key": retry_key,
+            "dedupe_key": f"{dedupe_key}:{index}" if dedupe_key else None,
+            "source_event_id": source_event_id,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": not_before or now,
+            "created_at": now,
+        })
+    return made
+
+
+_INSERT = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True)
+
+
+def insert_rows(session: Session, made: list[dict[str, Any]]) -> list[int]:
+    """Queue rows made by ``rows``, in one statement however many (a batch of answers, a
+    run of digests); returns their ids, in order."""
+    if not made:
+        return []
+    return list(session.execute(_INSERT, made).scalars())
+
+
+def enqueue(session: Session, sealer: Sealer, **message: Any) -> list[int]:
+    """Queue messages for one chat now (see ``rows``); returns the ids of its rows."""
+    return insert_rows(session, rows(sealer, **message))
 
 
 def choose_method(reply_token: str | None, reply_deadline: datetime | None, now: datetime) -> Method:

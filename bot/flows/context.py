@@ -143,16 +143,16 @@ class EventContext:
         if self.chat is not None:
             self._answers.extend(messages)
 
-    def flush(self) -> None:
-        """Keep the conversation and queue the answers in the outbox, in this event's
-        transaction: sent only if the handling commits, and once."""
+    def flush(self) -> list[dict[str, Any]]:
+        """Keep the conversation, and return the outbox rows of the answers for the caller
+        to queue in this event's transaction (a worker queues a whole batch's at once):
+        sent only if the handling commits, and once."""
         if self._conversation is not None and self._conversation.changed and self.chat is not None:
             conversations.store(self.uow.session, self.uow.sealer, self.chat.line_id, self._conversation, self.now)
         if self.chat is None or not self._answers:
-            return
+            return []
         token = self.event.get("replyToken")
-        outbox.enqueue(
-            self.uow.session,
+        return outbox.rows(
             self.uow.sealer,
             recipient=self.chat.line_id,
             messages=self._answers,
@@ -163,4 +163,3 @@ class EventContext:
             reply_deadline=self.occurred_at + self.reply_ttl,
             source_event_id=self.inbox_id,
         )
-        self._answers = []

@@ -20,7 +20,7 @@ def queue(services, recipient=ALICE, count=1, token="reply-token", **kw):
             now=now, reply_token=token, reply_deadline=now + outbox.REPLY_TOKEN_TTL if token else None, **kw,
         )
         uow.commit()
-        return [row.id for row in made]
+        return made
 
 
 def status_of(services, row_id):

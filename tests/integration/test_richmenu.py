@@ -65,7 +65,7 @@ def enqueue_menu(services, recipient: str, messages: list[dict[str, Any]]) -> in
         [row] = outbox.enqueue(uow.session, uow.sealer, recipient=recipient, messages=messages,
                                now=services.clock(), channel="line-richmenu")
         uow.commit()
-        return row.id
+        return row
 
 
 def test_a_first_sync_creates_every_role_and_a_second_changes_nothing(services, standin):

@@ -86,11 +86,12 @@ def test_a_message_whose_body_was_copied_from_another_is_not_sent_and_does_not_b
                                      messages=[{"type": "text", "text": "สำหรับอลิซ"}], now=now)
         (to_bob,) = outbox.enqueue(uow.session, uow.sealer, recipient="U" + "b" * 32,
                                    messages=[{"type": "text", "text": "สำหรับบ๊อบ"}], now=now)
-        uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == to_bob.id).values(body=to_alice.body))
+        alice_body = uow.session.get(OutboxMessage, to_alice).body
+        uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == to_bob).values(body=alice_body))
         uow.commit()
     while worker.send_one(fake_services):
         pass
     assert [(call.recipient, call.messages) for call in transport.calls] == [
         ("U" + "a" * 32, [{"type": "text", "text": "สำหรับอลิซ"}])]
     with fake_services.uow() as uow:
-        assert uow.session.get(OutboxMessage, to_bob.id).status == "dead"
+        assert uow.session.get(OutboxMessage, to_bob).status == "dead"
