@@ -33,6 +33,8 @@ class System:
     env: dict[str, str]
     log_dir: Path
     workers: list[subprocess.Popen] = field(default_factory=list)
+    standin_process: subprocess.Popen | None = None
+    web_process: subprocess.Popen | None = None
     session: requests.Session = field(default_factory=requests.Session)
 
     def start_worker(self, **env: str) -> subprocess.Popen:
@@ -97,13 +99,15 @@ def post_all(system: System, events: list[dict[str, Any]], concurrency: int = 16
 
 
 @contextmanager
-def launched(log_dir: Path, admin_url: str = procs.POSTGRES_ADMIN_URL, **env_overrides: str) -> Iterator[System]:
+def launched(log_dir: Path, admin_url: str = procs.POSTGRES_ADMIN_URL, standin_options: str = "",
+             **env_overrides: str) -> Iterator[System]:
     """Create a database (on the server of ``admin_url``), migrate it with the Procfile's
-    ``release``, start the stand-in and ``web``; stop everything and drop the database afterwards."""
+    ``release``, start the stand-in (with ``standin_options``, e.g. ``--no-check``) and ``web``;
+    stop everything and drop the database afterwards."""
     database_url = procs.create_database(admin_url=admin_url)
     standin_port, web_port = procs.free_port(), procs.free_port()
-    standin = procs.start(f"{sys.executable} -m bot.dev.standin --port {standin_port} --token {TOKEN}",
-                          procs.base_env(), log_dir / "standin.log")
+    standin = procs.start(f"{sys.executable} -m bot.dev.standin --port {standin_port} --token {TOKEN} "
+                          f"{standin_options}", procs.base_env(), log_dir / "standin.log")
     env = procs.base_env(
         DATABASE_URL=database_url, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=TOKEN,
         LINE_API_ENDPOINT=f"http://127.0.0.1:{standin_port}", **TEST_KEYS,
@@ -113,7 +117,8 @@ def launched(log_dir: Path, admin_url: str = procs.POSTGRES_ADMIN_URL, **env_ove
     subprocess.run(["bash", "-c", procs.procfile()["release"]], env=env, cwd=procs.ROOT, check=True,
                    capture_output=True)
     web = procs.start_process("web", env, log_dir)
-    system = System(database_url, f"http://127.0.0.1:{standin_port}", f"http://127.0.0.1:{web_port}", env, log_dir)
+    system = System(database_url, f"http://127.0.0.1:{standin_port}", f"http://127.0.0.1:{web_port}", env, log_dir,
+                    standin_process=standin, web_process=web)
     try:
         procs.wait_http(f"{system.standin_url}/_standin/health")
         procs.wait_http(f"{system.web_url}/healthz")

@@ -391,3 +391,34 @@ def test_runs_as_a_process_until_sigterm() -> None:
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_for_a_load_test_the_checks_can_be_off_and_every_send_slowed_like_lines_round_trip() -> None:
+    """`--no-check` lets a body LINE would refuse through (a load test checks bodies in a
+    separate run), and `--latency-ms` answers every send only after the delay, in parallel."""
+    import threading
+
+    with serve(channel_access_token=TOKEN, check=False, latency=0.2) as server:
+        body = {"to": SOMCHAI, "messages": [{"type": "text", "text": ""}]}  # LINE refuses empty text
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        answers: list[tuple[int, float]] = []
+
+        def send() -> None:
+            started = time.perf_counter()
+            response = requests.post(f"{server.url}/v2/bot/message/push", json=body, headers=headers, timeout=5)
+            answers.append((response.status_code, time.perf_counter() - started))
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=send) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert {status for status, _ in answers} == {200}
+        assert min(took for _, took in answers) >= 0.2
+        assert time.perf_counter() - started < 0.2 * 5  # the delays overlap
+        profile = requests.get(f"{server.url}/v2/bot/info", headers=headers, timeout=5)
+        assert profile.elapsed.total_seconds() < 0.2  # only sends are slowed
+    with serve(channel_access_token=TOKEN) as checking:
+        refused = requests.post(f"{checking.url}/v2/bot/message/push", json=body, headers=headers, timeout=5)
+        assert refused.status_code == 400

@@ -23,7 +23,12 @@ def issue_reply_token() -> tuple[dict[str, Any], int]:
     body = request.get_json(silent=True) or {}
     if not isinstance(body.get("to"), str) or not body["to"]:
         return _control_error("'to' (the chat the event came from) is required")
-    return _state().issue_reply_token(body["to"]), 200
+    count = body.get("count")
+    if count is None:
+        return _state().issue_reply_token(body["to"]), 200
+    if not isinstance(count, int) or not 1 <= count <= 1000:
+        return _control_error("'count' must be a whole number from 1 to 1000")
+    return {"replyTokens": [_state().issue_reply_token(body["to"])["replyToken"] for _ in range(count)]}, 200
 
 
 @control.get("/sent")

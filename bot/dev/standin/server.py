@@ -36,6 +36,7 @@ from bot.dev.standin.state import EXTENSION, SendResult, StandInState, now_ms, s
 from bot.dev.standin.state import current_state as _state
 
 CONTROL_PREFIX = "/_standin/"
+MESSAGE_PATHS = ("/v2/bot/message/reply", "/v2/bot/message/push", "/v2/bot/message/multicast")
 _RETRY_KEY = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _USER_ID = re.compile(r"^U[0-9a-f]{32}$")
 _RICH_MENU_IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
@@ -87,6 +88,8 @@ def _before_line_request() -> Response | None:
     g.standin_errors = []
     g.standin_reason = None
     delay = _state().delay_for(request.path)
+    if request.path.startswith(MESSAGE_PATHS):
+        delay += current_app.extensions[EXTENSION]["latency"]
     if delay > 0:
         time.sleep(delay)
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -449,15 +452,29 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
+class _NoCheck:
+    """For load tests: every body passes, so the stand-in costs little beside what it measures."""
+
+    def problems(self, method: str, path: str, body: Any) -> list[Any]:
+        return []
+
+
 def create_standin_app(
-    *, channel_access_token: str | None = None, reply_token_ttl: float = 60.0
+    *, channel_access_token: str | None = None, reply_token_ttl: float = 60.0, check: bool = True,
+    latency: float = 0.0,
 ) -> Flask:
-    """The stand-in as a Flask app; with `channel_access_token`, any other token gets a 401."""
+    """The stand-in as a Flask app; with `channel_access_token`, any other token gets a 401.
+
+    `check=False` skips the OpenAPI checks of request bodies (a load test's correctness
+    is checked in a run with them on); `latency` seconds pass before every send is
+    answered, as LINE's round trip from Thailand does.
+    """
     app = Flask(__name__)
     app.extensions[EXTENSION] = {
         "state": StandInState(reply_token_ttl=reply_token_ttl),
-        "checker": RequestChecker(),
+        "checker": RequestChecker() if check else _NoCheck(),
         "channel_access_token": channel_access_token,
+        "latency": latency,
     }
     app.before_request(_before_line_request)
     app.after_request(_after_line_request)
@@ -526,12 +543,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     parser.add_argument("--token", help="the only channel access token accepted (default: any)")
     parser.add_argument("--reply-token-ttl", type=float, default=60.0, metavar="SECONDS")
+    parser.add_argument("--no-check", action="store_true", help="skip the OpenAPI checks of bodies (load tests)")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="answer every send after this delay")
     args = parser.parse_args(argv)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
     standin = serve(
-        args.host, args.port, channel_access_token=args.token, reply_token_ttl=args.reply_token_ttl
+        args.host, args.port, channel_access_token=args.token, reply_token_ttl=args.reply_token_ttl,
+        check=not args.no_check, latency=args.latency_ms / 1000,
     )
     print(f"LINE stand-in listening on {standin.url}", flush=True)
     stopping.wait()
