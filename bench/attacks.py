@@ -25,7 +25,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.webhook_burst import machine, percentile
+from bench.load import machine, percentile
 from bot.dev import line_events as le
 from tests.e2e import attacks
 from tests.e2e.system import SECRET, launched, users

@@ -621,7 +621,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
-    from webhook_burst import machine  # the same description of the machine as the other benches
+    from load import machine  # the same description of the machine as the other benches
 
     screening.ensure_database(args.database_url)
     made = ensure_data(args.database_url, args.households, args.cases, args.referrals)

@@ -296,7 +296,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
-    from webhook_burst import machine
+    from load import machine
 
     screening.ensure_database(args.database_url)
     data = ensure_data(args.database_url, args.staff, args.referrals)

@@ -329,7 +329,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
-    from webhook_burst import machine  # the same description of the machine as the other bench
+    from load import machine  # the same description of the machine as the other bench
 
     result = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
               **run(args.rows, [b.strip() for b in args.backends.split(",") if b.strip()])}

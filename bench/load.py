@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import platform
 import random
 import subprocess
 import sys
@@ -70,7 +71,7 @@ def machine() -> dict[str, str]:
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
     postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
     return {"cpu": cpu, "cores": str(os.cpu_count()), "memory_gib": f"{memory_kb / 1024 / 1024:.0f}",
-            "python": sys.version.split()[0], "postgres": postgres}
+            "python": platform.python_version(), "postgres": postgres, "os": platform.platform()}
 
 
 # ---------------------------------------------------------------------------------------------

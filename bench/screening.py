@@ -392,7 +392,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
-    from webhook_burst import machine  # the same description of the machine as the other benches
+    from load import machine  # the same description of the machine as the other benches
 
     result: dict = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
                     "persons": args.persons, "on": args.on.isoformat(), "area": args.area, "targets_s": TARGETS}
