@@ -59,6 +59,7 @@ class Settings:
     send_concurrency: int = 16  # LINE calls in flight at once per worker process
     line_per_second: float = 1500.0  # each of reply and push, shared by every process (LINE's limit: 2,000)
     event_batch: int = 16
+    batch_linger: float = 0.02  # seconds a worker waits after a batch that was not full
     worker_nice: int = 10  # how much lower the worker's CPU priority is than the web's (0: the same)
     poll_interval: float = 0.1
     inbox_retention_days: int = 30
@@ -113,6 +114,7 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
             line_per_second=float(env.get("KAEJON_LINE_PER_SECOND", "1500")),
             event_batch=int(env.get("KAEJON_EVENT_BATCH", "16")),
             worker_nice=int(env.get("KAEJON_WORKER_NICE", "10")),
+            batch_linger=float(env.get("KAEJON_BATCH_LINGER_MS", "20")) / 1000,
             inbox_retention_days=int(env.get("KAEJON_INBOX_RETENTION_DAYS", "30")),
             reply_token_ttl=float(env.get("KAEJON_REPLY_TOKEN_TTL", "50")),
             standin_url=(env.get("KAEJON_STANDIN_URL") or "").rstrip("/") or None,

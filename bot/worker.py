@@ -249,10 +249,16 @@ def beat(services: Services, name: str = "worker") -> bool:
     return False
 
 
-def run_loop(step: Callable[[], bool], stop: threading.Event, idle: float,
-             wake: threading.Event | None = None, then_wake: threading.Event | None = None) -> None:
-    """Repeat ``step`` until stopped; when it finds nothing, sleep ``idle`` seconds or
-    until ``wake`` is set. After a step that did work, ``then_wake`` is set.
+def run_loop(step: Callable[[], int], stop: threading.Event, idle: float,
+             wake: threading.Event | None = None, then_wake: threading.Event | None = None,
+             full: int = 0, linger: float = 0.0) -> None:
+    """Repeat ``step`` (which returns how many items it did) until stopped; when it finds
+    nothing, sleep ``idle`` seconds or until ``wake`` is set. After a step that did work,
+    ``then_wake`` is set.
+
+    After a step that did fewer than ``full`` items, wait ``linger`` seconds: under a
+    steady trickle the next batch then takes several items at the price of one, instead
+    of paying a batch's fixed statements for each; a burst fills every batch and never waits.
 
     An unexpected error (the database went away, say) is logged and the loop
     goes on after a pause, so a worker rides out a database restart.
@@ -261,14 +267,16 @@ def run_loop(step: Callable[[], bool], stop: threading.Event, idle: float,
         if wake is not None:
             wake.clear()
         try:
-            did_work = step()
+            did = int(step())
         except Exception:
             logging.getLogger("kaejon").exception("worker step failed")
             stop.wait(1.0)
             continue
-        if did_work:
+        if did:
             if then_wake is not None:
                 then_wake.set()
+            if did < full and linger:
+                stop.wait(linger)
         else:
             # Without a wake event, sleep on ``stop`` so a stop request ends the pause.
             (wake or stop).wait(idle)
@@ -285,14 +293,14 @@ def start_threads(services: Services, stop: threading.Event) -> list[threading.T
     sends_waiting = threading.Event()
     threads = [threading.Thread(
         target=run_loop, name="kaejon-inbox", daemon=True,
-        args=(lambda: handle_events(services, limit=settings.event_batch) > 0, stop, settings.poll_interval),
-        kwargs={"then_wake": sends_waiting})]
+        args=(lambda: handle_events(services, limit=settings.event_batch), stop, settings.poll_interval),
+        kwargs={"then_wake": sends_waiting, "full": settings.event_batch, "linger": settings.batch_linger})]
     calls = ThreadPoolExecutor(max(settings.send_concurrency, 1), thread_name_prefix="kaejon-call")
     for number in range(max(settings.send_threads, 1)):
         threads.append(threading.Thread(
             target=run_loop, name=f"kaejon-send-{number}", daemon=True,
-            args=(lambda: send_due(services, settings.send_batch, calls) > 0, stop, SEND_POLL_SECONDS),
-            kwargs={"wake": sends_waiting}))
+            args=(lambda: send_due(services, settings.send_batch, calls), stop, SEND_POLL_SECONDS),
+            kwargs={"wake": sends_waiting, "full": settings.send_batch, "linger": settings.batch_linger}))
     threads.append(threading.Thread(target=run_loop, name="kaejon-photos", daemon=True,
                                     args=(lambda: fetch_one_photo(services), stop, PHOTO_POLL_SECONDS)))
     threads.append(threading.Thread(target=run_loop, name="kaejon-heartbeat", daemon=True,

@@ -8,8 +8,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Dialect, bindparam, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from casework.backoff import retry_delay
@@ -109,21 +108,41 @@ def record(
                 "next_attempt_at": now,
             }
         )
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    table = InboxEvent.__table__
-    stmt = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["webhook_event_id"])
-        .returning(table.c.webhook_event_id)
-    )
-    # Core, not the ORM: this is the webhook's hot path and needs no identity map.
-    new_ids = set(connection.execute(stmt, rows).scalars().all())
+    new_ids = set(connection.exec_driver_sql(_insert_sql(connection.dialect, len(rows)),
+                                             _parameters(connection.dialect, rows)).scalars().all())
     result = []
     for summary in summaries:
         is_new = summary.webhook_event_id in new_ids
         new_ids.discard(summary.webhook_event_id)
         result.append(replace(summary, stored=is_new))
     return result
+
+
+# The webhook's hot path: a driver-level statement, written once per number of rows, with
+# the columns' own bind processing. SQLAlchemy's insert costs about twice the whole
+# acknowledgement's database work in Python; LINE waits for the acknowledgement.
+_COLUMNS = ("webhook_event_id", "event_type", "source_type", "chat_key", "mode", "is_redelivery", "occurred_at",
+            "received_at", "payload", "status", "attempts", "next_attempt_at")
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(dialect: Dialect, count: int) -> str:
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    row = "(" + ", ".join([mark] * len(_COLUMNS)) + ")"
+    return (f"INSERT INTO {InboxEvent.__tablename__} ({', '.join(_COLUMNS)}) VALUES {', '.join([row] * count)} "
+            "ON CONFLICT (webhook_event_id) DO NOTHING RETURNING webhook_event_id")
+
+
+@lru_cache(maxsize=4)
+def _processors(dialect: Dialect) -> tuple[Any, ...]:
+    columns = InboxEvent.__table__.c
+    return tuple(columns[name].type.bind_processor(dialect) for name in _COLUMNS)
+
+
+def _parameters(dialect: Dialect, rows: list[dict[str, Any]]) -> tuple[Any, ...]:
+    processors = _processors(dialect)
+    return tuple(process(row[name]) if process else row[name]
+                 for row in rows for name, process in zip(_COLUMNS, processors))
 
 
 @lru_cache(maxsize=8)
