@@ -93,7 +93,8 @@ def bootstrap(
         flows = registry()
     except DuplicateName as error:
         raise ConfigError(f"chat flows: {error}") from None
-    engine = make_engine(settings.database_url, pool_size=pool_size, limits=settings.db_limits)
+    engine = make_engine(settings.database_url, pool_size=pool_size, limits=settings.db_limits,
+                         pgbouncer=settings.pgbouncer)
     quota = None
     rate = None
     if transports is None:
@@ -120,6 +121,6 @@ def bootstrap(
         quota=quota,
         loading=loading,
         rate=rate,
-        replica=make_session_factory(make_engine(settings.replica_url, pool_size=2, limits=settings.db_limits))
-        if settings.replica_url else None,
+        replica=make_session_factory(make_engine(settings.replica_url, pool_size=2, limits=settings.db_limits,
+                                                 pgbouncer=settings.pgbouncer)) if settings.replica_url else None,
     )

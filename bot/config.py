@@ -45,6 +45,7 @@ class ConfigError(Exception):
 class Settings:
     database_url: str = DEFAULT_URL
     replica_url: str | None = None  # DATABASE_REPLICA_URL: a read-only copy for reports
+    pgbouncer: bool = False  # KAEJON_DB_PGBOUNCER=1: connections go through PgBouncer in transaction mode
     channel_secret: str = ""
     channel_access_token: str = ""
     line_api_endpoint: str | None = None
@@ -99,6 +100,7 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
         settings = Settings(
             database_url=database_url(env),
             replica_url=replica_url(env),
+            pgbouncer=_flag(env.get("KAEJON_DB_PGBOUNCER", "")),
             channel_secret=env.get("LINE_CHANNEL_SECRET", ""),
             channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN", ""),
             line_api_endpoint=(env.get("LINE_API_ENDPOINT") or "").rstrip("/") or None,
@@ -155,7 +157,8 @@ def for_admin(environ: Mapping[str, str] | None = None) -> Settings:
         kept = housekeeping(env)
     except ValueError as error:
         raise ConfigError(f"a numeric setting is not a number: {error}") from None
-    return Settings(database_url=url, replica_url=replica_url(env), secret_keys=secret_keys,
+    return Settings(database_url=url, replica_url=replica_url(env), pgbouncer=_flag(env.get("KAEJON_DB_PGBOUNCER", "")),
+                    secret_keys=secret_keys,
                     lookup_keys=lookup_keys, demo=demo, rules_dir=rules_directory(env), **kept)
 
 

@@ -45,7 +45,14 @@ class Limits:
     busy_s: float = 30.0
 
 
-def make_engine(url: str, *, pool_size: int = 5, limits: Limits = Limits()) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, limits: Limits = Limits(), pgbouncer: bool = False) -> Engine:
+    """An engine with ``pool_size`` connections kept (as many again in a burst).
+
+    ``pgbouncer``: connections go through PgBouncer in transaction mode, which cannot
+    pass startup options nor keep a server-side prepared statement across transactions
+    (before PgBouncer 1.21): the time limits are then the database role's own settings
+    (see README, "Deploying for a province") and statements are not prepared.
+    """
     url = normalize_url(url)
     if is_sqlite(url):
         engine = create_engine(url, connect_args={"timeout": limits.busy_s})
@@ -54,8 +61,12 @@ def make_engine(url: str, *, pool_size: int = 5, limits: Limits = Limits()) -> E
     # No pre-ping: it costs a round trip on every checkout. A connection that died
     # with the server raises a disconnect error, which invalidates the whole pool;
     # callers retry once (see ``retrying_disconnects``).
-    options = f"-c statement_timeout={int(limits.statement_ms)} -c lock_timeout={int(limits.lock_ms)}"
-    connect_args = {"connect_timeout": max(int(limits.connect_s), 1), "options": options}
+    connect_args: dict[str, object] = {"connect_timeout": max(int(limits.connect_s), 1)}
+    if pgbouncer:
+        connect_args["prepare_threshold"] = None
+    else:
+        connect_args["options"] = (f"-c statement_timeout={int(limits.statement_ms)} "
+                                   f"-c lock_timeout={int(limits.lock_ms)}")
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, connect_args=connect_args)
 
 

@@ -159,6 +159,27 @@ def test_a_statement_longer_than_the_timeout_is_cut(database_url):
         engine.dispose()
 
 
+@pytest.mark.backends("postgresql")
+def test_behind_pgbouncer_nothing_needs_a_session_of_its_own(database_url):
+    """PgBouncer in transaction mode hands each transaction any server connection: no startup
+    options (the time limits are the role's then) and no statements prepared across transactions."""
+    from sqlalchemy import text
+
+    from casework.db import make_engine
+
+    settings = from_env({"KAEJON_DB_PGBOUNCER": "1"}, demo=True)
+    assert settings.pgbouncer
+    engine = make_engine(database_url, limits=settings.db_limits, pgbouncer=settings.pgbouncer)
+    try:
+        with engine.connect() as connection:
+            for _ in range(8):  # psycopg would prepare from the fifth time on
+                connection.execute(text("SELECT 1 WHERE 1 = :one"), {"one": 1})
+            assert connection.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar() == 0
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "0"
+    finally:
+        engine.dispose()
+
+
 def photo_in_a_check(kanya, services, message_id: str) -> None:
     from tests import registry_data
 
