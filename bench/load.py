@@ -147,10 +147,12 @@ class User:
     tokens: list[str]
     sent: int = 0  # events posted so far
 
-    def next_event(self, rng: random.Random) -> dict[str, Any]:
+    def next_event(self, rng: random.Random, mix: str = "realistic") -> dict[str, Any]:
         """This user's next event, stamped now (LINE stamps when it sends)."""
         index, token, source = self.sent, self.tokens[self.sent], le.source(self.user_id)
         self.sent += 1
+        if mix == "text":
+            return le.text(source, token, "\u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35")
         if index == 0:
             return le.follow(source, token)
         kind = rng.random()
@@ -185,7 +187,8 @@ def reply_tokens(standin_url: str, people: list[str]) -> dict[str, list[str]]:
                 for user in people}
 
 
-async def replay(url: str, lanes: list[list[User]], seconds: float, rate: float, seed: int) -> Load:
+async def replay(url: str, lanes: list[list[User]], seconds: float, rate: float, seed: int,
+                 mix: str = "realistic") -> Load:
     """Each lane posts its users' events body after body, a body once the last was
     acknowledged; with ``rate``, bodies leave on a schedule (events per second overall)."""
     load = Load()
@@ -198,11 +201,12 @@ async def replay(url: str, lanes: list[list[User]], seconds: float, rate: float,
         waiting = [user for user in people]
         next_at = started + (per_lane_gap * number / len(lanes) if rate else 0.0)
         while waiting and time.perf_counter() < deadline:
-            picked = rng.sample(waiting, min(len(waiting), rng.choice([1, 1, 1, 1, 1, 1, 1, 2, 2, 3])))
+            together = 1 if mix == "text" else rng.choice([1, 1, 1, 1, 1, 1, 1, 2, 2, 3])
+            picked = rng.sample(waiting, min(len(waiting), together))
             events = []
             for user in picked:
-                for _ in range(min(rng.choice([1, 1, 1, 2]), EVENTS_PER_USER - user.sent)):
-                    events.append(user.next_event(rng))
+                for _ in range(min(1 if mix == "text" else rng.choice([1, 1, 1, 2]), EVENTS_PER_USER - user.sent)):
+                    events.append(user.next_event(rng, mix))
                     load.order.setdefault(user.user_id, []).append(events[-1]["replyToken"])
                 if user.sent == EVENTS_PER_USER:
                     waiting.remove(user)
@@ -211,7 +215,7 @@ async def replay(url: str, lanes: list[list[User]], seconds: float, rate: float,
                 next_at += per_lane_gap * len(events)
             await post(session, events, load)
             load.events += len(events)
-            if rng.random() < REDELIVERED:
+            if mix != "text" and rng.random() < REDELIVERED:
                 again = [{**event, "deliveryContext": {"isRedelivery": True}} for event in events]
                 await post(session, again, load, redelivery=True)
                 load.redeliveries += len(again)
@@ -300,9 +304,13 @@ def run_kaejon(args: argparse.Namespace, people: list[str]) -> dict[str, Any]:
         worker_pids = [worker.pid for worker in workers]
         sampler = ConnectionSampler(system.database_url)
         sampler.start()
-        before = {"web": cpu_seconds(web_pids), "workers": cpu_seconds(worker_pids)}
-        load = asyncio.run(replay(f"{system.web_url}/callback", lanes, args.seconds, args.rate, args.seed))
+        standin_pids = [system.standin_process.pid]
+        before = {"web": cpu_seconds(web_pids), "workers": cpu_seconds(worker_pids),
+                  "standin": cpu_seconds(standin_pids), "load": time.process_time()}
+        load = asyncio.run(replay(f"{system.web_url}/callback", lanes, args.seconds, args.rate, args.seed,
+                                  args.mix))
         web_cpu = cpu_seconds(web_pids) - before["web"]
+        load_cpu = time.process_time() - before["load"]
         sent = Sent(system.standin_url)
         tokens = set(load.posted_at)
         if not workers:  # acknowledgements only: the web's own ceiling
@@ -313,14 +321,18 @@ def run_kaejon(args: argparse.Namespace, people: list[str]) -> dict[str, Any]:
                          args.drain, interval=0.5, what="every answer")
         time.sleep(2.0)  # anything sent twice would show now
         worker_cpu = cpu_seconds(worker_pids) - before["workers"]
+        standin_cpu = cpu_seconds(standin_pids) - before["standin"]
         sampler.stop.set()
         sampler.join()
         pg_cpu = cpu_seconds(list(sampler.backends))  # the database is new: its backends' whole lives
         items = sent.fetch()
         errors = [r for r in requests.get(f"{system.standin_url}/_standin/requests", timeout=60).json()["items"]
                   if r.get("errors")]
-        return figures(load, items, system, web_cpu, worker_cpu, pg_cpu, sampler.peak, web_pids, worker_pids,
-                       errors)
+        result = figures(load, items, system, web_cpu, worker_cpu, pg_cpu, sampler.peak, web_pids, worker_pids,
+                         errors)
+        result["cpu_ms"]["standin_per_answer"] = round(standin_cpu / max(len(items), 1) * 1000, 2)
+        result["cpu_ms"]["load_generator_per_request"] = round(load_cpu / max(len(load.acks), 1) * 1000, 2)
+        return result
 
 
 def figures(load: Load, items: list[dict[str, Any]], system: System, web_cpu: float, worker_cpu: float,
@@ -369,7 +381,7 @@ def run_bare(args: argparse.Namespace, people: list[str]) -> dict[str, Any]:
             pids = children(web.pid)
             before = cpu_seconds(pids)
             load = asyncio.run(replay(f"http://127.0.0.1:{port}/callback", lanes, args.seconds, args.rate,
-                                      args.seed))
+                                      args.seed, args.mix))
             result = ack_figures(load)
             result["cpu_ms_per_request"] = round((cpu_seconds(pids) - before) / max(len(load.acks), 1) * 1000, 2)
             return result
@@ -405,6 +417,8 @@ def main() -> None:
     parser.add_argument("--no-bare", action="store_true", help="skip the bare app")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="a setting for web and workers, e.g. KAEJON_WORKER_NICE=0 (repeatable)")
+    parser.add_argument("--mix", choices=("realistic", "text"), default="realistic",
+                        help="text: one text event per body, as the issue's first measurement")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
@@ -416,7 +430,7 @@ def main() -> None:
         "setup": {"seconds": args.seconds, "workers": args.workers, "lanes": args.concurrency,
                   "arrival": f"{args.rate:g} events/s on a schedule" if args.rate else "closed loop",
                   "latency_ms": args.latency_ms, "users": args.users, "schema_checks": args.correctness,
-                  "env": args.env,
+                  "env": args.env, "mix": args.mix,
                   "web": procs.procfile()["web"]},
         "kaejon": run_kaejon(args, people),
     }

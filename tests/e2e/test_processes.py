@@ -41,10 +41,12 @@ def test_one_event_sent_three_times_gets_one_answer(running):
 
 
 def test_a_slow_line_api_neither_slows_the_webhook_nor_loses_answers(system):
-    """LINE takes 5 s a call; replies whose token went stale meanwhile go as pushes."""
+    """LINE takes 5 s a call and the worker makes four at a time: replies whose token went
+    stale meanwhile go as pushes."""
     system.clear_faults()
     system.fault(delay=5.0)
-    system.start_worker(KAEJON_REPLY_TOKEN_TTL="7", KAEJON_SEND_THREADS="4")
+    system.start_worker(KAEJON_REPLY_TOKEN_TTL="7", KAEJON_SEND_THREADS="1", KAEJON_SEND_BATCH="4",
+                        KAEJON_SEND_CONCURRENCY="4")
     try:
         people = users(12)
         results = post_all(system, [system.follow(user) for user in people], concurrency=12)

@@ -79,7 +79,7 @@ class Dropped(Exception):
 
 def drop_connection(environ: dict[str, Any]) -> None:
     """Cut the client's connection without an answer (LINE down), then raise `Dropped`."""
-    connection = environ.get("werkzeug.socket")
+    connection = environ.get("werkzeug.socket") or environ.get("gunicorn.socket")
     if isinstance(connection, socket.socket):
         try:
             connection.shutdown(socket.SHUT_RDWR)

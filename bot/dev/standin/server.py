@@ -16,7 +16,7 @@ import argparse
 import io
 import re
 import secrets
-import signal
+import socket
 import threading
 import time
 import uuid
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from gunicorn.app.base import BaseApplication
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -546,14 +547,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-check", action="store_true", help="skip the OpenAPI checks of bodies (load tests)")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="answer every send after this delay")
     args = parser.parse_args(argv)
-    stopping = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.set())
-    standin = serve(
-        args.host, args.port, channel_access_token=args.token, reply_token_ttl=args.reply_token_ttl,
-        check=not args.no_check, latency=args.latency_ms / 1000,
-    )
-    print(f"LINE stand-in listening on {standin.url}", flush=True)
-    stopping.wait()
-    standin.stop()
+    app = create_standin_app(channel_access_token=args.token, reply_token_ttl=args.reply_token_ttl,
+                             check=not args.no_check, latency=args.latency_ms / 1000)
+    port = args.port or _free_port(args.host)
+    print(f"LINE stand-in listening on http://{args.host}:{port}", flush=True)
+    _KeptAlive(app, f"{args.host}:{port}").run()
     return 0
+
+
+class _KeptAlive(BaseApplication):  # type: ignore[misc]
+    """The stand-in as a process: one gunicorn process (its memory is the stand-in's state)
+    with threads, keeping connections alive as LINE's servers do. Werkzeug's development
+    server closes every connection after one answer, which would make every call pay for a
+    new connection and measure that instead of Kaejon."""
+
+    def __init__(self, app: Flask, bind: str) -> None:
+        self.application = app
+        self.bind = bind
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in {"bind": self.bind, "workers": 1, "worker_class": "gthread", "threads": 64,
+                            "keepalive": 75, "loglevel": "warning", "accesslog": None}.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
