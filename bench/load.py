@@ -304,7 +304,7 @@ def run_kaejon(args: argparse.Namespace, people: list[str]) -> dict[str, Any]:
         worker_pids = [worker.pid for worker in workers]
         sampler = ConnectionSampler(system.database_url)
         sampler.start()
-        standin_pids = [system.standin_process.pid]
+        standin_pids = children(system.standin_process.pid)
         before = {"web": cpu_seconds(web_pids), "workers": cpu_seconds(worker_pids),
                   "standin": cpu_seconds(standin_pids), "load": time.process_time()}
         load = asyncio.run(replay(f"{system.web_url}/callback", lanes, args.seconds, args.rate, args.seed,
@@ -358,7 +358,7 @@ def figures(load: Load, items: list[dict[str, Any]], system: System, web_cpu: fl
         "database_connections_peak": connections,
         "peak_memory_mib": {"web": [peak_mib(pid) for pid in web_pids],
                             "workers": [peak_mib(pid) for pid in worker_pids],
-                            "standin": peak_mib(system.standin_process.pid)},
+                            "standin": max(peak_mib(pid) for pid in children(system.standin_process.pid))},
         "exactly_once_in_order": check_answers(load, items),
         "events_posted": load.events, "redeliveries_posted": load.redeliveries,
         "standin_schema_errors": len(errors),
