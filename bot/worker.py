@@ -160,6 +160,8 @@ def send_due(services: Services, limit: int = 1, pool: Executor | None = None) -
         now = services.clock()
         deliveries = outbox.claim_due(uow.session, uow.sealer, now, services.send_lease, limit)
         wait = services.rate.take(uow.session, deliveries) if services.rate and deliveries else 0.0
+        if wait > 0:  # the claim must outlast the wait, or another sender would take the rows over
+            outbox.extend_lease(uow.session, deliveries, now + services.send_lease + timedelta(seconds=wait))
         uow.commit()
     if not deliveries:
         return 0

@@ -231,6 +231,12 @@ def _take(session: Session, sealer: Sealer, rows: list[Any], now: datetime, leas
     return deliveries
 
 
+def extend_lease(session: Session, deliveries: list[Delivery], until: datetime) -> None:
+    """Keep claimed rows ours until ``until`` (a sender waiting out LINE's rate limit)."""
+    session.connection().execute(update(_TABLE).where(_TABLE.c.id.in_([d.id for d in deliveries]))
+                                 .values(lease_until=until))
+
+
 def claim_next(session: Session, sealer: Sealer, now: datetime, lease: timedelta) -> Delivery | None:
     claimed = claim_due(session, sealer, now, lease, 1)
     return claimed[0] if claimed else None

@@ -23,6 +23,14 @@ def pushes(count: int) -> list[Delivery]:
                      reply_token=None, retry_key="k", reply_uncertain=False, attempts=1) for index in range(count)]
 
 
+def queue_pushes(services, count):
+    with services.uow() as uow:
+        for index in range(count):
+            outbox.enqueue(uow.session, uow.sealer, recipient=f"U{index:032x}",
+                           messages=[{"type": "text", "text": "x"}], now=services.clock())
+        uow.commit()
+
+
 def take(services, buckets, count):
     with services.uow() as uow:
         wait = buckets.take(uow.session, pushes(count))
@@ -73,12 +81,27 @@ def test_the_debt_is_waited_out():
 def test_the_worker_waits_out_a_debt_before_sending(fake_services, transport, monkeypatch):
     clock = Wallclock()
     fake_services.rate = Buckets({"line:push": Limit(per_second=10, burst=1)}, clock)
-    for index in range(3):
-        with fake_services.uow() as uow:
-            outbox.enqueue(uow.session, uow.sealer, recipient=f"U{index:032x}", messages=[{"type": "text", "text": "x"}],
-                           now=fake_services.clock())
-            uow.commit()
+    queue_pushes(fake_services, 3)
     slept = []
-    monkeypatch.setattr(worker.time, "sleep", slept.append)
+
+    def sleep(seconds):  # meanwhile another sender finds the rows still claimed
+        slept.append(seconds)
+        assert worker.send_due(fake_services, limit=32) == 0
+
+    monkeypatch.setattr(worker.time, "sleep", sleep)
     assert worker.send_due(fake_services, limit=32) == 3
     assert slept == [pytest.approx(0.2)] and len(transport.calls) == 3
+
+
+def test_a_long_wait_keeps_the_rows_claimed_past_the_usual_lease(fake_services, transport, clock, monkeypatch):
+    """Were the claim to end before the wait, a second sender would take the rows and send them too."""
+    fake_services.rate = Buckets({"line:push": Limit(per_second=1, burst=1)}, Wallclock())
+    queue_pushes(fake_services, 3)
+
+    def sleep(seconds):
+        clock.advance(seconds=fake_services.send_lease.total_seconds() + 1)  # past the usual lease
+        assert worker.send_due(fake_services, limit=32) == 0
+
+    monkeypatch.setattr(worker.time, "sleep", sleep)
+    assert worker.send_due(fake_services, limit=32) == 3
+    assert len(transport.calls) == 3
