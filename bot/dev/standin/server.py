@@ -550,7 +550,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = create_standin_app(channel_access_token=args.token, reply_token_ttl=args.reply_token_ttl,
                              check=not args.no_check, latency=args.latency_ms / 1000)
     port = args.port or _free_port(args.host)
-    print(f"LINE stand-in listening on http://{args.host}:{port}", flush=True)
     _KeptAlive(app, f"{args.host}:{port}").run()
     return 0
 
@@ -568,8 +567,13 @@ class _KeptAlive(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for name, value in {"bind": self.bind, "workers": 1, "worker_class": "gthread", "threads": 64,
-                            "keepalive": 75, "loglevel": "warning", "accesslog": None}.items():
+                            "keepalive": 75, "loglevel": "warning", "accesslog": None,
+                            "when_ready": self.announce}.items():
             self.cfg.set(name, value)
+
+    def announce(self, _arbiter: object) -> None:
+        """Say where it listens once it does: whoever started it may call it at once."""
+        print(f"LINE stand-in listening on http://{self.bind}", flush=True)
 
     def load(self) -> Flask:
         return self.application
