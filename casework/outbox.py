@@ -194,11 +194,10 @@ def _take(session: Session, sealer: Sealer, rows: list[Any], now: datetime, leas
     """Mark claimed rows as being sent, or closed when they cannot be (an unfollowed chat,
     a body that does not open); returns what is to be sent."""
     connection = session.connection()
-    pushed_to = {row.recipient for row in rows if choose_method(row.reply_token, row.reply_deadline, now) == "push"}
-    gone = _unfollowed(session, pushed_to)
+    methods = [choose_method(row.reply_token, row.reply_deadline, now) for row in rows]
+    gone = _unfollowed(session, {row.recipient for row, method in zip(rows, methods) if method == "push"})
     deliveries, taken, closed = [], [], []
-    for row in rows:
-        method = choose_method(row.reply_token, row.reply_deadline, now)
+    for row, method in zip(rows, methods):
         if method == "push" and row.recipient in gone:
             closed.append({"row_id": row.id, "status": "cancelled", "error": "recipient unfollowed or left"})
             continue
@@ -284,10 +283,10 @@ def record_outcomes(session: Session, results: list[tuple[Delivery, Outcome]], n
     of the one that took over ("lost_claim"). Rows with the same new values (a
     batch that all went out, say) are updated by one statement.
     """
+    new_values = [_outcome_values(delivery, outcome, now) for delivery, outcome in results]
     groups: dict[tuple, list[Delivery]] = {}
     values_of: dict[tuple, dict[str, Any]] = {}
-    for delivery, outcome in results:
-        values = _outcome_values(delivery, outcome, now)
+    for (delivery, _), values in zip(results, new_values):
         key = tuple(sorted(values.items()))
         groups.setdefault(key, []).append(delivery)
         values_of[key] = values
@@ -298,8 +297,8 @@ def record_outcomes(session: Session, results: list[tuple[Delivery, Outcome]], n
         kept.update(connection.execute(
             update(_TABLE).where(_TABLE.c.status == "sending", ours).values(**values_of[key])
             .returning(_TABLE.c.id)).scalars())
-    return [_outcome_values(delivery, outcome, now)["status"] if delivery.id in kept else "lost_claim"
-            for delivery, outcome in results]
+    return [values["status"] if delivery.id in kept else "lost_claim"
+            for (delivery, _), values in zip(results, new_values)]
 
 
 def record_outcome(session: Session, delivery: Delivery, outcome: Outcome, now: datetime) -> str:
