@@ -75,16 +75,17 @@ def test_server_errors_three_times_then_success_deliver_exactly_once(running):
 
 def test_a_worker_killed_mid_burst_loses_nothing_and_doubles_nothing(system):
     system.clear_faults()
-    system.fault(delay=0.03)
+    system.fault(delay=0.05)
     people = users(200)
-    worker = system.start_worker(KAEJON_SEND_THREADS="4")
+    slow = {"KAEJON_SEND_THREADS": "1", "KAEJON_SEND_BATCH": "4", "KAEJON_SEND_CONCURRENCY": "2"}
+    worker = system.start_worker(**slow)
     try:
         post_all(system, [system.follow(user) for user in people])
         procs.wait_until(lambda: len(system.sent_to(set(people))) >= 40, 30, what="some answers")
         procs.kill(worker)
         done_at_kill = len(system.sent_to(set(people)))
         assert done_at_kill < 200, "the burst finished before the kill; the test proves nothing"
-        system.start_worker(KAEJON_SEND_THREADS="4")
+        system.start_worker()
         answers = system.wait_for_answers(set(people), timeout=90)
         # A send cut off by the kill is retried after its lease; wait past it.
         time.sleep(12)
