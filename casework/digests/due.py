@@ -14,7 +14,7 @@ from casework.crypto import Sealer
 from casework.digests.channels import email_addresses
 from casework.digests import notices, referrals
 from casework.digests.area import week
-from casework.digests.schedule import DEFAULT_TIME, Due, Pacing, due, key, weekly_due
+from casework.digests.schedule import DEFAULT_TIME, Due, Pacing, due, key, owed_since, weekly_due
 from casework.models import Account, Chat, DigestPreference, RoleGrant
 from casework.thai_time import thai_today
 
@@ -63,6 +63,7 @@ class _Subscriber:
     channel: str
     address: str
     scopes: tuple[referrals.Scope, ...]
+    since: datetime  # the first of their grants: nothing was owed them before
 
 
 def _staff(session: Session, sealer: Sealer, channels: Collection[str], only: str | None = None
@@ -71,7 +72,7 @@ def _staff(session: Session, sealer: Sealer, channels: Collection[str], only: st
     query. One who chose a channel this deployment does not have gets LINE."""
     query = (
         select(Account.line_user_id, func.coalesce(Chat.language, "th"), DigestPreference.send_at,
-               DigestPreference.all_clear, RoleGrant.agency_id, RoleGrant.area_code)
+               DigestPreference.all_clear, RoleGrant.agency_id, RoleGrant.area_code, RoleGrant.granted_at)
         .join(RoleGrant, RoleGrant.account_id == Account.id)
         .outerjoin(DigestPreference, DigestPreference.account_id == Account.id)
         .outerjoin(Chat, Chat.line_id == Account.line_user_id)
@@ -82,12 +83,14 @@ def _staff(session: Session, sealer: Sealer, channels: Collection[str], only: st
     rows = session.execute(query.where(Account.line_user_id == only) if only is not None else query)
     scopes: dict[str, list[referrals.Scope]] = defaultdict(list)
     people: dict[str, tuple[str, time, bool]] = {}
-    for line_id, language, send_at, all_clear, agency_id, area in rows:
+    since: dict[str, datetime] = {}
+    for line_id, language, send_at, all_clear, agency_id, area, granted_at in rows:
         people.setdefault(line_id, (language, send_at or DEFAULT_TIME, True if all_clear is None else all_clear))
         scopes[line_id].append((agency_id, area))
+        since[line_id] = min(since.get(line_id, granted_at), granted_at)
     emails = email_addresses(session, sealer, people, channels)
     return [_Subscriber(line_id, *people[line_id], "email" if line_id in emails else "line", emails.get(line_id, ""),
-                        tuple(dict.fromkeys(scopes[line_id]))) for line_id in people]
+                        tuple(dict.fromkeys(scopes[line_id])), since[line_id]) for line_id in people]
 
 
 def staff_digests(session: Session, sealer: Sealer, now: datetime, pacing: Pacing, *,
@@ -99,6 +102,7 @@ def staff_digests(session: Session, sealer: Sealer, now: datetime, pacing: Pacin
     for person in _staff(session, sealer, channels, preview):
         when = Due(thai_today(now), now, late=False) if preview is not None else due(now, person.send_at, pacing)
         if when is not None:
+            when = owed_since(when, person.since)
             waiting.append((person, when, key(STAFF, person.line_id, when.period)))
     done = notices.taken(session, [found for _, _, found in waiting]) if preview is None else set()
     waiting = [item for item in waiting if item[2] not in done]
@@ -115,25 +119,25 @@ def staff_digests(session: Session, sealer: Sealer, now: datetime, pacing: Pacin
 
 def group_digests(session: Session, now: datetime, pacing: Pacing) -> list[Digest]:
     """Each registered agency group chat's daily counts (never a name or a case in a group)."""
-    groups = session.execute(select(Chat.line_id, Chat.language, Chat.agency_id)
+    groups = session.execute(select(Chat.line_id, Chat.language, Chat.agency_id, Chat.created_at)
                              .where(Chat.agency_id.is_not(None), Chat.active.is_(True)).order_by(Chat.id)).all()
     when = due(now, DEFAULT_TIME, pacing)
     if when is None or not groups:
         return []
-    done = notices.taken(session, [key(AGENCY_GROUP, line_id, when.period) for line_id, _, _ in groups])
+    done = notices.taken(session, [key(AGENCY_GROUP, line_id, when.period) for line_id, *_ in groups])
     waiting = [group for group in groups if key(AGENCY_GROUP, group[0], when.period) not in done]
-    built = referrals.sections(session, {(agency_id, "") for _, _, agency_id in waiting}, thai_today(now),
+    built = referrals.sections(session, {(agency_id, "") for _, _, agency_id, _ in waiting}, thai_today(now),
                                lines=False)
-    return [Digest(key(AGENCY_GROUP, line_id, when.period), AGENCY_GROUP, line_id, language, when,
-                   (built[(agency_id, "")],), all_clear=False)
-            for line_id, language, agency_id in waiting]
+    return [Digest(key(AGENCY_GROUP, line_id, when.period), AGENCY_GROUP, line_id, language,
+                   owed_since(when, created_at), (built[(agency_id, "")],), all_clear=False)
+            for line_id, language, agency_id, created_at in waiting]
 
 
 def area_digests(session: Session, now: datetime, pacing: Pacing) -> list[Digest]:
     """Each coordinator's weekly digest of their areas, on the week's first working day."""
     rows = session.execute(
         select(Account.line_user_id, func.coalesce(Chat.language, "th"), DigestPreference.send_at,
-               RoleGrant.area_code)
+               RoleGrant.area_code, RoleGrant.granted_at)
         .join(RoleGrant, RoleGrant.account_id == Account.id)
         .outerjoin(DigestPreference, DigestPreference.account_id == Account.id)
         .outerjoin(Chat, Chat.line_id == Account.line_user_id)
@@ -142,12 +146,15 @@ def area_digests(session: Session, now: datetime, pacing: Pacing) -> list[Digest
                or_(DigestPreference.account_id.is_(None), DigestPreference.paused.is_(False)))
         .order_by(Account.id, RoleGrant.area_code))
     people: dict[str, tuple[str, time, list[str]]] = {}
-    for line_id, language, send_at, area in rows:
+    since: dict[str, datetime] = {}
+    for line_id, language, send_at, area, granted_at in rows:
         people.setdefault(line_id, (language, send_at or DEFAULT_TIME, []))[2].append(area)
+        since[line_id] = min(since.get(line_id, granted_at), granted_at)
     waiting = []
     for line_id, (language, send_at, areas) in people.items():
         when = weekly_due(now, send_at, pacing)
         if when is not None:
+            when = owed_since(when, since[line_id])
             waiting.append((line_id, language, when, areas, key(AREA, line_id, when.period)))
     done = notices.taken(session, [found for *_, found in waiting])
     today = thai_today(now)

@@ -60,6 +60,12 @@ def due(now: datetime, send_at: time, pacing: Pacing) -> Due | None:
     return None
 
 
+def owed_since(found: Due, started: datetime) -> Due:
+    """``found`` for a recipient who began to take digests at ``started``: one whose time
+    came before that was not owed then, so sending it now is not late."""
+    return replace(found, late=False) if found.late and started > found.due_at else found
+
+
 def first_working_day(day: date) -> date | None:
     """The first working day of ``day``'s week (Monday, or later after a holiday); None if none."""
     monday = day - timedelta(days=day.weekday())

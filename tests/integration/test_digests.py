@@ -109,13 +109,33 @@ def test_no_digest_on_a_weekend_or_before_the_chosen_time_and_a_paused_one_stays
     assert nok.received() == [] and len(pim.received()) == 2
 
 
+def granted(services, user, when: datetime) -> None:
+    from casework.models import RoleGrant
+    with services.uow() as uow:
+        for grant in uow.session.scalars(select(RoleGrant).where(RoleGrant.account_id == account_id(services, user))):
+            grant.granted_at = when
+        uow.commit()
+
+
 def test_a_missed_digest_goes_late_within_the_grace_window_and_not_after_it(fast, nok, referrals):  # noqa: F811
+    granted(fast, nok, at(THURSDAY - timedelta(days=7), 9))
     nok.received()
     assert clock_process.send_digests(fast, at(THURSDAY, 12, 30)).queued == 0  # 4 h 30 after 08:00: missed
     run = clock_process.send_digests(fast, at(THURSDAY + timedelta(days=1), 10, 0))
     assert (run.queued, run.late) == (1, 1)
     (summary, _) = nok.received()
     assert "4 ธันวาคม 2569" in summary["text"] and "ส่งช้า" in summary["text"]
+
+
+def test_a_new_officers_first_digest_after_her_time_has_passed_is_not_called_late(fast, nok, referrals):  # noqa: F811
+    """She was made an officer at 09:30; the digest of 08:00 was not owed her then, so the
+    one she gets at 10:00 is on time, not "sent late"."""
+    granted(fast, nok, at(THURSDAY, 9, 30))
+    nok.received()
+    run = clock_process.send_digests(fast, at(THURSDAY, 10, 0))
+    assert (run.queued, run.late) == (1, 0)
+    (summary, _) = nok.received()
+    assert "3 ธันวาคม 2569" in summary["text"] and "ส่งช้า" not in summary["text"]
 
 
 def test_nothing_to_act_on_is_a_short_all_clear_or_nothing_as_the_officer_chose(fast, nok, pim):  # noqa: F811
