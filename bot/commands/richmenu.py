@@ -11,7 +11,7 @@ def richmenu_group() -> None:
 
 @richmenu_group.command("sync")
 def sync_command() -> None:
-    """Create or replace the rich menu of every role on LINE; unchanged menus are left alone."""
+    """Create or replace the rich menu of every role in every language on LINE; unchanged menus are left alone."""
     from linebot.v3.messaging.exceptions import ApiException
     from urllib3.exceptions import HTTPError
 
@@ -36,4 +36,4 @@ def sync_command() -> None:
     finally:
         services.engine.dispose()
     for result in results:
-        click.echo(f"{result.role}: {result.status} ({result.rich_menu_id})")
+        click.echo(f"{result.key}: {result.status} ({result.rich_menu_id})")

@@ -18,6 +18,7 @@ from casework.models import Account, Chat
 from casework.chats import Recipient
 from casework.unit_of_work import UnitOfWork
 from casework.usecases.base import Env
+from bot.line import transports
 from bot.photo_links import PhotoLinks
 from messages.i18n import translator
 from messages.line import Message
@@ -117,6 +118,13 @@ class EventContext:
         outbox.enqueue(self.uow.session, self.uow.sealer, recipient=line_user_id,
                        messages=build(translator(language), language), now=self.now,
                        source_event_id=self.inbox_id)
+
+    def link_rich_menu(self, menu_id: str | None) -> None:
+        """Give this user the rich menu ``menu_id`` (through the outbox, after this event's
+        answers); nothing before a sync has made one."""
+        if menu_id is not None and self.user_id is not None:
+            outbox.enqueue(self.uow.session, self.uow.sealer, channel="line-richmenu", recipient=self.user_id,
+                           messages=transports.link_messages(menu_id), now=self.now, source_event_id=self.inbox_id)
 
     def push_all(self, recipients: Iterable[Recipient], build: Callable[[NullTranslations, str], list[Message]]
                  ) -> None:

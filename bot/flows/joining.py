@@ -7,9 +7,8 @@ import logging
 
 from bot.flows.base import Flow
 from bot.flows.context import EventContext
-from bot.line import transports
 from bot.logs import log
-from casework import accounts, outbox, registry
+from casework import accounts, registry
 from casework.errors import Refused
 from casework.usecases import invites, links
 from messages import consent as consent_messages
@@ -29,16 +28,13 @@ def typed_code(ctx: EventContext, text: str) -> str | None:
 
 
 def redeem_invite(ctx: EventContext, code: str) -> str:
-    redeemed = invites.redeem(ctx.env, ctx.actor, code)
+    redeemed = invites.redeem(ctx.env, ctx.actor, code, ctx.language)
     if redeemed.problem is not None or redeemed.role is None or redeemed.area_code is None:
         log("refused", level=logging.WARNING, action="invite", reason=redeemed.problem)
         ctx.answer(staff.invite_problem(ctx.tr, redeemed.problem or "unknown"))
         return f"invite_{redeemed.problem}" if redeemed.problem != "too_many" else "invite_throttled"
     ctx.forget_actor()
-    if redeemed.rich_menu_id is not None and ctx.user_id is not None:  # nothing to link before a sync
-        outbox.enqueue(ctx.uow.session, ctx.uow.sealer, channel="line-richmenu", recipient=ctx.user_id,
-                       messages=transports.link_messages(redeemed.rich_menu_id), now=ctx.now,
-                       source_event_id=ctx.inbox_id)
+    ctx.link_rich_menu(redeemed.rich_menu_id)
     ctx.answer(staff.role_granted(ctx.tr, ctx.language, redeemed.role, redeemed.area_code, ctx.quick()))
     return "role_granted"
 

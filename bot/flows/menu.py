@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.flows.base import Flow
 from bot.flows.context import EventContext
-from casework import chats
+from casework import chats, rich_menus
 from messages import greetings, menu
 from messages.i18n import available_languages
 
@@ -36,6 +36,9 @@ def choose_language(ctx: EventContext, params: dict[str, str]) -> str:
         ctx.answer(greetings.stale_button(ctx.tr, ctx.quick()))
         return "language_invalid"
     chats.set_language(ctx.chat, choice)
+    if ctx.chat.kind == "user":
+        role = menu.menu_roles(ctx.actor.roles, linked=bool(ctx.actor.households))[0]
+        ctx.link_rich_menu(rich_menus.menu_id(ctx.uow.session, "household" if role == "guest" else role, choice))
     ctx.answer(menu.language_changed(ctx.tr, ctx.quick()))
     return "language_set"
 

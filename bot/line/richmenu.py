@@ -1,9 +1,10 @@
-"""One LINE rich menu per role, kept in step with the code (``kaejon richmenu sync``).
+"""One LINE rich menu per role and language, kept in step with the code (``kaejon richmenu sync``).
 
 A rich menu is the panel of big buttons under the chat. Each role gets its own
 (household, leader, coordinator, agency), laid out from the role's one menu
-definition in ``messages.menu``; the household's is the channel's default, so
-anyone who has not been given a role sees it. Each button sends a postback
+definition in ``messages.menu`` and drawn once in each language; the Thai
+household's is the channel's default, so anyone who has not been given a role or
+chosen another language sees it. Each button sends a postback
 (``a=rights``) that the flows route like any other button, with its label as the
 text shown in the chat.
 
@@ -23,9 +24,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 
+from casework import rich_menus
 from casework.models import RichMenu
 from messages import line, postback
-from messages.i18n import DEFAULT_LANGUAGE, translator
+from messages.i18n import DEFAULT_LANGUAGE, available_languages, translator
 from messages.menu import MENU, RICH_MENU_ROLES, rich_menu_rows
 
 if TYPE_CHECKING:
@@ -45,9 +47,10 @@ ROW_HEIGHTS = {1: 843, 2: 843, 3: 562}  # LINE's compact menu is 843 high, the l
 
 @dataclass(frozen=True)
 class BuiltMenu:
-    """A role's menu as LINE wants it: the rich menu object and its picture."""
+    """A role's menu in one language as LINE wants it: the rich menu object and its picture."""
 
     role: str
+    language: str
     definition: dict[str, Any]
     image: bytes
     image_sha256: str
@@ -56,19 +59,28 @@ class BuiltMenu:
     def name(self) -> str:
         return str(self.definition["name"])
 
+    @property
+    def key(self) -> str:
+        return rich_menus.key(self.role, self.language)
+
 
 @dataclass(frozen=True)
 class SyncResult:
     role: str
+    language: str
     status: str  # "unchanged" or "created"
     rich_menu_id: str
 
+    @property
+    def key(self) -> str:
+        return rich_menus.key(self.role, self.language)
 
-def build(role: str, tr: NullTranslations | None = None, *, raqm: bool | None = None) -> BuiltMenu:
-    """The rich menu object and PNG for ``role``, labelled in Thai unless ``tr`` says otherwise."""
+
+def build(role: str, language: str = DEFAULT_LANGUAGE, *, raqm: bool | None = None) -> BuiltMenu:
+    """The rich menu object and PNG for ``role``, labelled in ``language``."""
     from bot.line.richmenu_images import Tile, render
 
-    tr = translator(DEFAULT_LANGUAGE) if tr is None else tr
+    tr: NullTranslations = translator(language)
     rows = rich_menu_rows(role)
     row_height = ROW_HEIGHTS[len(rows)]
     tiles: list[Tile] = []
@@ -95,16 +107,18 @@ def build(role: str, tr: NullTranslations | None = None, *, raqm: bool | None = 
     fingerprint = hashlib.sha256(
         json.dumps(definition, sort_keys=True, ensure_ascii=False).encode() + image_sha256.encode()
     ).hexdigest()
-    definition = {"name": f"{NAME_PREFIX}{role}-{fingerprint[:20]}", **definition}
-    return BuiltMenu(role, definition, image, image_sha256)
+    menu_key = rich_menus.key(role, language)
+    definition = {"name": f"{NAME_PREFIX}{menu_key}-{fingerprint[:20]}", **definition}
+    return BuiltMenu(role, language, definition, image, image_sha256)
 
 
-def role_of(name: str) -> str | None:
-    """The role a menu made by ``build`` is for, from its name; None if it is not ours."""
+def key_of(name: str) -> str | None:
+    """The key (role and language) of a menu made by ``build``, from its name; None if it is not ours."""
     if not name.startswith(NAME_PREFIX):
         return None
-    role, _, _ = name.removeprefix(NAME_PREFIX).rpartition("-")
-    return role if role in ROLES else None
+    menu_key, _, _ = name.removeprefix(NAME_PREFIX).rpartition("-")
+    role, language = rich_menus.split(menu_key)
+    return menu_key if role in ROLES and language in available_languages() else None
 
 
 class RichMenuSync:
@@ -130,28 +144,28 @@ class RichMenuSync:
         self.sleep = sleep
 
     def run(self) -> list[SyncResult]:
-        tr = translator(DEFAULT_LANGUAGE)
-        results = [self.sync_role(build(role, tr, raqm=self.raqm)) for role in ROLES]
-        self.retire_stale({result.role: result.rich_menu_id for result in results})
+        results = [self.sync_menu(build(role, language, raqm=self.raqm))
+                   for role in ROLES for language in available_languages()]
+        self.retire_stale({result.key: result.rich_menu_id for result in results})
         return results
 
-    def sync_role(self, built: BuiltMenu) -> SyncResult:
+    def sync_menu(self, built: BuiltMenu) -> SyncResult:
         with self.services.uow() as uow:
-            row = uow.session.get(RichMenu, built.role)
+            row = uow.session.get(RichMenu, built.key)
             stored = (row.line_rich_menu_id, row.image_sha256) if row is not None else None
         if stored is not None and stored[1] == built.image_sha256 and self._name_on_line(stored[0]) == built.name:
-            return SyncResult(built.role, "unchanged", stored[0])
+            return SyncResult(built.role, built.language, "unchanged", stored[0])
         menu_id = self._create(built)
-        if built.role == DEFAULT_ROLE:
+        if built.key == DEFAULT_ROLE:
             self.api.set_default_rich_menu(menu_id, _request_timeout=self.timeout)
         with self.services.uow() as uow:
-            row = uow.session.get(RichMenu, built.role) or RichMenu(role=built.role)
+            row = uow.session.get(RichMenu, built.key) or RichMenu(role=built.key)
             row.line_rich_menu_id = menu_id
             row.image_sha256 = built.image_sha256
             row.synced_at = self.services.clock()
             uow.session.add(row)
             uow.commit()
-        return SyncResult(built.role, "created", menu_id)
+        return SyncResult(built.role, built.language, "created", menu_id)
 
     def _name_on_line(self, menu_id: str) -> str | None:
         """The name LINE has for the menu, or None if LINE no longer has it."""
@@ -183,7 +197,7 @@ class RichMenuSync:
         """Move users off Kaejon's menus that are no longer current, then delete those menus.
 
         Includes menus left behind by a sync that failed half-way. Users linked
-        to an old menu get the current one of the same role, in one batch
+        to an old menu get the current one of the same role and language, in one batch
         (LINE allows few batch requests an hour); a menu is deleted only once
         the batch has succeeded, so nobody is ever left with a deleted menu.
         """
@@ -195,7 +209,7 @@ class RichMenuSync:
             return []
         operations = []
         for menu in stale:
-            replacement = current.get(role_of(menu.name) or "")
+            replacement = current.get(key_of(menu.name) or "")
             if replacement is not None:
                 operations.append({"type": "link", "from": menu.rich_menu_id, "to": replacement})
             else:

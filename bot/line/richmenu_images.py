@@ -1,6 +1,7 @@
-"""Rich menu pictures: flat coloured tiles, each with a simple icon above one big Thai label.
+"""Rich menu pictures: flat coloured tiles, each with a simple icon above one big label.
 
-Drawn with Pillow and the vendored Noto Sans Thai Bold (``bot/line/fonts``, SIL OFL
+Drawn with Pillow and the vendored Noto Sans Thai Bold, or for a menu in a language
+written in Latin letters Noto Sans Bold cut down to Latin (``bot/line/fonts``, SIL OFL
 1.1), so the same labels give the same picture on every machine with the same
 Pillow. Thai needs complex text layout: a tone mark over an upper vowel
 (e.g. MAI EK after SARA I) must sit above the vowel, not on it. Pillow does that
@@ -22,6 +23,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, features
 
 FONT_PATH = Path(__file__).with_name("fonts") / "NotoSansThai-Bold.ttf"
+LATIN_FONT_PATH = Path(__file__).with_name("fonts") / "NotoSans-Bold-Latin.ttf"
 ICON_FONT_PATH = Path(__file__).with_name("fonts") / "MaterialIcons-Subset.ttf"
 # The Material Icons the menus use, by name, and their code points in the font.
 ICONS = {
@@ -64,6 +66,14 @@ _COVERED = frozenset(
 )
 
 
+# What NotoSans-Bold-Latin.ttf has glyphs for: Basic Latin, Latin-1 and Latin Extended-A,
+# the dashes and quotes of General Punctuation, the euro sign (docs/fonts.md cuts it so).
+_LATIN_COVERED = frozenset(
+    "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xA0, 0x180)))
+    + "".join(map(chr, range(0x2010, 0x2028))) + "\u20ac"
+)
+
+
 class LabelTooLong(ValueError):
     """A label cannot fit its tile even at the smallest size we allow for elderly readers."""
 
@@ -92,9 +102,8 @@ def render(size: tuple[int, int], tiles: Sequence[Tile], *, raqm: bool | None = 
     ``raqm=False`` forces Pillow's basic layout (with the tone-mark fix), which is
     what a machine without libraqm gets.
     """
+    path = _font_path(tiles)
     for tile in tiles:
-        if missing := sorted(set(tile.label) - _COVERED):
-            raise ValueError(f"the Thai font has no glyph for {missing} in label {tile.label!r}")
         if tile.icon is not None and tile.icon not in ICONS:
             raise ValueError(f"no icon {tile.icon!r} in {ICON_FONT_PATH.name}; add it (docs/fonts.md)")
     use_raqm = complex_layout_available() if raqm is None else raqm
@@ -103,8 +112,8 @@ def render(size: tuple[int, int], tiles: Sequence[Tile], *, raqm: bool | None = 
     image = Image.new("RGB", size, BACKGROUND)
     draw = ImageDraw.Draw(image)
     icon_size = _icon_size(tiles)
-    font_size, lines = _fit(tiles, use_raqm, icon_size)
-    font = _font(font_size, use_raqm)
+    font_size, lines = _fit(tiles, use_raqm, icon_size, path)
+    font = _font(font_size, use_raqm, path)
     icon_font = ImageFont.truetype(str(ICON_FONT_PATH), icon_size) if icon_size else None
     for tile, tile_lines in zip(tiles, lines):
         box = (
@@ -133,9 +142,20 @@ def _luminance(colour: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def _font(size: int, raqm: bool) -> ImageFont.FreeTypeFont:
+def _font_path(tiles: Sequence[Tile]) -> Path:
+    """The Thai font if it has every label's letters, else the Latin one if that has them;
+    a label neither has (Thai and English mixed, say) would be drawn as empty boxes."""
+    letters = {char for tile in tiles for char in tile.label}
+    if letters <= _COVERED:
+        return FONT_PATH
+    if letters <= _LATIN_COVERED:
+        return LATIN_FONT_PATH
+    raise ValueError(f"no one font has a glyph for every letter of the labels {[tile.label for tile in tiles]!r}")
+
+
+def _font(size: int, raqm: bool, path: Path = FONT_PATH) -> ImageFont.FreeTypeFont:
     engine = ImageFont.Layout.RAQM if raqm else ImageFont.Layout.BASIC
-    return ImageFont.truetype(str(FONT_PATH), size, layout_engine=engine)
+    return ImageFont.truetype(str(path), size, layout_engine=engine)
 
 
 def _length(font: ImageFont.FreeTypeFont, text: str, raqm: bool) -> float:
@@ -154,7 +174,8 @@ def _icon_block(icon_size: int) -> float:
     return icon_size * (1 + ICON_GAP) if icon_size else 0.0
 
 
-def _fit(tiles: Sequence[Tile], raqm: bool, icon_size: int = 0) -> tuple[int, list[list[str]]]:
+def _fit(tiles: Sequence[Tile], raqm: bool, icon_size: int = 0, path: Path = FONT_PATH
+         ) -> tuple[int, list[list[str]]]:
     """The largest font size at which every label fits its tile, and each label's lines.
 
     A label is kept on one line if it fits at the smallest allowed size; only
@@ -162,11 +183,11 @@ def _fit(tiles: Sequence[Tile], raqm: bool, icon_size: int = 0) -> tuple[int, li
     translation that needs two lines says where with a space.
     """
     for size in range(MAX_FONT_SIZE, MIN_FONT_SIZE - 1, -2):
-        font = _font(size, raqm)
+        font = _font(size, raqm, path)
         if all(_fits(font, tile, [tile.label], raqm, icon_size) for tile in tiles):
             return size, [[tile.label] for tile in tiles]
     for size in range(MAX_FONT_SIZE, MIN_FONT_SIZE - 1, -2):
-        font = _font(size, raqm)
+        font = _font(size, raqm, path)
         lines = [_wrapped(font, tile, raqm, icon_size) for tile in tiles]
         if all(tile_lines is not None for tile_lines in lines):
             return size, [tile_lines for tile_lines in lines if tile_lines is not None]

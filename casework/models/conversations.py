@@ -20,7 +20,8 @@ class Conversation(Base):
 
 
 class RichMenu(Base):
-    """The LINE rich menu made for a role by ``kaejon richmenu sync``."""
+    """The LINE rich menu made for a role in a language by ``kaejon richmenu sync``, under
+    its key (``casework.rich_menus.key``: ``leader``, ``leader.en``)."""
 
     __tablename__ = "rich_menus"
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from casework import accounts, audit, authorization
+from casework import accounts, audit, authorization, rich_menus
 from casework.authorization import Actor
-from casework.models import RichMenu
 from casework.usecases.base import Env, allow, use_case
 
 ATTEMPTS_PER_HOUR = 5  # from one account
@@ -43,9 +42,10 @@ def create(env: Env, actor: Actor, role: str, area_code: str, name: str, agency_
 
 
 @use_case
-def redeem(env: Env, actor: Actor, code: str) -> Redeemed:
+def redeem(env: Env, actor: Actor, code: str, language: str = rich_menus.DEFAULT_LANGUAGE) -> Redeemed:
     """Spend a code typed in chat. A wrong one is an answer, not a refusal: its failure is
-    kept (audited), since the count of failures is what throttles guessing."""
+    kept (audited), since the count of failures is what throttles guessing. The role's rich
+    menu is the one in the chat's ``language``."""
     allow(actor.line_user_id is not None)
     account = accounts.get_or_create(env.session, actor.line_user_id, env.now)
     who = f"account:{account.id}"
@@ -63,6 +63,5 @@ def redeem(env: Env, actor: Actor, code: str) -> Redeemed:
     audit.record(env.session, env.sealer, actor=who, action="role.granted", entity="account", entity_id=account.id,
                  area_code=invite.area_code, now=env.now,
                  changes={"role": [None, invite.role], "area": [None, invite.area_code]})
-    menu = env.session.get(RichMenu, invite.role)
     return Redeemed(role=invite.role, area_code=invite.area_code,
-                    rich_menu_id=menu.line_rich_menu_id if menu is not None else None)
+                    rich_menu_id=rich_menus.menu_id(env.session, invite.role, language))

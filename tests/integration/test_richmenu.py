@@ -72,10 +72,11 @@ def test_a_first_sync_creates_every_role_and_a_second_changes_nothing(services, 
     first = sync(services)
     second = sync(services)
 
-    assert [(r.role, r.status) for r in first] == [(role, "created") for role in rm.ROLES]
-    assert [(r.role, r.status) for r in second] == [(role, "unchanged") for role in rm.ROLES]
+    every = [f"{role}{suffix}" for role in rm.ROLES for suffix in ("", ".en")]  # Thai and English
+    assert [(r.key, r.status) for r in first] == [(key, "created") for key in every]
+    assert [(r.key, r.status) for r in second] == [(key, "unchanged") for key in every]
     assert [r.rich_menu_id for r in second] == [r.rich_menu_id for r in first]
-    assert calls(standin, "POST", "/v2/bot/richmenu") == len(rm.ROLES)
+    assert calls(standin, "POST", "/v2/bot/richmenu") == len(every)
     line = menus_on_line(standin)
     assert {menu["richMenuId"] for menu in line["richmenus"]} == set(stored(services).values())
     assert line["default"] == stored(services)["household"]
@@ -101,11 +102,12 @@ def test_a_changed_menu_replaces_the_old_one_and_moves_its_users(services, stand
     leader = role_menus.ROLE_MENUS["leader"]
     monkeypatch.setitem(role_menus.ROLE_MENUS, "leader", (leader[1], leader[0], *leader[2:]))
 
-    results = {r.role: r.status for r in sync(services)}
+    results = {r.key: r.status for r in sync(services)}
 
     new = stored(services)
     assert results == {"household": "unchanged", "leader": "created", "coordinator": "unchanged",
-                       "agency": "unchanged"}
+                       "agency": "unchanged", "household.en": "unchanged", "leader.en": "created",
+                       "coordinator.en": "unchanged", "agency.en": "unchanged"}
     assert new["leader"] != old["leader"] and new["household"] == old["household"]
     line = menus_on_line(standin)
     assert {menu["richMenuId"] for menu in line["richmenus"]} == set(new.values())
@@ -117,7 +119,7 @@ def test_a_menu_deleted_on_line_is_made_again(services, standin):
     gone = stored(services)["agency"]
     line_api.messaging_api(services.settings).delete_rich_menu(gone, _request_timeout=(3, 5))
 
-    results = {r.role: r.status for r in sync(services)}
+    results = {r.key: r.status for r in sync(services)}
 
     assert results["agency"] == "created" and stored(services)["agency"] != gone
 
@@ -157,9 +159,10 @@ def test_the_cli_command_syncs(database_url, standin, monkeypatch):
     second = CliRunner().invoke(cli, ["richmenu", "sync"], env=env, catch_exceptions=False)
 
     assert first.exit_code == 0 and second.exit_code == 0
-    assert [line.split(":")[0] for line in first.output.splitlines()] == list(rm.ROLES)
-    assert "household: created (richmenu-" in first.output
-    assert second.output.count("unchanged") == len(rm.ROLES)
+    assert [line.split(":")[0] for line in first.output.splitlines()] == [
+        key for role in rm.ROLES for key in (role, f"{role}.en")]
+    assert "household: created (richmenu-" in first.output and "household.en: created (richmenu-" in first.output
+    assert second.output.count("unchanged") == 2 * len(rm.ROLES)
 
 
 @pytest.mark.parametrize("role", rm.ROLES)
@@ -231,11 +234,14 @@ def test_without_complex_layout_a_tone_mark_is_still_drawn_above_the_vowel():
         assert abs(ink_top(drawn("ที่", raqm=False)) - ink_top(drawn("ที่", raqm=True))) <= 2
 
 
-def test_a_label_left_in_english_is_refused():
+def test_a_label_left_in_english_on_a_thai_menu_is_refused_and_an_english_menu_is_drawn():
     from bot.line.richmenu_images import Tile
 
-    with pytest.raises(ValueError, match="no glyph"):
-        render((2500, 843), [Tile(0, 0, 2500, 843, "My rights", "#0D47A1")])
+    with pytest.raises(ValueError, match="no one font has a glyph"):
+        render((2500, 843), [Tile(0, 0, 1250, 843, "My rights", "#0D47A1"),
+                             Tile(1250, 0, 1250, 843, "สิทธิของฉัน", "#0D47A1")])
+    english = Image.open(io.BytesIO(render((2500, 843), [Tile(0, 0, 2500, 843, "My rights", "#0D47A1")])))
+    assert english.convert("L").getextrema()[1] == 255, "the label is drawn in white"
 
 
 def test_the_transport_links_and_unlinks_a_user(services, standin):

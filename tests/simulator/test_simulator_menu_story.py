@@ -74,6 +74,28 @@ def test_each_person_sees_their_role_menu_and_a_tap_sends_the_area_action(client
                    )["action"]["data"] == "a=menu"
 
 
+def test_a_person_who_chooses_english_gets_the_menu_in_english_and_back_in_thai(client, services):
+    from bot.dev.demo.richmenus import install
+
+    seed(services, CAST)
+    install(services, CAST)
+    kanya, somchai = Chat(client, services, LEADER), Chat(client, services, HOUSEHOLD)
+
+    kanya.send("postback", data="a=language&set=en")
+    somchai.send("postback", data="a=language&set=en")
+    leader_menu, household_menu = rich_menu(client, LEADER), rich_menu(client, HOUSEHOLD)
+    assert area_at(leader_menu, 40, 30)["action"]["label"] == "Households to verify"
+    assert {area["action"]["data"] for area in household_menu["areas"]} >= {"a=rights", "a=help_request"}
+    for menu in (leader_menu, household_menu):
+        labels = " ".join(area["action"]["label"] for area in menu["areas"])
+        assert not re.search("[\u0e00-\u0e7f]", labels), labels
+    image = client.get(leader_menu["image"])
+    assert hashlib.sha256(image.data).hexdigest() == build("leader", "en").image_sha256
+
+    kanya.send("postback", data="a=language&set=th")
+    assert area_at(rich_menu(client, LEADER), 40, 30)["action"]["label"] == "ครัวเรือนรอสอบทาน"
+
+
 def test_a_group_has_no_rich_menu_and_a_person_without_one_gets_none(client, services):
     response = client.get("/simulator/api/richmenu", query_string={"to": GROUP.line_group_id})
     assert response.status_code == 400

@@ -12,11 +12,12 @@ from bot.line.richmenu import RichMenuSync
 
 
 def install(services: Services, cast: Cast) -> dict[str, str]:
-    """Each role's rich menu id, once every menu is on the stand-in and the cast is linked."""
+    """Each menu's id by its key (``leader``, ``leader.en``), once every menu is on the
+    stand-in and the cast is linked to their role's menu in Thai."""
     settings = services.settings
     api, timeout = line_api.messaging_api(settings), line_api.timeout(settings)
     results = RichMenuSync(services, api, line_api.messaging_blob_api(settings), timeout).run()
-    menus = {result.role: result.rich_menu_id for result in results}
+    menus = {result.key: result.rich_menu_id for result in results}
     for person in cast.people:
         if person.role != "household" and person.role in menus:
             api.link_rich_menu_id_to_user(person.line_user_id, menus[person.role], _request_timeout=timeout)
