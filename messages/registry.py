@@ -191,7 +191,9 @@ def sensitive_question(tr: NullTranslations, household_id: int) -> list[Message]
 
 
 def question(tr: NullTranslations, language: str, questionnaire: Questionnaire, item: Question,
-             household_id: int, number: int, total: int) -> list[Message]:
+             household_id: int, number: int, total: int, earlier: int | None = None) -> list[Message]:
+    """One question with its options as buttons; ``earlier``, the score of the answer just
+    undone with Back, is named so the leader sees what she is changing."""
     _ = tr.gettext
     capital = dict(questionnaire.capitals)[item.capital]
     choices = [
@@ -207,7 +209,9 @@ def question(tr: NullTranslations, language: str, questionnaire: Questionnaire, 
     heading = _("Question %(number)d of %(total)d · %(capital)s") % {
         "number": number, "total": total, "capital": text_in(capital, language)}
     hint = _("You may also type a note for the person who confirms the check.") if number == 1 else ""
-    return line.text("\n".join(filter(None, (heading, text_in(item.text, language), hint))), quick=choices)
+    was = next((option for option in item.options if option.score == earlier), None)
+    before = _("Answered before: %(answer)s") % {"answer": text_in(was.label, language)} if was else ""
+    return line.text("\n".join(filter(None, (heading, text_in(item.text, language), before, hint))), quick=choices)
 
 
 def note_kept(tr: NullTranslations, count: int) -> list[Message]:

@@ -68,15 +68,16 @@ def start_check(ctx: EventContext, params: dict[str, str]) -> str:
     return ask_next(ctx, household_id, draft)
 
 
-def ask_next(ctx: EventContext, household_id: int, draft: Draft) -> str:
-    """Ask the first unanswered question of the household, or show the result."""
+def ask_next(ctx: EventContext, household_id: int, draft: Draft, earlier: dict[str, int] | None = None) -> str:
+    """Ask the first unanswered question of the household, or show the result; ``earlier``:
+    answers just undone, shown with their question again."""
     step = checks.next_step(household_id, draft)
     if step.consent:
         ctx.answer(views.sensitive_question(ctx.tr, household_id))
         return "asked_sensitive_consent"
     if step.question is not None:
         ctx.answer(views.question(ctx.tr, ctx.language, questionnaire(), step.question, household_id, step.number,
-                                  step.total))
+                                  step.total, earlier=(earlier or {}).get(step.question.key)))
         return "asked_question"
     assert step.result is not None
     ctx.answer(views.summary(ctx.tr, ctx.language, questionnaire(), step.result, household_id))
@@ -116,11 +117,12 @@ def sensitive_consent(ctx: EventContext, params: dict[str, str]) -> str:
 
 
 def back(ctx: EventContext, params: dict[str, str]) -> str:
-    """A mis-tap undone: the previous question again, its old answer dropped."""
-    state, household_id, draft = _begun(ctx, params)
-    draft = checks.back(ctx.env, ctx.actor, household_id, draft)
+    """A mis-tap undone: the previous question again, its old answer dropped and shown."""
+    state, household_id, before = _begun(ctx, params)
+    draft = checks.back(ctx.env, ctx.actor, household_id, before)
     _keep(ctx, state, household_id, draft)
-    return ask_next(ctx, household_id, draft)
+    dropped = {key: score for key, score in (before.answers if before else {}).items() if key not in draft.answers}
+    return ask_next(ctx, household_id, draft, earlier=dropped)
 
 
 def pause(ctx: EventContext, params: dict[str, str]) -> str:

@@ -92,6 +92,7 @@ def test_11d_back_returns_to_the_previous_question_with_its_answer_dropped(clien
     assert second["text"].startswith("ข้อ 2 จาก")
     (again,) = leader.tap(second, "ย้อนกลับ")
     assert again["text"].startswith("ข้อ 1 จาก") and "การศึกษา" in again["text"]
+    assert "คำตอบเดิม: ไม่ได้เรียน" in again["text"], "she sees what she is changing"
     (second,) = leader.tap(again, "มัธยม/ปวช.")
     summary = answer_all(leader, second, choice=1)
     (last,) = leader.tap(summary, "ย้อนกลับ")
