@@ -118,6 +118,16 @@ def test_the_page_words_follow_the_chosen_language(client):
     assert unknown["language"] == "th"
 
 
+def test_the_picker_names_each_person_once_so_it_reads_whole_on_a_phone(client):
+    page, _ = config(client)
+    select = re.search(r'<select id="chat-select">(.*?)</select>', page, re.S)
+    assert select
+    options = re.findall(r"<option[^>]*>(.*?)</option>", select.group(1))
+    assert len(options) == len(CAST.people) + 1
+    for person, shown in zip(CAST.people, options):
+        assert shown == person.name, "the name says the role already; said twice it is cut off at 420 px"
+
+
 def test_a_reload_reads_the_conversation_back_from_line(client, services):
     somchai = Chat(client, services, HOUSEHOLD)
     welcome = somchai.send("follow")
