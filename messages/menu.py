@@ -95,10 +95,13 @@ def menu_roles(roles: Iterable[str], *, linked: bool) -> list[str]:
     return chosen or ["guest"]
 
 
-def quick_menu(tr: NullTranslations, roles: Iterable[str], *, linked: bool) -> list[Message]:
-    """The quick-reply menu of a person with these roles."""
+def quick_menu(tr: NullTranslations, roles: Iterable[str], *, linked: bool, everyone_only: bool = False
+               ) -> list[Message]:
+    """The quick-reply menu of a person with these roles; ``everyone_only``: just the
+    entries for everyone (a group chat's)."""
     _ = tr.gettext
-    entries = _unique(entry for role in menu_roles(roles, linked=linked) for entry in ROLE_MENUS[role])
+    entries = [] if everyone_only else _unique(entry for role in menu_roles(roles, linked=linked)
+                                               for entry in ROLE_MENUS[role])
     shown = [entry for entry in (*entries, *EVERYONE) if not entry.coming][:MAX_QUICK_REPLY_ITEMS]
     return [line.postback_action(_(entry.label), postback.encode(entry.action), display_text=_(entry.label))
             for entry in shown]

@@ -141,7 +141,10 @@ class EventContext:
                            now=self.now, source_event_id=self.inbox_id)
 
     def quick(self) -> list[Message]:
-        """The menu as quick replies, for this person's roles."""
+        """The menu as quick replies, for this person's roles; in a group, where everyone
+        sees them, only what shows no one's data."""
+        if self.chat is not None and self.chat.kind != "user":
+            return quick_menu(self.tr, (), linked=False, everyone_only=True)
         return quick_menu(self.tr, self.actor.roles, linked=bool(self.actor.households))
 
     def answer(self, messages: list[Message]) -> None:

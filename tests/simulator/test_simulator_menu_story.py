@@ -118,6 +118,17 @@ def test_the_page_words_follow_the_chosen_language(client):
     assert unknown["language"] == "th"
 
 
+def test_in_a_group_the_quick_replies_offer_nothing_personal(client, services):
+    seed(services, CAST)
+    deliver(client, signed(client, **{"as": "agency", "group": GROUP.key, "kind": "join"}))
+    drain(services)
+    deliver(client, signed(client, **{"as": "household", "group": GROUP.key, "kind": "text", "text": "เมนู"}))
+    drain(services)
+    answer = sent_to(client, GROUP.line_group_id)[-1]["messages"][-1]
+    offered = [item["action"]["data"] for item in answer["quickReply"]["items"]]
+    assert offered == ["a=about", "a=help", "a=language"], "everyone in the group sees them"
+
+
 def test_the_picker_names_each_person_once_so_it_reads_whole_on_a_phone(client):
     page, _ = config(client)
     select = re.search(r'<select id="chat-select">(.*?)</select>', page, re.S)
