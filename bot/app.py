@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     if services is None:
         services = bootstrap(settings or from_env())
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = services.settings.secret_key
+    # No SECRET_KEY: nothing uses Flask's session, so no request pays for opening a cookie one.
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     app.extensions["kaejon"] = services
     app.register_blueprint(webhook.bp)

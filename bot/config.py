@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from casework.crypto import KEY_BYTES, derive_key
+from casework.crypto import KEY_BYTES
 from casework.db import DEFAULT_URL, Limits, normalize_url
 from casework.digests.reminders import Thresholds
 from casework.digests.schedule import Pacing
@@ -77,11 +77,6 @@ class Settings:
     @property
     def simulator_enabled(self) -> bool:
         return self.demo and self.standin_url is not None
-
-    @property
-    def secret_key(self) -> str:
-        """Flask's session key: derived from the current sealing key, never the key itself."""
-        return derive_key(self.secret_keys[0][1], b"flask-session").hex() if self.secret_keys else ""
 
 
 REQUIRED = (
