@@ -56,10 +56,10 @@ class Settings:
     line_connect_timeout: float = 3.0
     line_read_timeout: float = 10.0
     send_threads: int = 2
-    send_batch: int = 32  # outbox rows claimed at once by a sending thread
+    send_batch: int = 64  # outbox rows claimed at once by a sending thread
     send_concurrency: int = 16  # LINE calls in flight at once per worker process
     line_per_second: float = 1500.0  # each of reply and push, shared by every process (LINE's limit: 2,000)
-    event_batch: int = 16
+    event_batch: int = 48
     batch_linger: float = 0.02  # seconds a worker waits after a batch that was not full
     worker_nice: int = 10  # how much lower the worker's CPU priority is than the web's (0: the same)
     poll_interval: float = 0.1
@@ -106,10 +106,10 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
             line_connect_timeout=float(env.get("LINE_CONNECT_TIMEOUT", "3")),
             line_read_timeout=float(env.get("LINE_READ_TIMEOUT", "10")),
             send_threads=int(env.get("KAEJON_SEND_THREADS", "2")),
-            send_batch=int(env.get("KAEJON_SEND_BATCH", "32")),
+            send_batch=int(env.get("KAEJON_SEND_BATCH", "64")),
             send_concurrency=int(env.get("KAEJON_SEND_CONCURRENCY", "16")),
             line_per_second=float(env.get("KAEJON_LINE_PER_SECOND", "1500")),
-            event_batch=int(env.get("KAEJON_EVENT_BATCH", "16")),
+            event_batch=int(env.get("KAEJON_EVENT_BATCH", "48")),
             worker_nice=int(env.get("KAEJON_WORKER_NICE", "10")),
             batch_linger=float(env.get("KAEJON_BATCH_LINGER_MS", "20")) / 1000,
             inbox_retention_days=int(env.get("KAEJON_INBOX_RETENTION_DAYS", "30")),
