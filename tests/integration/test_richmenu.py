@@ -319,3 +319,19 @@ def test_an_icon_the_font_lacks_is_refused():
 
     with pytest.raises(ValueError, match="no icon"):
         render((2500, 843), [Tile(0, 0, 2500, 843, "เมนู", "#0D47A1", "rocket_launch")])
+
+
+def test_a_person_gets_their_roles_menu_in_their_language_and_thai_where_there_is_none(services, standin):
+    from casework import rich_menus
+
+    with services.uow() as uow:
+        assert rich_menus.menu_id(uow.session, "leader", "en") is None  # nothing before a sync
+    sync(services)
+    menus = stored(services)
+    with services.uow() as uow:
+        assert rich_menus.menu_id(uow.session, "leader", "en") == menus["leader.en"]
+        assert rich_menus.menu_id(uow.session, "leader", "th") == menus["leader"]
+        assert rich_menus.menu_id(uow.session, "leader", "ms") == menus["leader"]
+    line = menus_on_line(standin)
+    names = {menu["richMenuId"]: menu["definition"]["name"] for menu in line["richmenus"]}
+    assert rm.key_of(names[menus["leader.en"]]) == "leader.en" and rm.key_of(names[menus["leader"]]) == "leader"
