@@ -272,8 +272,12 @@ def ask_consent(tr: NullTranslations, language: str, view: ReferralView, agency_
               "They would see the name, age and part of the ID number of the person it is for, your address "
               "and your request. May we share it with this kind of agency?") % {
         "service": _what(view, language), "ref": view.case_ref, "agency": _agency(tr, view), "kind": kind}
-    return line.text(words, quick=[_action(tr, N_("Yes, share it"), "rcons", id=view.id, ok=1),
-                                   _action(tr, N_("No, do not share"), "rcons", id=view.id, ok=0)])
+    # a card's buttons stay, where quick replies go with the next message: a plan that needs
+    # several consents asks each with its own buttons
+    bubble = line.bubble(view.case_ref, [words], buttons=[
+        _action(tr, N_("Yes, share it"), "rcons", id=view.id, ok=1),
+        _action(tr, N_("No, do not share"), "rcons", id=view.id, ok=0)])
+    return [line.flex(words, bubble)]
 
 
 def consent_answered(tr: NullTranslations, agreed: bool, quick: list[Message]) -> list[Message]:

@@ -1,0 +1,103 @@
+"""A walk through the simulator on the staff side, on the demo's data: what the coordinator,
+the leader, the agency officer and the agency's group chat notice."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select, update
+
+from bot.dev.demo.seed import seed
+from casework import registry
+from casework.models import Household
+from tests.simulator.chat import Chat, actions, bubble_actions, texts
+from tests.simulator.test_simulator import CAST, GROUP, HOUSEHOLD, LEADER
+
+COORDINATOR = next(p for p in CAST.people if p.key == "coordinator")
+OFFICER = next(p for p in CAST.people if p.key == "agency2")
+AGENCY = next(p for p in CAST.people if p.key == "agency")
+BUDDHIST_DATE = re.compile(r"\d{1,2} \S+ 25\d\d")
+
+
+def household_at(services, house_no: str, village: str = "46010105") -> int:
+    with services.uow() as uow:
+        return registry.find_by_address(uow.session, uow.sealer, village, house_no).id
+
+
+def verified_and_linked(services, leader: Chat, somchai: Chat, house_no: str = "12") -> int:
+    somchai.send("follow")
+    somchai.send("postback", data="a=consent&v=yes")
+    household_id = household_at(services, house_no)
+    with services.uow() as uow:
+        uow.session.execute(update(Household).where(Household.id == household_id)
+                            .values(status="verified", poverty_group=2))
+        uow.commit()
+    (code_message,) = leader.send("postback", data=f"a=link&id={household_id}")
+    somchai.send("text", text=code_message["text"].splitlines()[-1])
+    leader.new_messages()
+    return household_id
+
+
+def ask_help(leader: Chat, somchai: Chat, topic: str, words: str) -> list[dict]:
+    (needs,) = somchai.send("postback", data="a=help_request")
+    (details,) = somchai.tap(needs, topic)
+    somchai.send("text", text=words)
+    somchai.tap(details, "ส่งคำขอ")
+    (notice,) = leader.new_messages()
+    (card,) = leader.tap(notice, "เปิดดู")
+    return leader.tap(card, "ทำแผนช่วยเหลือ")
+
+
+def visible_buttons(messages: list[dict]) -> list[dict[str, str]]:
+    """The buttons each message of a batch still shows in LINE: a card's own, and quick replies
+    only on the last message (they go when the next message arrives)."""
+    shown = []
+    for n, message in enumerate(messages):
+        own = bubble_actions(message["contents"]) if message.get("type") == "flex" else {}
+        if n == len(messages) - 1:
+            own = actions(message) if message.get("type") == "flex" else {
+                item["action"]["label"]: item["action"].get("data", "")
+                for item in message.get("quickReply", {}).get("items", [])}
+        shown.append(own)
+    return shown
+
+
+# ------------------------------------------------------------------ 1. the check from the push
+
+
+def test_the_check_opened_from_the_push_shows_who_checked_when_and_the_answers(client, services):
+    from tests.simulator.test_staff_chat_story import check_everything
+
+    seed(services, CAST)
+    kanya, prasert = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
+    home = household_at(services, "12")
+    check_everything(kanya, home)
+    kanya.send("postback", data=f"a=submit&id={home}")
+    (news,) = prasert.new_messages()
+    (card,) = prasert.tap(news, "เปิดผลสอบทาน")
+    shown = texts(card["contents"])
+    assert "สอบทานโดย กันยา (ผู้นำชุมชน) เมื่อ" in shown, shown
+    assert BUDDHIST_DATE.search(shown.split("สอบทานโดย")[1]), "when, in the Buddhist era"
+    assert "สภาพที่อยู่อาศัย:" in shown, "the answers, not only the scores"
+    (listed,) = prasert.send("postback", data="a=review")
+    assert texts(listed["contents"]) == shown, "the same card as from the list"
+
+
+# ------------------------------------------------------------------ 2. consent questions
+
+
+def test_each_consent_question_of_a_plan_comes_with_its_own_buttons(client, services):
+    seed(services, CAST)
+    leader, somchai = Chat(client, services, LEADER), Chat(client, services, HOUSEHOLD)
+    verified_and_linked(services, leader, somchai)
+    (_heading, plan) = ask_help(leader, somchai, "เงินหรืออาหาร", "ไม่มีเงินซื้อข้าว")
+    leader.send("postback", data=bubble_actions(plan["contents"]["contents"][-1])["อนุมัติ"])
+    asked = somchai.new_messages()
+    questions = [(message, buttons) for message, buttons in zip(asked, visible_buttons(asked))
+                 if "ยินยอมให้ส่งต่อถึงหน่วยงานประเภทนี้หรือไม่" in message.get("altText", message.get("text", ""))]
+    assert len(questions) >= 2, "the plan asks more than one consent"
+    for message, buttons in questions:
+        ref = re.search(r"KJ-\d{4}-\d{6}", message.get("altText", message.get("text", ""))).group(0)
+        assert {"ยินยอมให้ส่งต่อ", "ไม่ยินยอม"} <= set(buttons), f"{ref} has no buttons"
+    first, buttons = questions[0]
+    (thanks, *_told) = somchai.send("postback", data=buttons["ยินยอมให้ส่งต่อ"])
+    assert "ขอบคุณ" in thanks["text"]
