@@ -9,7 +9,7 @@ Callers authorize first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -57,6 +57,7 @@ class Policy:
     tracks: tuple[str, ...]
     capitals: dict[str, tuple[dict[str, Any], ...]]
     order: dict[int, tuple[str, ...]]
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +71,11 @@ def policy() -> Policy:
             if item["track"] not in tracks or (item.get("service") and item["service"] not in known) \
                     or item["need"] not in cases.NEEDS:
                 raise ValueError(f"casework/data/plans.yaml: capital {capital} names an unknown track, service or need")
-    return Policy(tracks, capitals, {int(group): tuple(order) for group, order in raw["order"].items()})
+    requests = dict(raw.get("requests") or {})
+    for need, item in requests.items():
+        if need not in cases.NEEDS or item["track"] not in tracks or (item.get("service") and item["service"] not in known):
+            raise ValueError(f"casework/data/plans.yaml: request {need} names an unknown need, track or service")
+    return Policy(tracks, capitals, {int(group): tuple(order) for group, order in raw["order"].items()}, requests)
 
 
 def service_for(programme: str) -> str | None:
@@ -78,10 +83,11 @@ def service_for(programme: str) -> str | None:
     return next((service.code for service in services().values() if programme in service.programmes), None)
 
 
-def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], rules: Policy | None = None
-            ) -> list[Proposal]:
+def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], rules: Policy | None = None,
+            request: str | None = None) -> list[Proposal]:
     """The plan's items, tracks in the group's order (group 1: welfare first); each gap one
-    welfare item, each weak capital its item once; at most ``MAX_ITEMS``."""
+    welfare item, each weak capital its item once; at most ``MAX_ITEMS``. Made from a request
+    about ``request`` (a need), an item for it comes first unless another item serves that need."""
     rules = rules or policy()
     items: list[Proposal] = []
     for gap in gaps:
@@ -98,7 +104,11 @@ def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], ru
                 items.append(Proposal(item["track"], item["need"], item.get("service")))
     order = rules.order.get(group or 0, rules.tracks)
     rank = {track: position for position, track in enumerate(order)}
-    return sorted(items, key=lambda item: rank.get(item.track, len(order)))[:MAX_ITEMS]
+    items.sort(key=lambda item: rank.get(item.track, len(order)))
+    asked = rules.requests.get(request or "")
+    if asked is not None and not any(item.need == request for item in items):
+        items.insert(0, Proposal(asked["track"], request, asked.get("service")))
+    return items[:MAX_ITEMS]
 
 
 def gaps_of(session: Session, rules: Rules, household_id: int, on: date) -> list[Gap]:
@@ -130,7 +140,7 @@ def make(session: Session, sealer: Sealer, rules: Rules, household: Household, *
     session.add(plan)
     session.flush()
     proposals = propose(household.poverty_group, latest_scores(session, household.id),
-                        gaps_of(session, rules, household.id, today))
+                        gaps_of(session, rules, household.id, today), request=case.need if case else None)
     session.add_all(PlanItem(plan_id=plan.id, position=position, track=item.track, need=item.need,
                              service=item.service, programme=item.programme, person_id=item.person_id, kept=True)
                     for position, item in enumerate(proposals))
@@ -168,8 +178,8 @@ class Approved:
 
 
 def approve(session: Session, sealer: Sealer, plan: Plan, *, by: int, actor: str, now: datetime) -> Approved:
-    """Kept items become cases (the request the plan was made from takes the first), each
-    moved to ``planned``; items with a service are referred, in the plan's order."""
+    """Kept items become cases (the request the plan was made from takes the first for its
+    need), each moved to ``planned``; items with a service are referred, in the plan's order."""
     if plan.status != DRAFT:
         raise PlanError("not_draft")
     kept = [item for item in items_of(session, plan.id) if item.kept]
@@ -182,7 +192,7 @@ def approve(session: Session, sealer: Sealer, plan: Plan, *, by: int, actor: str
         request = None
     made_cases, made_referrals = [], []
     for item in kept:
-        if request is not None:
+        if request is not None and item.need == request.need:
             case, request = request, None
             case.track, case.service, case.programme, case.person_id = \
                 item.track, item.service, item.programme, item.person_id

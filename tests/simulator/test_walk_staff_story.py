@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.dev.demo.seed import seed
 from casework import registry
 from casework.models import Household
 from tests.simulator.chat import Chat, actions, bubble_actions, texts
-from tests.simulator.test_simulator import CAST, GROUP, HOUSEHOLD, LEADER
+from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
 
 COORDINATOR = next(p for p in CAST.people if p.key == "coordinator")
 OFFICER = next(p for p in CAST.people if p.key == "agency2")
@@ -101,3 +101,26 @@ def test_each_consent_question_of_a_plan_comes_with_its_own_buttons(client, serv
     first, buttons = questions[0]
     (thanks, *_told) = somchai.send("postback", data=buttons["ยินยอมให้ส่งต่อ"])
     assert "ขอบคุณ" in thanks["text"]
+
+
+# ------------------------------------------------------------------ 3. a roof is not an allowance
+
+
+def test_a_request_about_a_leaking_roof_is_referred_for_housing_repair_not_an_allowance(client, services):
+    seed(services, CAST)
+    leader, somchai = Chat(client, services, LEADER), Chat(client, services, HOUSEHOLD)
+    verified_and_linked(services, leader, somchai)
+    (needs,) = somchai.send("postback", data="a=help_request")
+    (details,) = somchai.tap(needs, "ที่อยู่อาศัย")
+    somchai.send("text", text="หลังคารั่ว ฝนตกน้ำเข้าบ้าน")
+    (sent,) = somchai.tap(details, "ส่งคำขอ")
+    ref = re.search(r"KJ-\d{4}-\d{6}", sent["text"]).group(0)
+    (notice,) = leader.new_messages()
+    (card,) = leader.tap(notice, "เปิดดู")
+    (_heading, plan) = leader.tap(card, "ทำแผนช่วยเหลือ")
+    bubbles = plan["contents"]["contents"]
+    assert "ซ่อมแซมและปรับปรุงที่อยู่อาศัย" in texts(bubbles[0]), "the roof comes first, as housing repair"
+    (approved,) = leader.send("postback", data=bubble_actions(bubbles[-1])["อนุมัติ"])
+    (line_of_the_request,) = [line for line in approved["text"].splitlines() if line.startswith(ref)]
+    assert "ซ่อมแซมและปรับปรุงที่อยู่อาศัย" in line_of_the_request
+    assert "เบี้ยยังชีพ" not in line_of_the_request
