@@ -73,7 +73,8 @@ def policy() -> Policy:
                 raise ValueError(f"casework/data/plans.yaml: capital {capital} names an unknown track, service or need")
     requests = dict(raw.get("requests") or {})
     for need, item in requests.items():
-        if need not in cases.NEEDS or item["track"] not in tracks or (item.get("service") and item["service"] not in known):
+        if need not in cases.NEEDS or item["track"] not in tracks \
+                or (item.get("service") and item["service"] not in known):
             raise ValueError(f"casework/data/plans.yaml: request {need} names an unknown need, track or service")
     return Policy(tracks, capitals, {int(group): tuple(order) for group, order in raw["order"].items()}, requests)
 
