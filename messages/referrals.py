@@ -130,6 +130,8 @@ def card(tr: NullTranslations, language: str, view: ReferralView, *, for_agency:
         if view.masked_id:
             person += f" · {view.masked_id}"
         lines.append(_("Person: %(person)s") % {"person": person})
+    elif view.head:
+        lines.append(_("Head of household: %(name)s") % {"name": view.head})
     lines.append(_("House number: %(house_no)s") % {"house_no": view.house_no or "-"})
     lines.append(_("Area: %(area)s") % {"area": area_name(view.village_code, language)})
     if view.details:

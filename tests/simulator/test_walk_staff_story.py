@@ -106,21 +106,54 @@ def test_each_consent_question_of_a_plan_comes_with_its_own_buttons(client, serv
 # ------------------------------------------------------------------ 3. a roof is not an allowance
 
 
-def test_a_request_about_a_leaking_roof_is_referred_for_housing_repair_not_an_allowance(client, services):
-    seed(services, CAST)
-    leader, somchai = Chat(client, services, LEADER), Chat(client, services, HOUSEHOLD)
-    verified_and_linked(services, leader, somchai)
+def request_and_plan(leader: Chat, somchai: Chat, topic: str, words: str) -> tuple[str, dict]:
+    """The household asks for help about ``topic``; its leader opens a plan from the request:
+    the request's reference and the plan's carousel."""
     (needs,) = somchai.send("postback", data="a=help_request")
-    (details,) = somchai.tap(needs, "ที่อยู่อาศัย")
-    somchai.send("text", text="หลังคารั่ว ฝนตกน้ำเข้าบ้าน")
+    (details,) = somchai.tap(needs, topic)
+    somchai.send("text", text=words)
     (sent,) = somchai.tap(details, "ส่งคำขอ")
     ref = re.search(r"KJ-\d{4}-\d{6}", sent["text"]).group(0)
     (notice,) = leader.new_messages()
     (card,) = leader.tap(notice, "เปิดดู")
     (_heading, plan) = leader.tap(card, "ทำแผนช่วยเหลือ")
+    return ref, plan
+
+
+def test_a_request_about_a_leaking_roof_is_referred_for_housing_repair_not_an_allowance(client, services):
+    seed(services, CAST)
+    leader, somchai = Chat(client, services, LEADER), Chat(client, services, HOUSEHOLD)
+    verified_and_linked(services, leader, somchai)
+    ref, plan = request_and_plan(leader, somchai, "ที่อยู่อาศัย", "หลังคารั่ว ฝนตกน้ำเข้าบ้าน")
     bubbles = plan["contents"]["contents"]
     assert "ซ่อมแซมและปรับปรุงที่อยู่อาศัย" in texts(bubbles[0]), "the roof comes first, as housing repair"
     (approved,) = leader.send("postback", data=bubble_actions(bubbles[-1])["อนุมัติ"])
     (line_of_the_request,) = [line for line in approved["text"].splitlines() if line.startswith(ref)]
     assert "ซ่อมแซมและปรับปรุงที่อยู่อาศัย" in line_of_the_request
     assert "เบี้ยยังชีพ" not in line_of_the_request
+
+
+# ------------------------------------------------------------------ 4. a referral for the whole household
+
+
+def test_the_agency_sees_whose_household_a_referral_for_the_whole_household_is(client, services):
+    seed(services, CAST)
+    leader, somchai = Chat(client, services, LEADER), Chat(client, services, HOUSEHOLD)
+    officer = Chat(client, services, OFFICER)
+    officer.send("follow")
+    verified_and_linked(services, leader, somchai)
+    _ref, plan = request_and_plan(leader, somchai, "ที่อยู่อาศัย", "หลังคารั่ว ฝนตกน้ำเข้าบ้าน")
+    bubbles = plan["contents"]["contents"]
+    housing = next(b for b in bubbles[:-1] if "ซ่อมแซมและปรับปรุงที่อยู่อาศัย" in texts(b))
+    for bubble in bubbles[:-1]:
+        if bubble is not housing:
+            leader.send("postback", data=bubble_actions(bubble)["ตัดออก"])
+    leader.send("postback", data=bubble_actions(bubbles[-1])["อนุมัติ"])
+    (asked,) = somchai.new_messages()
+    somchai.tap(asked, "ยินยอมให้ส่งต่อ")
+    (arrived,) = officer.new_messages()
+    shown = texts(arrived["contents"])
+    assert "ซ่อมแซมและปรับปรุงที่อยู่อาศัย" in shown
+    assert "หัวหน้าครัวเรือน: สมชาย ใจ." in shown, shown
+    assert "ใจดี" not in shown, "masked as elsewhere"
+    assert "ครัวเรือน 1" not in shown
