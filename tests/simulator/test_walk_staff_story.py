@@ -15,6 +15,7 @@ from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
 COORDINATOR = next(p for p in CAST.people if p.key == "coordinator")
 OFFICER = next(p for p in CAST.people if p.key == "agency2")
 AGENCY = next(p for p in CAST.people if p.key == "agency")
+MALAI = next(p for p in CAST.people if p.key == "household2")
 BUDDHIST_DATE = re.compile(r"\d{1,2} \S+ 25\d\d")
 
 
@@ -157,3 +158,21 @@ def test_the_agency_sees_whose_household_a_referral_for_the_whole_household_is(c
     assert "หัวหน้าครัวเรือน: สมชาย ใจ." in shown, shown
     assert "ใจดี" not in shown, "masked as elsewhere"
     assert "ครัวเรือน 1" not in shown
+
+
+# ------------------------------------------------------------------ 5. a household registered itself
+
+
+def test_the_leaders_news_that_a_household_registered_has_a_button_to_open_it(client, services):
+    from tests.simulator.test_registration_story import register
+
+    seed(services, CAST)
+    kanya, malai = Chat(client, services, LEADER), Chat(client, services, MALAI)
+    malai.send("follow")
+    malai.send("postback", data="a=consent&v=yes")
+    register(malai, "register_self", "77", "มาลัย ศรีสุข")
+    (news,) = kanya.new_messages()
+    assert "ลงทะเบียน" in news.get("altText", news.get("text", ""))
+    (opened,) = kanya.tap(news, "เปิดข้อมูลครัวเรือน")
+    assert "มาลัย" in texts(opened["contents"])
+    assert any(data.startswith("a=check&") for data in actions(opened).values()), "she can check it from there"
