@@ -88,7 +88,8 @@ def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], ru
             request: str | None = None) -> list[Proposal]:
     """The plan's items, tracks in the group's order (group 1: welfare first); each gap one
     welfare item, each weak capital its item once; at most ``MAX_ITEMS``. Made from a request
-    about ``request`` (a need), an item for it comes first unless another item serves that need."""
+    about ``request`` (a need), an item for it comes first: the first that serves that need, else
+    the one ``requests`` gives for it."""
     rules = rules or policy()
     items: list[Proposal] = []
     for gap in gaps:
@@ -106,9 +107,14 @@ def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], ru
     order = rules.order.get(group or 0, rules.tracks)
     rank = {track: position for position, track in enumerate(order)}
     items.sort(key=lambda item: rank.get(item.track, len(order)))
-    asked = rules.requests.get(request or "")
-    if asked is not None and not any(item.need == request for item in items):
-        items.insert(0, Proposal(asked["track"], request, asked.get("service")))
+    if request is not None:  # what the household asked for comes first
+        serving = next((item for item in items if item.need == request), None)
+        asked = rules.requests.get(request)
+        if serving is not None:
+            items.remove(serving)
+            items.insert(0, serving)
+        elif asked is not None:
+            items.insert(0, Proposal(asked["track"], request, asked.get("service")))
     return items[:MAX_ITEMS]
 
 

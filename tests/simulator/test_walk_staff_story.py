@@ -176,3 +176,45 @@ def test_the_leaders_news_that_a_household_registered_has_a_button_to_open_it(cl
     (opened,) = kanya.tap(news, "เปิดข้อมูลครัวเรือน")
     assert "มาลัย" in texts(opened["contents"])
     assert any(data.startswith("a=check&") for data in actions(opened).values()), "she can check it from there"
+
+
+# ------------------------------------------------------------------ 6. the changes log speaks plain words
+
+
+CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z_]+\b|\b(?:account|household|case|referral):\d+")
+
+
+def test_the_changes_log_after_a_whole_walk_shows_sentences_and_no_codes(client, services):
+    from tests.simulator.test_cards_story import answer_all, start_check
+
+    seed(services, CAST)
+    kanya, prasert = Chat(client, services, LEADER), Chat(client, services, COORDINATOR)
+    somchai, officer = Chat(client, services, HOUSEHOLD), Chat(client, services, OFFICER)
+    officer.send("follow")
+    somchai.send("follow")
+    somchai.send("postback", data="a=consent&v=yes")
+    home = household_at(services, "12")
+    (code_message,) = kanya.send("postback", data=f"a=link&id={home}")
+    somchai.send("text", text=code_message["text"].splitlines()[-1])
+    kanya.tap(answer_all(kanya, start_check(kanya, home), choice=1), "ส่งให้ยืนยัน")
+    (news,) = [m for m in prasert.new_messages() if "เปิดผลสอบทาน" in actions(m)]
+    (card,) = prasert.tap(news, "เปิดผลสอบทาน")
+    prasert.tap(card, "ยืนยัน")
+    kanya.new_messages()
+    ref, plan = request_and_plan(kanya, somchai, "ที่อยู่อาศัย", "หลังคารั่ว")
+    bubbles = plan["contents"]["contents"]
+    for bubble in bubbles[1:-1]:
+        kanya.send("postback", data=bubble_actions(bubble)["ตัดออก"])
+    kanya.send("postback", data=bubble_actions(bubbles[-1])["อนุมัติ"])
+    (asked,) = somchai.new_messages()
+    somchai.tap(asked, "ยินยอมให้ส่งต่อ")
+    (arrived,) = officer.new_messages()
+    officer.tap(arrived, "รับเรื่อง")
+
+    prasert.new_messages()
+    (log,) = prasert.send("postback", data="a=audit")
+    shown = log["text"]
+    for done in ("ยืนยันผลสอบทาน", "อนุมัติแผน", "รับเรื่องส่งต่อ"):
+        assert done in shown
+    assert not CODE.findall(shown), CODE.findall(shown)
+    assert not re.search("[A-Za-z]", shown.replace("LINE", "")), "every entry in the reader's language"
