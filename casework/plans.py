@@ -23,7 +23,7 @@ from casework.entitlements import registry_columns
 from casework.entitlements.evaluate import screen
 from casework.entitlements.rules import Rules
 from casework.errors import Refused
-from casework.models import Assessment, Case, Household, Plan, PlanItem
+from casework.models import Assessment, Case, Household, Plan, PlanItem, Referral
 from casework.services import services
 
 DRAFT, APPROVED, REPLACED = "draft", "approved", "replaced"
@@ -85,11 +85,13 @@ def service_for(programme: str) -> str | None:
 
 
 def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], rules: Policy | None = None,
-            request: str | None = None) -> list[Proposal]:
+            request: str | None = None,
+            referred: frozenset[tuple[str | None, str | None, int | None]] = frozenset()) -> list[Proposal]:
     """The plan's items, tracks in the group's order (group 1: welfare first); each gap one
     welfare item, each weak capital its item once; at most ``MAX_ITEMS``. Made from a request
     about ``request`` (a need), an item for it comes first: the first that serves that need, else
-    the one ``requests`` gives for it."""
+    the one ``requests`` gives for it. Nothing ``referred`` already and still open (its service,
+    programme and person) is proposed again."""
     rules = rules or policy()
     items: list[Proposal] = []
     for gap in gaps:
@@ -104,6 +106,7 @@ def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], ru
             if score is not None and score < float(item["below"]) and key not in seen:
                 seen.add(key)
                 items.append(Proposal(item["track"], item["need"], item.get("service")))
+    items = [item for item in items if (item.service, item.programme, item.person_id) not in referred]
     order = rules.order.get(group or 0, rules.tracks)
     rank = {track: position for position, track in enumerate(order)}
     items.sort(key=lambda item: rank.get(item.track, len(order)))
@@ -130,6 +133,13 @@ def gaps_of(session: Session, rules: Rules, household_id: int, on: date) -> list
     return found
 
 
+def open_referrals(session: Session, household_id: int) -> frozenset[tuple[str | None, str | None, int | None]]:
+    """What the household is referred for and still open: (service, programme, person), each once."""
+    rows = session.execute(select(Referral.service, Referral.programme, Referral.person_id)
+                           .where(Referral.household_id == household_id, Referral.status.in_(referrals.OPEN)))
+    return frozenset((service, programme, person_id) for service, programme, person_id in rows)
+
+
 def latest_scores(session: Session, household_id: int) -> dict[str, float]:
     assessment = session.scalars(select(Assessment).where(Assessment.household_id == household_id,
                                                           Assessment.status == "confirmed")
@@ -147,7 +157,8 @@ def make(session: Session, sealer: Sealer, rules: Rules, household: Household, *
     session.add(plan)
     session.flush()
     proposals = propose(household.poverty_group, latest_scores(session, household.id),
-                        gaps_of(session, rules, household.id, today), request=case.need if case else None)
+                        gaps_of(session, rules, household.id, today), request=case.need if case else None,
+                        referred=open_referrals(session, household.id))
     session.add_all(PlanItem(plan_id=plan.id, position=position, track=item.track, need=item.need,
                              service=item.service, programme=item.programme, person_id=item.person_id, kept=True)
                     for position, item in enumerate(proposals))

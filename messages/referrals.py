@@ -349,6 +349,13 @@ def changed(tr: NullTranslations, language: str, by: str, kind: str, at: datetim
         "time": f"{_day(at, language)} {at.astimezone(THAILAND):%H:%M}"})
 
 
+def group_registered_by_staff_only(tr: NullTranslations) -> list[Message]:
+    """Someone who is not staff of an agency tapped "Register this group": who can."""
+    _ = tr.gettext
+    return line.text(_("Only a staff member of the agency this group works for can register it: ask an officer "
+                       "of that agency, linked to Kaejon, to tap \"Register this group\" here."))
+
+
 def group_registered(tr: NullTranslations, agency: str) -> list[Message]:
     _ = tr.gettext
     return line.text(_("This group will hear of new referrals for %(agency)s, without personal data. "

@@ -10,7 +10,7 @@ from bot.dev.demo.seed import seed
 from casework import registry
 from casework.models import Household
 from tests.simulator.chat import Chat, actions, bubble_actions, texts
-from tests.simulator.test_simulator import CAST, HOUSEHOLD, LEADER
+from tests.simulator.test_simulator import CAST, GROUP, HOUSEHOLD, LEADER
 
 COORDINATOR = next(p for p in CAST.people if p.key == "coordinator")
 OFFICER = next(p for p in CAST.people if p.key == "agency2")
@@ -218,3 +218,56 @@ def test_the_changes_log_after_a_whole_walk_shows_sentences_and_no_codes(client,
         assert done in shown
     assert not CODE.findall(shown), CODE.findall(shown)
     assert not re.search("[A-Za-z]", shown.replace("LINE", "")), "every entry in the reader's language"
+
+
+# ------------------------------------------------------------------ 7. registering the agency's group chat
+
+
+def in_group(client, services, person, kind: str, **fields) -> list[dict]:
+    """``person`` does something in the demo's agency group chat; what the bot answered there."""
+    from tests.simulator.test_simulator import deliver, drain, sent_to, signed
+
+    before = sent_to(client, GROUP.line_group_id)
+    seen = before[-1]["seq"] if before else 0
+    response = deliver(client, signed(client, **{"as": person.key, "group": GROUP.key, "kind": kind, **fields}))
+    assert response.status_code == 200
+    drain(services)
+    return [message for item in sent_to(client, GROUP.line_group_id, after=seen) for message in item["messages"]]
+
+
+def test_someone_not_staff_asking_to_register_the_group_is_told_who_can(client, services):
+    seed(services, CAST)
+    (welcome,) = in_group(client, services, AGENCY, "join")
+    register = actions(welcome)["ลงทะเบียนกลุ่มนี้"]
+    for person in (HOUSEHOLD, LEADER):
+        (answer,) = in_group(client, services, person, "postback", data=register)
+        print(answer)
+        assert "เจ้าหน้าที่" in answer["text"] and "หน่วยงาน" in answer["text"], answer["text"]
+        assert "ไม่มีสิทธิ์" not in answer["text"]
+    (registered,) = in_group(client, services, AGENCY, "postback", data=register)
+    assert "สำนักงานพัฒนาสังคม" in registered["text"]
+
+
+# ------------------------------------------------------------------ 8. a second plan
+
+
+def what_for(bubble: dict) -> tuple[str, ...]:
+    """A plan item as the leader reads it: the service, the programme and the person."""
+    return tuple(line for line in texts(bubble).splitlines() if line.startswith(("ส่งต่อเพื่อ", "สวัสดิการ", "สำหรับ")))
+
+
+def test_a_second_plan_does_not_propose_again_what_is_already_referred_and_open(client, services):
+    seed(services, CAST)
+    leader, somchai = Chat(client, services, LEADER), Chat(client, services, HOUSEHOLD)
+    verified_and_linked(services, leader, somchai)
+    _ref, first = request_and_plan(leader, somchai, "เงินหรืออาหาร", "ไม่มีเงินซื้อข้าว")
+    bubbles = first["contents"]["contents"]
+    referred = {what_for(bubble) for bubble in bubbles[:-1]}
+    (approved,) = leader.send("postback", data=bubble_actions(bubbles[-1])["อนุมัติ"])
+    assert "รอความยินยอม" in approved["text"], "referred, still open"
+    somchai.new_messages()
+
+    _ref, second = request_and_plan(leader, somchai, "สุขภาพ", "ปวดหลังมาก")
+    again = [what_for(bubble) for bubble in second["contents"]["contents"][:-1]]
+    assert again, "the health request still has its item"
+    assert not referred & set(again), referred & set(again)
