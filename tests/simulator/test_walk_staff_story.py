@@ -38,28 +38,26 @@ def verified_and_linked(services, leader: Chat, somchai: Chat, house_no: str = "
     return household_id
 
 
-def ask_help(leader: Chat, somchai: Chat, topic: str, words: str) -> list[dict]:
+def request_and_plan(leader: Chat, somchai: Chat, topic: str, words: str) -> tuple[str, dict]:
+    """The household asks for help about ``topic``; its leader opens a plan from the request:
+    the request's reference and the plan's carousel."""
     (needs,) = somchai.send("postback", data="a=help_request")
     (details,) = somchai.tap(needs, topic)
     somchai.send("text", text=words)
-    somchai.tap(details, "ส่งคำขอ")
+    (sent,) = somchai.tap(details, "ส่งคำขอ")
+    ref = re.search(r"KJ-\d{4}-\d{6}", sent["text"]).group(0)
     (notice,) = leader.new_messages()
     (card,) = leader.tap(notice, "เปิดดู")
-    return leader.tap(card, "ทำแผนช่วยเหลือ")
+    (_heading, plan) = leader.tap(card, "ทำแผนช่วยเหลือ")
+    return ref, plan
 
 
 def visible_buttons(messages: list[dict]) -> list[dict[str, str]]:
     """The buttons each message of a batch still shows in LINE: a card's own, and quick replies
     only on the last message (they go when the next message arrives)."""
-    shown = []
-    for n, message in enumerate(messages):
-        own = bubble_actions(message["contents"]) if message.get("type") == "flex" else {}
-        if n == len(messages) - 1:
-            own = actions(message) if message.get("type") == "flex" else {
-                item["action"]["label"]: item["action"].get("data", "")
-                for item in message.get("quickReply", {}).get("items", [])}
-        shown.append(own)
-    return shown
+    return [actions(message) if n == len(messages) - 1
+            else bubble_actions(message["contents"]) if message.get("type") == "flex" else {}
+            for n, message in enumerate(messages)]
 
 
 # ------------------------------------------------------------------ 1. the check from the push
@@ -90,7 +88,7 @@ def test_each_consent_question_of_a_plan_comes_with_its_own_buttons(client, serv
     seed(services, CAST)
     leader, somchai = Chat(client, services, LEADER), Chat(client, services, HOUSEHOLD)
     verified_and_linked(services, leader, somchai)
-    (_heading, plan) = ask_help(leader, somchai, "เงินหรืออาหาร", "ไม่มีเงินซื้อข้าว")
+    _ref, plan = request_and_plan(leader, somchai, "เงินหรืออาหาร", "ไม่มีเงินซื้อข้าว")
     leader.send("postback", data=bubble_actions(plan["contents"]["contents"][-1])["อนุมัติ"])
     asked = somchai.new_messages()
     questions = [(message, buttons) for message, buttons in zip(asked, visible_buttons(asked))
@@ -105,20 +103,6 @@ def test_each_consent_question_of_a_plan_comes_with_its_own_buttons(client, serv
 
 
 # ------------------------------------------------------------------ 3. a roof is not an allowance
-
-
-def request_and_plan(leader: Chat, somchai: Chat, topic: str, words: str) -> tuple[str, dict]:
-    """The household asks for help about ``topic``; its leader opens a plan from the request:
-    the request's reference and the plan's carousel."""
-    (needs,) = somchai.send("postback", data="a=help_request")
-    (details,) = somchai.tap(needs, topic)
-    somchai.send("text", text=words)
-    (sent,) = somchai.tap(details, "ส่งคำขอ")
-    ref = re.search(r"KJ-\d{4}-\d{6}", sent["text"]).group(0)
-    (notice,) = leader.new_messages()
-    (card,) = leader.tap(notice, "เปิดดู")
-    (_heading, plan) = leader.tap(card, "ทำแผนช่วยเหลือ")
-    return ref, plan
 
 
 def test_a_request_about_a_leaking_roof_is_referred_for_housing_repair_not_an_allowance(client, services):
@@ -241,7 +225,6 @@ def test_someone_not_staff_asking_to_register_the_group_is_told_who_can(client, 
     register = actions(welcome)["ลงทะเบียนกลุ่มนี้"]
     for person in (HOUSEHOLD, LEADER):
         (answer,) = in_group(client, services, person, "postback", data=register)
-        print(answer)
         assert "เจ้าหน้าที่" in answer["text"] and "หน่วยงาน" in answer["text"], answer["text"]
         assert "ไม่มีสิทธิ์" not in answer["text"]
     (registered,) = in_group(client, services, AGENCY, "postback", data=register)
