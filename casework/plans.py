@@ -9,7 +9,7 @@ Callers authorize first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -23,7 +23,7 @@ from casework.entitlements import registry_columns
 from casework.entitlements.evaluate import screen
 from casework.entitlements.rules import Rules
 from casework.errors import Refused
-from casework.models import Assessment, Case, Household, Plan, PlanItem
+from casework.models import Assessment, Case, Household, Plan, PlanItem, Referral
 from casework.services import services
 
 DRAFT, APPROVED, REPLACED = "draft", "approved", "replaced"
@@ -57,6 +57,7 @@ class Policy:
     tracks: tuple[str, ...]
     capitals: dict[str, tuple[dict[str, Any], ...]]
     order: dict[int, tuple[str, ...]]
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +71,12 @@ def policy() -> Policy:
             if item["track"] not in tracks or (item.get("service") and item["service"] not in known) \
                     or item["need"] not in cases.NEEDS:
                 raise ValueError(f"casework/data/plans.yaml: capital {capital} names an unknown track, service or need")
-    return Policy(tracks, capitals, {int(group): tuple(order) for group, order in raw["order"].items()})
+    requests = dict(raw.get("requests") or {})
+    for need, item in requests.items():
+        if need not in cases.NEEDS or item["track"] not in tracks \
+                or (item.get("service") and item["service"] not in known):
+            raise ValueError(f"casework/data/plans.yaml: request {need} names an unknown need, track or service")
+    return Policy(tracks, capitals, {int(group): tuple(order) for group, order in raw["order"].items()}, requests)
 
 
 def service_for(programme: str) -> str | None:
@@ -78,10 +84,14 @@ def service_for(programme: str) -> str | None:
     return next((service.code for service in services().values() if programme in service.programmes), None)
 
 
-def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], rules: Policy | None = None
-            ) -> list[Proposal]:
+def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], rules: Policy | None = None,
+            request: str | None = None,
+            referred: frozenset[tuple[str | None, str | None, int | None]] = frozenset()) -> list[Proposal]:
     """The plan's items, tracks in the group's order (group 1: welfare first); each gap one
-    welfare item, each weak capital its item once; at most ``MAX_ITEMS``."""
+    welfare item, each weak capital its item once; at most ``MAX_ITEMS``. Made from a request
+    about ``request`` (a need), an item for it comes first: the first that serves that need, else
+    the one ``requests`` gives for it. Nothing ``referred`` already and still open (its service,
+    programme and person) is proposed again."""
     rules = rules or policy()
     items: list[Proposal] = []
     for gap in gaps:
@@ -96,9 +106,19 @@ def propose(group: int | None, scores: dict[str, float], gaps: Sequence[Gap], ru
             if score is not None and score < float(item["below"]) and key not in seen:
                 seen.add(key)
                 items.append(Proposal(item["track"], item["need"], item.get("service")))
+    items = [item for item in items if (item.service, item.programme, item.person_id) not in referred]
     order = rules.order.get(group or 0, rules.tracks)
     rank = {track: position for position, track in enumerate(order)}
-    return sorted(items, key=lambda item: rank.get(item.track, len(order)))[:MAX_ITEMS]
+    items.sort(key=lambda item: rank.get(item.track, len(order)))
+    if request is not None:  # what the household asked for comes first
+        serving = next((item for item in items if item.need == request), None)
+        asked = rules.requests.get(request)
+        if serving is not None:
+            items.remove(serving)
+            items.insert(0, serving)
+        elif asked is not None:
+            items.insert(0, Proposal(asked["track"], request, asked.get("service")))
+    return items[:MAX_ITEMS]
 
 
 def gaps_of(session: Session, rules: Rules, household_id: int, on: date) -> list[Gap]:
@@ -111,6 +131,13 @@ def gaps_of(session: Session, rules: Rules, household_id: int, on: date) -> list
             person = int(frame.person_ids[row]) if outcome.programme.entity == "person" else None
             found.append(Gap(outcome.programme.id, person))
     return found
+
+
+def open_referrals(session: Session, household_id: int) -> frozenset[tuple[str | None, str | None, int | None]]:
+    """What the household is referred for and still open: (service, programme, person), each once."""
+    rows = session.execute(select(Referral.service, Referral.programme, Referral.person_id)
+                           .where(Referral.household_id == household_id, Referral.status.in_(referrals.OPEN)))
+    return frozenset((service, programme, person_id) for service, programme, person_id in rows)
 
 
 def latest_scores(session: Session, household_id: int) -> dict[str, float]:
@@ -130,7 +157,8 @@ def make(session: Session, sealer: Sealer, rules: Rules, household: Household, *
     session.add(plan)
     session.flush()
     proposals = propose(household.poverty_group, latest_scores(session, household.id),
-                        gaps_of(session, rules, household.id, today))
+                        gaps_of(session, rules, household.id, today), request=case.need if case else None,
+                        referred=open_referrals(session, household.id))
     session.add_all(PlanItem(plan_id=plan.id, position=position, track=item.track, need=item.need,
                              service=item.service, programme=item.programme, person_id=item.person_id, kept=True)
                     for position, item in enumerate(proposals))
@@ -168,8 +196,8 @@ class Approved:
 
 
 def approve(session: Session, sealer: Sealer, plan: Plan, *, by: int, actor: str, now: datetime) -> Approved:
-    """Kept items become cases (the request the plan was made from takes the first), each
-    moved to ``planned``; items with a service are referred, in the plan's order."""
+    """Kept items become cases (the request the plan was made from takes the first for its
+    need), each moved to ``planned``; items with a service are referred, in the plan's order."""
     if plan.status != DRAFT:
         raise PlanError("not_draft")
     kept = [item for item in items_of(session, plan.id) if item.kept]
@@ -182,7 +210,7 @@ def approve(session: Session, sealer: Sealer, plan: Plan, *, by: int, actor: str
         request = None
     made_cases, made_referrals = [], []
     for item in kept:
-        if request is not None:
+        if request is not None and item.need == request.need:
             case, request = request, None
             case.track, case.service, case.programme, case.person_id = \
                 item.track, item.service, item.programme, item.person_id

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from casework import agencies, audit, cases, consent
 from casework.chats import Recipient
 from casework.citizen_id import mask
+from casework.registry import mask_name
 from casework.crypto import Sealer
 from casework.entitlements.rules import Rules
 from casework.errors import Refused
@@ -114,6 +115,7 @@ class ReferralView:
     overdue: bool
     version: int
     steps: tuple[Step, ...]  # newest first
+    head: str = ""  # a referral for the whole household: its head's name, masked (registry.mask_name)
 
 
 def next_status(current: str, kind: str) -> str:
@@ -314,8 +316,14 @@ def view(session: Session, sealer: Sealer, referral: Referral, today: date, *, s
     assert case is not None and household is not None
     agency = session.get(Agency, referral.agency_id) if referral.agency_id else None
     person = session.get(Person, referral.person_id) if referral.person_id else None
-    name, age, masked = "", None, None
-    if person is not None:
+    name, age, masked, head = "", None, None, ""
+    if person is None:
+        head_person = session.scalars(select(Person).where(Person.household_id == household.id,
+                                                           Person.relation == "head").limit(1)).first()
+        if head_person is not None:
+            parts = open_from(sealer, head_person, "name")
+            head = mask_name(" ".join(filter(None, (parts.get("first"), parts.get("last")))))
+    else:
         parts = open_from(sealer, person, "name")
         name = " ".join(filter(None, (parts.get("first"), parts.get("last"))))
         age = age_on(person.birth_date, today) if person.birth_date else None
@@ -335,7 +343,7 @@ def view(session: Session, sealer: Sealer, referral: Referral, today: date, *, s
         person_name=name, person_age=age, masked_id=masked, details=details, sent_at=referral.sent_at,
         accept_due=referral.accept_due, complete_due=referral.complete_due,
         overdue=is_overdue(referral.status, referral.accept_due, referral.complete_due, today),
-        version=referral.version,
+        version=referral.version, head=head,
         steps=tuple(Step(row.kind, row.status_after, open_from(sealer, row, "note")["text"] if row.note else None,
                          row.created_at, row.by) for row in rows))
 

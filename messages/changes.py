@@ -9,6 +9,7 @@ from typing import Any
 
 from babel.support import NullTranslations
 
+from casework.conditions import CHOICES
 from casework.thai_time import THAILAND
 from casework.usecases.oversight import LogEntry
 from messages import line
@@ -58,6 +59,7 @@ SENTENCES = {
     "case.rejected": N_("%(who)s turned down a request of %(subject)s"),
     "case.withdrawn": N_("%(who)s withdrew a request of %(subject)s"),
     "case.details_unsent": N_("%(who)s took back a message sent with a request of %(subject)s"),
+    "referral.made": N_("%(who)s made a referral of %(subject)s"),
     "referral.routed": N_("%(who)s sent a referral of %(subject)s to an agency"),
     "referral.routed_to_ask": N_("%(who)s asked for an agency to be chosen for a referral of %(subject)s"),
     "referral.consented": N_("%(who)s agreed to share data for a referral of %(subject)s"),
@@ -99,6 +101,7 @@ FIELDS = {
     "role": N_("role"), "area": N_("area"),
 }
 SEALED = {"note", "field_note", "location", "phone", "health", "name", "address", "details", "linked_account"}
+RECORDS = {"assessment", "case", "visit"}  # their values are record numbers, which say nothing to a reader
 VALUES = {
     "listed": N_("Listed, not yet checked"), "pending_check": N_("Waiting for an on-site check"),
     "awaiting_review": N_("Checked, waiting for confirmation"), "verified": N_("Verified"),
@@ -131,9 +134,32 @@ def subject(tr: NullTranslations, entry: LogEntry) -> str:
     return _("%(house)s (%(head)s)") % {"house": title, "head": view.head} if view.head else title
 
 
-def _value(tr: NullTranslations, language: str, field: str, value: Any) -> str:
+def _status_words(entity: str) -> dict[Any, str]:
+    """The words a request's or a referral's status reads in elsewhere in the chat; a household's here."""
+    if entity == "case":
+        from messages.help_requests import STATUS
+
+        return STATUS
+    if entity == "referral":
+        from messages.referrals import STATUS
+
+        return STATUS
+    return VALUES
+
+
+def _value(tr: NullTranslations, language: str, field: str, value: Any, entity: str = "") -> str:
     if value is None:
         return "-"
+    if field == "status" and isinstance(value, str) and value in _status_words(entity):
+        return tr.gettext(_status_words(entity)[value])
+    if field in CHOICES and value in CHOICES[field][1]:  # a condition: the check's answer that means it
+        from casework.questionnaire import default as questionnaire, text_in
+
+        question = questionnaire().question(CHOICES[field][0])
+        score = CHOICES[field][1].index(value) + 1
+        chosen = next((option for option in question.options if option.score == score), None) if question else None
+        if chosen is not None:
+            return text_in(chosen.label, language)
     if field == "role" and value in ROLES:
         return tr.gettext(ROLES[value])
     if field == "area" and isinstance(value, str) and value.isdigit():
@@ -156,22 +182,25 @@ def _field(tr: NullTranslations, name: str) -> tuple[str, bool]:
     words = _(FIELDS[own]) if own in FIELDS else _("other details")
     if parts[0] == "person" and len(parts) == 3:
         words = _("a member's %(field)s") % {"field": words}
-    return words, own in SEALED or own not in FIELDS
+    return words, own in SEALED or own in RECORDS or own not in FIELDS
 
 
-def details(tr: NullTranslations, language: str, changes: dict[str, list[Any]]) -> str:
-    """``status: Checked, waiting for confirmation → Verified``; sealed ones: ``note changed``."""
+def details(tr: NullTranslations, language: str, changes: dict[str, list[Any]], entity: str = "") -> str:
+    """``status: Checked, waiting for confirmation → Verified``; sealed ones: ``note changed``
+    (once, however many of them changed); a status in the words of its ``entity``."""
     _ = tr.gettext
-    parts = []
+    parts: list[str] = []
     for name, pair in changes.items():
         old, new = (list(pair) + [None, None])[:2] if isinstance(pair, (list, tuple)) else (None, pair)
         words, sealed = _field(tr, name)
         if sealed or "(sealed)" in (old, new) or "(set)" in (old, new):
-            parts.append(_("%(field)s changed") % {"field": words})
+            part = _("%(field)s changed") % {"field": words}
         else:
             own = name.split()[-1]
-            parts.append(_("%(field)s %(old)s → %(new)s") % {"field": words, "old": _value(tr, language, own, old),
-                                                              "new": _value(tr, language, own, new)})
+            part = _("%(field)s %(old)s → %(new)s") % {"field": words, "old": _value(tr, language, own, old, entity),
+                                                        "new": _value(tr, language, own, new, entity)}
+        if part not in parts:
+            parts.append(part)
     return ", ".join(parts)
 
 
@@ -180,7 +209,7 @@ def sentence(tr: NullTranslations, language: str, entry: LogEntry) -> str:
     at = entry.change.at.astimezone(THAILAND)
     template = SENTENCES.get(entry.change.action, OTHER)
     said = tr.gettext(template) % {"who": who(tr, entry), "subject": subject(tr, entry)}
-    changed = details(tr, language, entry.changes)
+    changed = details(tr, language, entry.changes, entry.change.entity)
     return f"{format_date(at, language, short=True)} {at:%H:%M} — {said}" + (f": {changed}" if changed else "")
 
 

@@ -19,7 +19,7 @@ from messages.staff import TASK
 TEAL, BROWN, GREEN = "#00595C", "#7A3E00", "#1B5E20"
 
 
-def _open_household(tr: NullTranslations, household_id: int) -> Message:
+def open_household(tr: NullTranslations, household_id: int) -> Message:
     _ = tr.gettext
     return line.postback_action(_("Open the household"), postback.encode("hh", id=household_id),
                                 display_text=_("Open the household"))
@@ -49,7 +49,7 @@ def confirmed_to_assessor(tr: NullTranslations, language: str, household_id: int
         address or _("(no address)"),
         _("Group: %(group)s") % {"group": group_name(questionnaire(), group, language)},
         _("Confirmed by %(name)s. The household is verified.") % {"name": by or _("someone else")}],
-        accent=GREEN, buttons=[_open_household(tr, household_id)])
+        accent=GREEN, buttons=[open_household(tr, household_id)])
     return [line.flex(title, card)]
 
 
@@ -63,7 +63,7 @@ def returned_to_assessor(tr: NullTranslations, language: str, household_id: int,
         accent=BROWN, buttons=[
             line.postback_action(_("Check again"), postback.encode("check", id=household_id),
                                  display_text=_("Check again")),
-            _open_household(tr, household_id)])
+            open_household(tr, household_id)])
     return [line.flex(title, card)]
 
 
@@ -76,7 +76,7 @@ def household_linked(tr: NullTranslations, language: str, household_id: int, add
         address or _("(no address)"),
         _("The household sent your code: its LINE is now linked to its record, and it can ask for help "
           "and see its rights here.")],
-        subtitle=area_name(village_code, language), accent=GREEN, buttons=[_open_household(tr, household_id)])
+        subtitle=area_name(village_code, language), accent=GREEN, buttons=[open_household(tr, household_id)])
     return [line.flex(title, card)]
 
 

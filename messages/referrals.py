@@ -130,6 +130,8 @@ def card(tr: NullTranslations, language: str, view: ReferralView, *, for_agency:
         if view.masked_id:
             person += f" · {view.masked_id}"
         lines.append(_("Person: %(person)s") % {"person": person})
+    elif view.head:
+        lines.append(_("Head of household: %(name)s") % {"name": view.head})
     lines.append(_("House number: %(house_no)s") % {"house_no": view.house_no or "-"})
     lines.append(_("Area: %(area)s") % {"area": area_name(view.village_code, language)})
     if view.details:
@@ -272,8 +274,12 @@ def ask_consent(tr: NullTranslations, language: str, view: ReferralView, agency_
               "They would see the name, age and part of the ID number of the person it is for, your address "
               "and your request. May we share it with this kind of agency?") % {
         "service": _what(view, language), "ref": view.case_ref, "agency": _agency(tr, view), "kind": kind}
-    return line.text(words, quick=[_action(tr, N_("Yes, share it"), "rcons", id=view.id, ok=1),
-                                   _action(tr, N_("No, do not share"), "rcons", id=view.id, ok=0)])
+    # a card's buttons stay, where quick replies go with the next message: a plan that needs
+    # several consents asks each with its own buttons
+    bubble = line.bubble(view.case_ref, [words], buttons=[
+        _action(tr, N_("Yes, share it"), "rcons", id=view.id, ok=1),
+        _action(tr, N_("No, do not share"), "rcons", id=view.id, ok=0)])
+    return [line.flex(words, bubble)]
 
 
 def consent_answered(tr: NullTranslations, agreed: bool, quick: list[Message]) -> list[Message]:
@@ -341,6 +347,13 @@ def changed(tr: NullTranslations, language: str, by: str, kind: str, at: datetim
     return line.text(_("Nothing was changed: %(by)s already did \"%(step)s\" at %(time)s. Here it is now.") % {
         "by": by or _("someone else"), "step": _(STEP.get(kind, kind)),
         "time": f"{_day(at, language)} {at.astimezone(THAILAND):%H:%M}"})
+
+
+def group_registered_by_staff_only(tr: NullTranslations) -> list[Message]:
+    """Someone who is not staff of an agency tapped "Register this group": who can."""
+    _ = tr.gettext
+    return line.text(_("Only a staff member of the agency this group works for can register it: ask an officer "
+                       "of that agency, linked to Kaejon, to tap \"Register this group\" here."))
 
 
 def group_registered(tr: NullTranslations, agency: str) -> list[Message]:

@@ -6,6 +6,7 @@ from babel.support import NullTranslations
 from casework.areas import Area
 from casework.registry import HouseholdView
 from messages import line, postback
+from messages.handovers import open_household
 from messages.line import Message
 from messages.registry import STATUS, area_name
 
@@ -166,14 +167,16 @@ def no_such_village(tr: NullTranslations) -> list[Message]:
 
 def leaders_notice(tr: NullTranslations, language: str, village_code: str, household_id: int,
                    similar: tuple[int, ...]) -> list[Message]:
+    """To the area's leaders: a household registered itself; a button opens it, to check it."""
     _ = tr.gettext
-    text = _("A household in %(area)s registered itself in Kaejon. It is in your list of households "
-             "to verify.") % {"area": area_name(village_code, language)}
-    if not similar:
-        return line.text(text)
-    text += "\n" + _("Another household in this village has a member of this name: it may be the same one.")
-    return [line.flex(_("A household registered"), line.bubble(_("A household registered"), [text],
-                                                              buttons=[_compare(tr, similar[0], household_id)]))]
+    lines = [_("A household in %(area)s registered itself in Kaejon. It is in your list of households "
+               "to verify.") % {"area": area_name(village_code, language)}]
+    buttons = [open_household(tr, household_id)]
+    if similar:
+        lines.append(_("Another household in this village has a member of this name: it may be the same one."))
+        buttons.append(_compare(tr, similar[0], household_id))
+    return [line.flex(_("A household registered"), line.bubble(_("A household registered"), lines,
+                                                              buttons=buttons))]
 
 
 def _cancel(tr: NullTranslations) -> Message:

@@ -14,6 +14,7 @@ from bot.flows.context import EventContext
 from casework.errors import Refused
 from casework.referrals import NEEDS_REASON, ReferralChanged
 from casework.usecases import referrals as handling
+from casework.usecases.base import FORBIDDEN
 from casework.usecases.plans import Sent
 from messages import postback
 from messages import referrals as views
@@ -114,7 +115,13 @@ def list_from_group(ctx: EventContext, params: dict[str, str]) -> str:
 def register_group(ctx: EventContext, params: dict[str, str]) -> str:
     if ctx.chat is None or ctx.chat.kind not in ("group", "room"):
         raise Refused("not_a_group")
-    agency = handling.register_group(ctx.env, ctx.actor, ctx.chat.line_id)
+    try:
+        agency = handling.register_group(ctx.env, ctx.actor, ctx.chat.line_id)
+    except Refused as refusal:
+        if refusal.reason not in FORBIDDEN:
+            raise
+        ctx.answer(views.group_registered_by_staff_only(ctx.tr))  # not a bare "no": who can do it
+        return "agency_group_not_staff"
     ctx.answer(views.group_registered(ctx.tr, agency))
     return "agency_group_registered"
 

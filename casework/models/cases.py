@@ -71,7 +71,7 @@ class CaseUpdate(Base):
 class Plan(Base):
     """A household's intervention plan, proposed from its group, capital scores and welfare
     gaps (casework/plans.py), reviewed by a leader; approving it makes its kept items cases.
-    ``case_id``: the request it was made from, which the first kept item takes over."""
+    ``case_id``: the request it was made from, which the first kept item for its need takes over."""
 
     __tablename__ = "plans"
 

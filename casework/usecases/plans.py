@@ -102,7 +102,7 @@ def sent_to(env: Env, referral: Referral) -> Sent:
 @use_case
 def propose(env: Env, actor: Actor, household_id: int | None, case_id: int | None = None) -> PlanView:
     """A new plan for a verified household (made from one of its requests, ``case_id``,
-    which the plan's first kept item then takes over)."""
+    which the plan's first kept item for its need then takes over)."""
     household = _household(env, actor, household_id)
     case = None
     if case_id is not None:

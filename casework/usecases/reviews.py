@@ -61,13 +61,17 @@ def waiting(env: Env, actor: Actor) -> tuple[int, list[ToReview]]:
     scopes = actor.areas("leader", "coordinator")
     allow(bool(scopes) and actor.account_id is not None, "no_role")
     total, rows = registry.to_review(env.session, scopes, actor.account_id, limit=PAGE_SIZE)
-    return total, [ToReview(registry.view(env.session, env.sealer, household, env.today), assessment.id,
-                            assessment.scores, assessment.mean_score or 0.0, assessment.poverty_group or 0,
-                            answers=dict(assessment.answers or {}),
-                            assessor=cases.name_of(env.session, assessment.assessed_by),
-                            submitted_at=assessment.submitted_at,
-                            field_notes=tuple(registry.field_notes(env.sealer, assessment)))
-                   for household, assessment in rows]
+    return total, [_to_review(env, household, assessment) for household, assessment in rows]
+
+
+def _to_review(env: Env, household: Household, assessment: Assessment) -> ToReview:
+    """A check as its confirmer sees it: the scores, the answers, who checked it and when, the field notes."""
+    return ToReview(registry.view(env.session, env.sealer, household, env.today), assessment.id,
+                    assessment.scores, assessment.mean_score or 0.0, assessment.poverty_group or 0,
+                    answers=dict(assessment.answers or {}),
+                    assessor=cases.name_of(env.session, assessment.assessed_by),
+                    submitted_at=assessment.submitted_at,
+                    field_notes=tuple(registry.field_notes(env.sealer, assessment)))
 
 
 def _assessment(env: Env, actor: Actor, assessment_id: int | None) -> tuple[Assessment, Household]:
@@ -97,8 +101,7 @@ def _assessor(env: Env, assessment: Assessment) -> str | None:
 def open_check(env: Env, actor: Actor, assessment_id: int | None) -> ToReview:
     """One check waiting for this person's confirmation (the button of the news that it waits)."""
     assessment, household = _assessment(env, actor, assessment_id)
-    return ToReview(registry.view(env.session, env.sealer, household, env.today), assessment.id, assessment.scores,
-                    assessment.mean_score or 0.0, assessment.poverty_group or 0)
+    return _to_review(env, household, assessment)
 
 
 @use_case

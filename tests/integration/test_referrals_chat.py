@@ -165,9 +165,9 @@ def test_a_request_becomes_a_case_whose_allowance_referral_is_accepted_and_compl
 
     # The household has not agreed to share with a local administration: it is asked first.
     (asked,) = somchai.received()
-    assert "เทศบาลเมืองกาฬสินธุ์" in asked["text"] and ref in asked["text"]
+    assert "เทศบาลเมืองกาฬสินธุ์" in asked["altText"] and ref in asked["altText"]
     assert nok.received() == [] and group.received() == []
-    somchai.taps(data_of(asked, "ยินยอมให้ส่งต่อ"))
+    somchai.taps(flex_data(asked, "ยินยอมให้ส่งต่อ"))
     answered, told = somchai.received()
     assert answered["text"].startswith("ขอบคุณ")
     assert told["text"].startswith(f"เรื่อง {ref} ของคุณส่งต่อถึงเทศบาลเมืองกาฬสินธุ์แล้ว")
@@ -377,4 +377,4 @@ def test_where_no_agency_covers_the_area_the_coordinator_is_told_and_picks_one(
     prasert.taps(flex_data(card, "เลือก"))
     prasert.received()
     assert referral_of(services, ref).status == "consent"
-    assert "สำนักงานการศึกษาสกลนคร" in somchai.received()[-1]["text"]
+    assert "สำนักงานการศึกษาสกลนคร" in somchai.received()[-1]["altText"]

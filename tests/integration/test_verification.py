@@ -1,6 +1,8 @@
 """The issue's story in chat: a leader invited for a sub-district verifies a household,
 a second person confirms, a leader of another area is refused, the audit log shows
 each step, and a household links its LINE only through a leader."""
+import json
+
 import pytest
 import requests
 from sqlalchemy import select
@@ -303,7 +305,7 @@ def test_a_household_registers_itself_and_its_leader_approves_the_link(kanya, so
     somchai.taps("a=reg&ok=1")
     assert somchai.received()[0]["text"].startswith("ลงทะเบียนแล้ว")
     (notice,) = kanya.received()
-    assert "ลงทะเบียนเอง" in notice["text"]
+    assert "ลงทะเบียนเอง" in json.dumps(notice["contents"], ensure_ascii=False)
 
     with services.uow() as uow:
         household = uow.session.scalars(select(Household).where(Household.source == "self_registered")).one()

@@ -51,7 +51,7 @@ def test_a_request_is_planned_referred_accepted_and_completed_and_the_household_
     assert ref in approved["text"]
 
     (asked,) = somchai.new_messages()
-    assert "เทศบาลเมืองกาฬสินธุ์" in asked["text"]
+    assert "เทศบาลเมืองกาฬสินธุ์" in texts(asked["contents"])
     thanks, told = somchai.tap(asked, "ยินยอมให้ส่งต่อ")
     assert "ส่งต่อถึงเทศบาลเมืองกาฬสินธุ์แล้ว" in told["text"]
 

@@ -16,7 +16,7 @@ SOURCES = sorted(p for folder in ("casework", "bot") for p in (ROOT / folder).rg
 DYNAMIC = {
     "household.{action}": [f"household.{a}" for a in household_status._MOVES],
     "case.{kind}": [f"case.{k}" for k in cases.TRANSITIONS],
-    "referral.{kind}": [f"referral.{k}" for k in referrals.TRANSITIONS],
+    "referral.{kind}": [f"referral.{k}" for k in (*referrals.TRANSITIONS, "made")],
     "request.{kind}": ["request.correct", "request.erase"],
     "agency.{outcome}": [f"agency.{agencies.CREATED}", f"agency.{agencies.UPDATED}"],
     "{kind}.requeued": ["events.requeued", "outbox.requeued"],
