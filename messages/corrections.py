@@ -185,3 +185,12 @@ def already_sent(tr: NullTranslations, language: str, sent_at: datetime, due_at:
     else:
         text += " " + _("The coordinator of your area will answer by %(date)s.") % {"date": day(due_at)}
     return line.text(text, quick=quick)
+
+
+def request_handled(tr: NullTranslations, language: str, asked_at: datetime) -> list[Message]:
+    """To the household: the coordinator handled the request to correct it sent that day."""
+    _ = tr.gettext
+    return line.text(_("The coordinator of your area has handled the request to correct your data that you sent "
+                       "on %(date)s. Tap \u201cMy data\u201d to see what Kaejon keeps now.") % {
+        "date": format_date(asked_at.astimezone(THAILAND), language)},
+        quick=[line.postback_action(_("My data"), postback.encode("my_data"), display_text=_("My data"))])
