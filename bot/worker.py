@@ -25,7 +25,7 @@ from bot.line.content import ContentError
 from bot.photo_links import PhotoLinks
 from bot.logs import log
 from casework import chats, health, inbox, outbox, photos
-from casework.models import Account, Chat, OutboxMessage
+from casework.models import Account, Attachment, Chat, OutboxMessage
 from casework.unit_of_work import UnitOfWork
 from messages import failures
 from messages.i18n import translator
@@ -233,13 +233,15 @@ def fetch_one_photo(services: Services) -> bool:
 
 
 def _tell_about_lost_photo(uow: UnitOfWork, photo: photos.PendingPhoto, now: datetime) -> None:
-    """The person who recorded the photo (the leader on a check) hears that it is lost."""
+    """The person who sent the photo (the leader on a check, a household with its request) hears,
+    in their language, that it never arrived and is asked to send it again."""
     account = uow.session.get(Account, photo.created_by) if photo.created_by else None
     if account is None:
         return
-    language = uow.session.scalar(select(Chat.language).where(Chat.line_id == account.line_user_id))
+    language = uow.session.scalar(select(Chat.language).where(Chat.line_id == account.line_user_id)) or "th"
+    sent_at = uow.session.scalar(select(Attachment.created_at).where(Attachment.id == photo.id)) or now
     outbox.enqueue(uow.session, uow.sealer, recipient=account.line_user_id,
-                   messages=failures.photo_lost(translator(language or "th")), now=now,
+                   messages=failures.photo_lost(translator(language), language, sent_at), now=now,
                    dedupe_key=f"photo-lost:{photo.id}")
 
 

@@ -1,12 +1,16 @@
 """Correcting a household's details on site, one field at a time."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from babel.support import NullTranslations
 
 from casework.conditions import CHOICES
 from casework.questionnaire import Questionnaire, text_in
 from casework.registry import HouseholdView
+from casework.thai_time import THAILAND
 from messages import line, postback
+from messages.dates import format_date
 from messages.i18n import N_
 from messages.line import Message
 
@@ -165,3 +169,28 @@ def ask_problem(tr: NullTranslations, reason: str) -> list[Message]:
 def ask_cancelled(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
     return line.text(_("Cancelled. Nothing was sent."), quick=quick)
+
+
+def already_sent(tr: NullTranslations, language: str, sent_at: datetime, due_at: datetime,
+                 handled_at: datetime | None, quick: list[Message]) -> list[Message]:
+    """A second tap on "Send": the request went the first time, on that day; where it stands."""
+    _ = tr.gettext
+
+    def day(value: datetime) -> str:
+        return format_date(value.astimezone(THAILAND), language)
+
+    text = _("You already sent this request on %(date)s.") % {"date": day(sent_at)}
+    if handled_at is not None:
+        text += " " + _("The coordinator handled it on %(date)s.") % {"date": day(handled_at)}
+    else:
+        text += " " + _("The coordinator of your area will answer by %(date)s.") % {"date": day(due_at)}
+    return line.text(text, quick=quick)
+
+
+def request_handled(tr: NullTranslations, language: str, asked_at: datetime) -> list[Message]:
+    """To the household: the coordinator handled the request to correct it sent that day."""
+    _ = tr.gettext
+    return line.text(_("The coordinator of your area has handled the request to correct your data that you sent "
+                       "on %(date)s. Tap \u201cMy data\u201d to see what Kaejon keeps now.") % {
+        "date": format_date(asked_at.astimezone(THAILAND), language)},
+        quick=[line.postback_action(_("My data"), postback.encode("my_data"), display_text=_("My data"))])

@@ -91,8 +91,13 @@ def _when(value: datetime, language: str) -> str:
 # ---------------------------------------------------------------- the household asks
 
 
-def not_linked(tr: NullTranslations, quick: list[Message]) -> list[Message]:
+def not_linked(tr: NullTranslations, quick: list[Message], *, registered_on: str | None = None) -> list[Message]:
+    """Not linked yet: how to be linked; for one who registered (on ``registered_on``), that it waits."""
     _ = tr.gettext
+    if registered_on is not None:
+        return line.text(_("Your registration of %(date)s waits for your community leader. Once they have linked "
+                           "your LINE to your household, you can ask for help and follow your requests here.") % {
+            "date": registered_on}, quick=quick)
     register = line.postback_action(_("Register household"), postback.encode("register_self"),
                                      display_text=_("Register household"))
     rest = [item for item in quick if item.get("data") != postback.encode("register_self")]

@@ -77,6 +77,11 @@ ROLE_MENUS: dict[str, tuple[Entry, ...]] = {
         Entry("rights", N_("My rights"), BLUE, icon="volunteer_activism"),
         Entry("register_self", N_("Register household"), GREEN, icon="add_home"),
     ),
+    # Someone who registered their household and waits for their leader to link their LINE.
+    "registered": (
+        Entry("rights", N_("My rights"), BLUE, icon="volunteer_activism"),
+        Entry("reg", N_("My registration"), GREEN, icon="add_home"),
+    ),
 }
 EVERYONE = (
     Entry("about", N_("About Kaejon"), icon="info"),
@@ -87,20 +92,22 @@ STAFF_ORDER = ("leader", "coordinator", "agency")
 RICH_MENU_ROLES = ("household", "leader", "coordinator", "agency")  # the household's is LINE's default
 
 
-def menu_roles(roles: Iterable[str], *, linked: bool) -> list[str]:
+def menu_roles(roles: Iterable[str], *, linked: bool, registered: bool = False) -> list[str]:
     """The menus a person gets: their staff roles, the household's if their LINE is linked
-    to one, and the guest's if neither."""
+    to one, and if neither the menu of one who ``registered`` a household (and waits for
+    their leader), else the guest's."""
     held = set(roles)
     chosen = [role for role in STAFF_ORDER if role in held] + (["household"] if linked else [])
-    return chosen or ["guest"]
+    return chosen or ["registered" if registered else "guest"]
 
 
-def quick_menu(tr: NullTranslations, roles: Iterable[str], *, linked: bool, everyone_only: bool = False
-               ) -> list[Message]:
+def quick_menu(tr: NullTranslations, roles: Iterable[str], *, linked: bool, registered: bool = False,
+               everyone_only: bool = False) -> list[Message]:
     """The quick-reply menu of a person with these roles; ``everyone_only``: just the
     entries for everyone (a group chat's)."""
     _ = tr.gettext
-    entries = [] if everyone_only else _unique(entry for role in menu_roles(roles, linked=linked)
+    entries = [] if everyone_only else _unique(entry for role in menu_roles(roles, linked=linked,
+                                                                            registered=registered)
                                                for entry in ROLE_MENUS[role])
     shown = [entry for entry in (*entries, *EVERYONE) if not entry.coming][:MAX_QUICK_REPLY_ITEMS]
     return [line.postback_action(_(entry.label), postback.encode(entry.action), display_text=_(entry.label))
@@ -159,6 +166,9 @@ def about(tr: NullTranslations, quick: list[Message]) -> list[Message]:
 ROLE_HELP = {
     "guest": N_("- My rights: answer a few questions to see the welfare you may receive.\n"
                 "- Register household: ask your community leader to add your household, then link your LINE."),
+    "registered": N_("- My rights: answer a few questions to see the welfare you may receive.\n"
+                     "- My registration: where your registration stands. Your community leader will visit, then "
+                     "link your LINE to your household; you can then ask for help and follow your requests."),
     "household": N_("- My rights: the welfare your household may receive.\n"
                     "- Ask for help: send a request to your community leader, with words, photos or your "
                     "location.\n"
@@ -197,17 +207,18 @@ HOTLINES = N_("Tap the buttons under the messages instead of typing; they are th
               "- Health coverage hotline (National Health Security Office): 1330")
 
 
-def how_to_use(tr: NullTranslations, roles: Iterable[str], *, linked: bool = False) -> str:
+def how_to_use(tr: NullTranslations, roles: Iterable[str], *, linked: bool = False, registered: bool = False) -> str:
     """What this person's buttons do, role by role (a guest's if they hold none)."""
     _ = tr.gettext
-    held = ["operator"] if "operator" in set(roles) else menu_roles(roles, linked=linked)
+    held = ["operator"] if "operator" in set(roles) else menu_roles(roles, linked=linked, registered=registered)
     return "\n\n".join(_(ROLE_HELP[role]) for role in held if role in ROLE_HELP)
 
 
 def help_page(tr: NullTranslations, quick: list[Message], roles: Iterable[str] = (), *,
-              linked: bool = False) -> list[Message]:
+              linked: bool = False, registered: bool = False) -> list[Message]:
     _ = tr.gettext
-    return line.text(how_to_use(tr, roles, linked=linked) + "\n\n" + _(HOTLINES), quick=quick)
+    return line.text(how_to_use(tr, roles, linked=linked, registered=registered) + "\n\n" + _(HOTLINES),
+                     quick=quick)
 
 
 def language_picker(tr: NullTranslations) -> list[Message]:

@@ -30,6 +30,7 @@ REASONS = {
     "already_confirmed": N_("This check was already confirmed: the household is verified."),
     "already_approved": N_("This household's LINE was already linked."),
     "already_returned": N_("This check was already returned to the person who did it, with a note."),
+    "already_handled": N_("This request was already marked done."),
     # Checks, links and merges are done by someone outside the household, a check's second person is not its first.
     "own_household": N_("This is your own household: another leader or the coordinator checks, confirms and "
                         "links it."),

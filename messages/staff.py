@@ -85,6 +85,6 @@ def task_list(tr: NullTranslations, language: str, tasks: list[OpenTask], today:
     return [line.flex(heading, line.carousel(bubbles), quick=quick)]
 
 
-def task_done(tr: NullTranslations, done_now: bool, quick: list[Message]) -> list[Message]:
+def task_done(tr: NullTranslations, quick: list[Message]) -> list[Message]:
     _ = tr.gettext
-    return line.text(_("Marked as done.") if done_now else _("This request was already done."), quick=quick)
+    return line.text(_("Marked as done."), quick=quick)

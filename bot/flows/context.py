@@ -17,6 +17,7 @@ from casework.entitlements.rules import Rules
 from casework.models import Account, Chat
 from casework.chats import Recipient
 from casework.unit_of_work import UnitOfWork
+from casework.usecases import registration
 from casework.usecases.base import Env
 from bot.line import transports
 from bot.photo_links import PhotoLinks
@@ -55,6 +56,7 @@ class EventContext:
     known: Known | None = None  # what the worker looked up for its whole batch of events
     _answers: list[Message] = field(default_factory=list, init=False)
     _actor: Actor | None = field(default=None, init=False)
+    _registered: bool | None = field(default=None, init=False)
     _conversation: Conversation | None = field(default=None, init=False)
 
     @property
@@ -97,7 +99,18 @@ class EventContext:
     def forget_actor(self) -> None:
         """Roles changed during this event (an invite, a link): look them up again."""
         self._actor = None
+        self._registered = None
         self.known = None
+
+    @property
+    def registered(self) -> bool:
+        """This person registered a household themselves and waits for their leader: no LINE
+        linked, no staff role (looked up once per event, and only for such a person)."""
+        if self._registered is None:
+            actor = self.actor
+            self._registered = (actor.account_id is not None and not actor.households and not actor.grants
+                                and registration.standing(self.env, actor).requested_at is not None)
+        return self._registered
 
     @property
     def conversation(self) -> Conversation:
@@ -145,7 +158,7 @@ class EventContext:
         sees them, only what shows no one's data."""
         if self.chat is not None and self.chat.kind != "user":
             return quick_menu(self.tr, (), linked=False, everyone_only=True)
-        return quick_menu(self.tr, self.actor.roles, linked=bool(self.actor.households))
+        return quick_menu(self.tr, self.actor.roles, linked=bool(self.actor.households), registered=self.registered)
 
     def answer(self, messages: list[Message]) -> None:
         """Answer in this chat. Everything answered during one event goes out together

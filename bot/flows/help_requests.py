@@ -17,10 +17,11 @@ from bot.flows.base import Flow, State
 from bot.flows.context import EventContext
 from bot.logs import log
 from casework.errors import Refused
-from casework.usecases import requests
+from casework.usecases import registration, requests
 from casework.usecases.base import FORBIDDEN
 from casework.usecases.requests import Draft
 from messages import greetings, postback
+from messages.dates import format_date
 from messages import help_requests as views
 from messages.line import Message
 
@@ -61,8 +62,7 @@ def start(ctx: EventContext, params: dict[str, str]) -> str:
     except Refused as refusal:
         if refusal.reason != "not_linked":
             raise
-        ctx.answer(views.not_linked(ctx.tr, ctx.quick()))
-        return "help_not_linked"
+        return _not_linked(ctx, "help_not_linked")
     ctx.conversation.interrupt(HELP, {"hh": household_id, **Draft().to_state()})
     ctx.answer(views.ask_need(ctx.tr))
     return "help_started"
@@ -172,14 +172,21 @@ def _send(ctx: EventContext, state: State) -> str:
     return "help_sent"
 
 
+def _not_linked(ctx: EventContext, outcome: str) -> str:
+    """How to be linked; to one who registered, that the registration waits for the leader."""
+    requested_at = registration.standing(ctx.env, ctx.actor).requested_at if ctx.registered else None
+    ctx.answer(views.not_linked(ctx.tr, ctx.quick(), registered_on=format_date(requested_at, ctx.language)
+                                if requested_at is not None else None))
+    return outcome
+
+
 def show_mine(ctx: EventContext, params: dict[str, str]) -> str:
     try:
         mine = requests.mine(ctx.env, ctx.actor)
     except Refused as refusal:
         if refusal.reason != "not_linked":
             raise
-        ctx.answer(views.not_linked(ctx.tr, ctx.quick()))
-        return "my_requests_not_linked"
+        return _not_linked(ctx, "my_requests_not_linked")
     ctx.answer(views.my_requests(ctx.tr, ctx.language, mine.total, mine.requests, ctx.quick()))
     return "my_requests"
 

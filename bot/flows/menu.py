@@ -23,7 +23,8 @@ def show_about(ctx: EventContext, params: dict[str, str]) -> str:
 
 
 def show_help(ctx: EventContext, params: dict[str, str]) -> str:
-    ctx.answer(menu.help_page(ctx.tr, ctx.quick(), ctx.actor.roles, linked=bool(ctx.actor.households)))
+    ctx.answer(menu.help_page(ctx.tr, ctx.quick(), ctx.actor.roles, linked=bool(ctx.actor.households),
+                              registered=ctx.registered))
     return "help"
 
 

@@ -113,6 +113,11 @@ def _step(ctx: EventContext, state: State, draft: CorrectionDraft, outcome: str)
 def on_correction(ctx: EventContext, params: dict[str, str]) -> str:
     """``a=fixr``: whose (``w=``), which field (``f=``), ``skip=1`` (no photo), ``send=1``, ``cancel=1``."""
     state = ctx.conversation.on_top(FIX_REQUEST)
+    sent = privacy.last_correction(ctx.env, ctx.actor) if state is None and "send" in params else None
+    if sent is not None:  # a second tap on "Send": it went the first time
+        ctx.answer(correction_views.already_sent(ctx.tr, ctx.language, sent.sent_at, sent.due_at, sent.handled_at,
+                                                 ctx.quick()))
+        return "correction_already_sent"
     if state is None:
         ctx.answer(greetings.stale_button(ctx.tr, ctx.quick()))
         return "correction_stale"

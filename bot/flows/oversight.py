@@ -6,7 +6,7 @@ from bot.flows.base import Flow
 from bot.flows.context import EventContext
 from casework.usecases import oversight
 from casework.thai_time import thai_today
-from messages import changes, postback, staff
+from messages import changes, corrections, postback, staff
 
 
 def show_audit(ctx: EventContext, params: dict[str, str]) -> str:
@@ -22,9 +22,10 @@ def show_tasks(ctx: EventContext, params: dict[str, str]) -> str:
 
 
 def finish_task(ctx: EventContext, params: dict[str, str]) -> str:
-    done_now = oversight.finish_task(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
-    ctx.answer(staff.task_done(ctx.tr, done_now, ctx.quick()))
-    return "task_done" if done_now else "task_already_done"
+    done = oversight.finish_task(ctx.env, ctx.actor, postback.whole_number(params.get("id")))
+    ctx.answer(staff.task_done(ctx.tr, ctx.quick()))
+    ctx.push_all(done.tell, lambda tr, language: corrections.request_handled(tr, language, done.asked_at))
+    return "task_done"
 
 
 FLOWS = (Flow("oversight", actions={"audit": show_audit, "tasks": show_tasks, "task_done": finish_task}),)

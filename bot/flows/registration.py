@@ -168,6 +168,7 @@ def _register(ctx: EventContext, state: State) -> str:
         ctx.answer(views.registered_by_leader(ctx.tr, ctx.language, registered.household_id, registered.village_code,
                                               registered.house_no, registered.similar, ctx.quick()))
         return "registered_by_leader"
+    ctx.forget_actor()  # the menu now offers what one who registered can do
     for leader in registered.leaders:
         ctx.push(leader, lambda tr, language: views.leaders_notice(tr, language, registered.village_code,
                                                                    registered.household_id, registered.similar))

@@ -10,7 +10,11 @@ from sqlalchemy import select
 from casework import audit, authorization, registry
 from casework.audit import Change
 from casework.authorization import Actor
+from casework.cases import name_of
+from casework.chats import Recipient
+from casework.errors import AlreadyDone
 from casework.models import Account, Case, Household, Person, Plan, Referral, RoleGrant, Task
+from casework.referrals import account_recipients
 from casework.registry import HouseholdView
 from casework.sealing import open_from
 from casework.usecases.base import Env, allow, get, use_case
@@ -119,17 +123,29 @@ def open_tasks(env: Env, actor: Actor) -> list[OpenTask]:
     return listed
 
 
+@dataclass(frozen=True)
+class TaskDone:
+    """A request marked done: what it was, when the household asked, and who asked (to tell)."""
+
+    kind: str
+    asked_at: datetime
+    tell: tuple[Recipient, ...]
+
+
 @use_case
-def finish_task(env: Env, actor: Actor, task_id: int | None) -> bool:
-    """The coordinator has done what a household asked (a correction): the task is closed.
-    False if it was closed already. Erasure closes its own task when carried out, never by a tap."""
+def finish_task(env: Env, actor: Actor, task_id: int | None) -> TaskDone:
+    """The coordinator has done what a household asked (a correction): the task is closed, and
+    the person who asked is to be told. A second tap: ``AlreadyDone`` with who closed it and when.
+    Erasure closes its own task when carried out, never by a tap."""
     task = get(env, Task, task_id)
     allow(authorization.can_handle_tasks(actor, task.area_code) and actor.account_id is not None
           and task.kind != "data_erase")
     if task.status != "open":
-        return False
+        raise AlreadyDone("already_handled", by=name_of(env.session, task.resolved_by), at=task.resolved_at,
+                          mine=task.resolved_by == actor.account_id)
     task.status, task.resolved_at, task.resolved_by = "done", env.now, actor.account_id
     audit.record(env.session, env.sealer, actor=actor.label, action="task.done", entity="household",
                  entity_id=task.household_id or "-", area_code=task.area_code, now=env.now,
                  changes={"status": ["open", "done"], "task": [None, task.kind]})
-    return True
+    asker = [task.account_id] if task.account_id is not None else []
+    return TaskDone(task.kind, task.created_at, tuple(account_recipients(env.session, asker)))

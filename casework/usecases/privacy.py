@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from casework import accounts, audit, authorization, cases, consent, erasure, registry, unsent
+from casework import accounts, audit, authorization, cases, consent, erasure, registry, thai_input, unsent
 from casework.authorization import Actor
 from casework.errors import Refused
 from casework.chats import Recipient
@@ -155,6 +155,7 @@ def forget_unsent(env: Env, actor: Actor, chat_line_id: str, line_message_id: st
 PERSON_CORRECTIONS = ("name", "birth_date", "citizen_id", "phone", "income", "occupation", "other")
 HOUSEHOLD_CORRECTIONS = ("address", "members", "other")
 HOUSEHOLD = 0  # "whose": the household itself, not one member
+DIGITS_ONLY = ("phone", "citizen_id")  # kept as plain digits, however they were typed
 MAX_VALUE = 200
 MAX_LINE_MESSAGE_ID = 32
 
@@ -204,6 +205,15 @@ class Correcting:
     whose_name: str | None = None
 
 
+def _plain(field: str | None, value: str) -> str:
+    """A value as the coordinator will read it: Thai digits as digits, and a phone or ID number
+    typed with spaces or dashes as plain digits (other words are kept as typed)."""
+    digits = thai_input.compact(value)
+    if field in DIGITS_ONLY and digits.isdigit() and digits.isascii():
+        return digits
+    return thai_input.ascii_digits(value)
+
+
 def _correcting(env: Env, actor: Actor, household_id: int | None, draft: CorrectionDraft) -> Correcting:
     """Check every part of ``draft`` against the household the actor's LINE is linked to:
     ``Refused("bad_choice")`` for a member or field no button offered, ``Refused("bad_value")``
@@ -219,7 +229,7 @@ def _correcting(env: Env, actor: Actor, household_id: int | None, draft: Correct
     if draft.field is not None and (draft.whose is None or draft.field not in fields):
         raise Refused("bad_choice")
     if draft.value is not None:
-        value = " ".join(draft.value.split())
+        value = _plain(draft.field, " ".join(draft.value.split()))
         if not 0 < len(value) <= MAX_VALUE or draft.field is None:
             raise Refused("bad_value")
         draft = replace(draft, value=value)
@@ -261,3 +271,23 @@ def send_correction(env: Env, actor: Actor, household_id: int | None, draft: Cor
                                        "value": checked.value, "photo": photo.id if photo is not None else None})
     return ChangeRequested(task.due_at, "correct", household.village_code,
                            tuple(coordinator_recipients(env.session, household.village_code)))
+
+
+@dataclass(frozen=True)
+class CorrectionSent:
+    """The latest request to correct sent from this LINE: when, when its answer is due, and
+    when it was handled (None while open)."""
+
+    sent_at: datetime
+    due_at: datetime
+    handled_at: datetime | None
+
+
+@use_case
+def last_correction(env: Env, actor: Actor) -> CorrectionSent | None:
+    """The request a second tap on "Send" was for (None if this LINE never sent one)."""
+    if actor.account_id is None:
+        return None
+    task = env.session.scalars(select(Task).where(Task.account_id == actor.account_id, Task.kind == "data_correct")
+                               .order_by(Task.created_at.desc(), Task.id.desc()).limit(1)).first()
+    return CorrectionSent(task.created_at, task.due_at, task.resolved_at) if task is not None else None

@@ -236,6 +236,7 @@ MATRIX: dict[str, Row] = {
         0, "address", "12 Moo 5", photo="777002", photo_asked=True)}, HOUSEHOLD),
     "privacy.erase_household": (_household, COORDINATOR | OPERATOR),
     "privacy.forget_unsent": (lambda w: {"chat_line_id": "U" + "0" * 32, "line_message_id": "1"}, EVERYONE),
+    "privacy.last_correction": (lambda w: {}, EVERYONE),  # only ever the actor's own
     "invites.create": (lambda w: {"role": "leader", "area_code": "46010105", "name": "Somsri"}, OPERATOR),
     "invites.redeem": (lambda w: {"code": "KJ-ABCD-EFGH"}, WITH_LINE),
     "links.offer_code": (_household, LEADER),

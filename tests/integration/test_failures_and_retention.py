@@ -234,7 +234,7 @@ def test_photo_downloads_back_off_and_the_leader_hears_when_one_is_lost(kanya, s
     assert Flaky.calls == photos.MAX_ATTEMPTS
     with services.uow() as uow:
         assert uow.session.scalars(select(Attachment)).one().status == "failed"
-    assert any("ดาวน์โหลดรูปภาพ" in text for text in kanya.received_texts())
+    assert any("กรุณาส่งรูปนั้นอีกครั้ง" in text for text in kanya.received_texts())
 
 
 def test_every_worker_beats_under_one_name_and_the_latest_beat_counts(fake_services, clock):

@@ -13,6 +13,8 @@ page never holds the channel secret.
 """
 from __future__ import annotations
 
+import functools
+import io
 import json
 import math
 import re
@@ -169,6 +171,11 @@ def events() -> Response | tuple[Response, int]:
     except StandinUnavailable as error:
         return jsonify(error=str(error)), 502
     event = _build_event(person, group, kind, token, fields)
+    if kind == "image":  # what the phone uploaded, for the bot to fetch from LINE as it would
+        try:
+            _standin_open("POST", f"/_standin/content/{event['message']['id']}", demo_photo(), "image/jpeg")
+        except StandinUnavailable as error:
+            return jsonify(error=str(error)), 502
     _remember(chat_id, event, body.get("shown") if isinstance(body.get("shown"), str) else None)
     raw = line_events.payload([event])
     return jsonify(
@@ -286,17 +293,18 @@ def standin_call(method: str, path: str, body: dict[str, Any] | None = None, *, 
         raise StandinUnavailable(f"the LINE stand-in did not answer {method} {path}: {error}") from None
 
 
-def _standin_open(method: str, path: str, body: dict[str, Any] | None = None, *,
-                  missing_ok: bool = False) -> tuple[bytes, str] | None:
-    """Every call to the stand-in: one place, with a timeout, no proxies; the body and its type."""
+def _standin_open(method: str, path: str, body: dict[str, Any] | bytes | None = None,
+                  content_type: str = "application/json", *, missing_ok: bool = False) -> tuple[bytes, str] | None:
+    """Every call to the stand-in: one place, with a timeout, no proxies; the body and its type.
+    A body of bytes is sent as it is, as ``content_type``."""
     services: Services = current_app.extensions["kaejon"]
     base = services.settings.standin_url
     if not base:
         raise StandinUnavailable("no LINE stand-in is configured")
-    data = None if body is None else json.dumps(body).encode("utf-8")
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode("utf-8")
     outgoing = urllib.request.Request(
         base + path, data=data, method=method,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": content_type},
     )
     try:
         with _OPENER.open(outgoing, timeout=STANDIN_TIMEOUT) as response:
@@ -424,6 +432,23 @@ def _build_event(person: Person, group: Group | None, kind: str, token: str | No
     else:
         content.update(fields)
     return line_events.message(src, token, content)
+
+
+@functools.cache
+def demo_photo() -> bytes:
+    """The photo the page's "Send image" sends: a small JPEG, as a phone would upload (a house
+    under a sky, drawn once)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 360), "#9CC9E8")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 270, 480, 360), fill="#6A994E")
+    draw.rectangle((150, 170, 330, 290), fill="#E9D8A6")
+    draw.polygon([(130, 175), (240, 90), (350, 175)], fill="#9B2226")
+    draw.rectangle((220, 220, 260, 290), fill="#7F5539")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
 
 
 def _message_id() -> str:

@@ -321,6 +321,12 @@
     img.addEventListener("error", function () {
       img.replaceWith(el("div", "missing", alt + " \u2014 " + L.imageUnavailable));
     });
+    /* A photo takes its height only once loaded, after the log was scrolled to its end: a log
+     * that was at its end before the photo grew goes to the end again, so the photo is in view. */
+    img.addEventListener("load", function () {
+      if (!logEl.contains(img)) return;
+      if (logEl.scrollHeight - img.offsetHeight - logEl.scrollTop - logEl.clientHeight < 40) scrollDown();
+    });
     img.src = url;
     var link = safeUrl(original);
     if (link) {
