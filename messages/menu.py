@@ -101,14 +101,22 @@ def menu_roles(roles: Iterable[str], *, linked: bool, registered: bool = False) 
     return chosen or ["registered" if registered else "guest"]
 
 
-def quick_menu(tr: NullTranslations, roles: Iterable[str], *, linked: bool, registered: bool = False,
-               everyone_only: bool = False) -> list[Message]:
-    """The quick-reply menu of a person with these roles; ``everyone_only``: just the
-    entries for everyone (a group chat's)."""
+def group_quick_menu(tr: NullTranslations, *, registered: bool) -> list[Message]:
+    """A group chat's quick replies, which everyone in it sees: what shows no one's data, and
+    "Register this group" until an agency's staff member has."""
     _ = tr.gettext
-    entries = [] if everyone_only else _unique(entry for role in menu_roles(roles, linked=linked,
-                                                                            registered=registered)
-                                               for entry in ROLE_MENUS[role])
+    register = [] if registered else [line.postback_action(_("Register this group"), postback.encode("rgroup"),
+                                                           display_text=_("Register this group"))]
+    return register + [line.postback_action(_(entry.label), postback.encode(entry.action),
+                                            display_text=_(entry.label)) for entry in EVERYONE]
+
+
+def quick_menu(tr: NullTranslations, roles: Iterable[str], *, linked: bool, registered: bool = False
+               ) -> list[Message]:
+    """The quick-reply menu of a person with these roles."""
+    _ = tr.gettext
+    entries = _unique(entry for role in menu_roles(roles, linked=linked, registered=registered)
+                      for entry in ROLE_MENUS[role])
     shown = [entry for entry in (*entries, *EVERYONE) if not entry.coming][:MAX_QUICK_REPLY_ITEMS]
     return [line.postback_action(_(entry.label), postback.encode(entry.action), display_text=_(entry.label))
             for entry in shown]

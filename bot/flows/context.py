@@ -23,7 +23,7 @@ from bot.line import transports
 from bot.photo_links import PhotoLinks
 from messages.i18n import translator
 from messages.line import Message
-from messages.menu import quick_menu
+from messages.menu import group_quick_menu, quick_menu
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ class EventContext:
         """The menu as quick replies, for this person's roles; in a group, where everyone
         sees them, only what shows no one's data."""
         if self.chat is not None and self.chat.kind != "user":
-            return quick_menu(self.tr, (), linked=False, everyone_only=True)
+            return group_quick_menu(self.tr, registered=self.chat.agency_id is not None)
         return quick_menu(self.tr, self.actor.roles, linked=bool(self.actor.households), registered=self.registered)
 
     def answer(self, messages: list[Message]) -> None:

@@ -126,7 +126,15 @@ def test_in_a_group_the_quick_replies_offer_nothing_personal(client, services):
     drain(services)
     answer = sent_to(client, GROUP.line_group_id)[-1]["messages"][-1]
     offered = [item["action"]["data"] for item in answer["quickReply"]["items"]]
-    assert offered == ["a=about", "a=help", "a=language"], "everyone in the group sees them"
+    assert offered == ["a=rgroup", "a=about", "a=help", "a=language"], "everyone in the group sees them"
+
+    deliver(client, signed(client, **{"as": "agency", "group": GROUP.key, "kind": "postback", "data": "a=rgroup"}))
+    drain(services)
+    deliver(client, signed(client, **{"as": "household", "group": GROUP.key, "kind": "text", "text": "เมนู"}))
+    drain(services)
+    answer = sent_to(client, GROUP.line_group_id)[-1]["messages"][-1]
+    offered = [item["action"]["data"] for item in answer["quickReply"]["items"]]
+    assert offered == ["a=about", "a=help", "a=language"], "registered, the group is offered no registration"
 
 
 def test_the_picker_names_each_person_once_so_it_reads_whole_on_a_phone(client):
