@@ -71,7 +71,9 @@ def machine() -> dict[str, str]:
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
     postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
     return {"cpu": cpu, "cores": str(os.cpu_count()), "memory_gib": f"{memory_kb / 1024 / 1024:.0f}",
-            "python": platform.python_version(), "postgres": postgres, "os": platform.platform()}
+            "python": platform.python_version(), "postgres": postgres, "os": platform.platform(),
+            # other work on a shared machine shows here: well above 0 at the start, the run is slower
+            "load_average_1min_at_start": f"{os.getloadavg()[0]:.2f}"}
 
 
 # ---------------------------------------------------------------------------------------------
