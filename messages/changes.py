@@ -117,6 +117,8 @@ def who(tr: NullTranslations, entry: LogEntry) -> str:
     """a name and its role, ``Kanya (community leader)``; the system or an operator where no person is named."""
     _ = tr.gettext
     if not entry.who:
+        if entry.role == "household":
+            return _("The household, in its own chat")
         return _("An operator") if entry.operator else _("The system")
     if entry.role and "(" not in entry.who:
         return _("%(name)s (%(role)s)") % {"name": entry.who, "role": _(ROLES.get(entry.role, entry.role))}

@@ -13,7 +13,7 @@ from casework.authorization import Actor
 from casework.cases import name_of
 from casework.chats import Recipient
 from casework.errors import AlreadyDone
-from casework.models import Account, Case, Household, Person, Plan, Referral, RoleGrant, Task
+from casework.models import Account, Case, Household, HouseholdLink, Person, Plan, Referral, RoleGrant, Task
 from casework.referrals import account_recipients
 from casework.registry import HouseholdView
 from casework.sealing import open_from
@@ -76,6 +76,9 @@ def _who(env: Env, actor_label: str) -> tuple[str, str | None, bool]:
         account = env.session.get(Account, int(rest))
         role = env.session.scalar(select(RoleGrant.role).where(
             RoleGrant.account_id == int(rest), RoleGrant.revoked_at.is_(None)).order_by(RoleGrant.id).limit(1))
+        if role is None and env.session.scalar(select(HouseholdLink.id).where(
+                HouseholdLink.account_id == int(rest), HouseholdLink.status == "linked").limit(1)) is not None:
+            role = "household"  # the household itself, in its own chat (its LINE name is not kept)
         return (account.display_name if account is not None else ""), role, False
     return "", None, kind == "cli"
 

@@ -201,6 +201,8 @@ def test_the_changes_log_after_a_whole_walk_shows_sentences_and_no_codes(client,
     for done in ("ยืนยันผลสอบทาน", "อนุมัติแผน", "รับเรื่องส่งต่อ"):
         assert done in shown
     assert not CODE.findall(shown), CODE.findall(shown)
+    assert "ครัวเรือน (ผ่านแชตของตนเอง) ยินยอม" in shown, shown
+    assert "ระบบ" not in shown, "the household's own consent is the household's, not the system's"
     assert not re.search("[A-Za-z]", shown.replace("LINE", "")), "every entry in the reader's language"
 
 
