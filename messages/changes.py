@@ -10,10 +10,9 @@ from typing import Any
 from babel.support import NullTranslations
 
 from casework.conditions import CHOICES
-from casework.thai_time import THAILAND
 from casework.usecases.oversight import LogEntry
 from messages import line
-from messages.dates import format_date
+from messages.dates import format_moment
 from messages.i18n import N_
 from messages.line import Message
 
@@ -208,11 +207,10 @@ def details(tr: NullTranslations, language: str, changes: dict[str, list[Any]], 
 
 def sentence(tr: NullTranslations, language: str, entry: LogEntry) -> str:
     """when, who (role), what, to which household: field old → new, in the reader's language."""
-    at = entry.change.at.astimezone(THAILAND)
     template = SENTENCES.get(entry.change.action, OTHER)
     said = tr.gettext(template) % {"who": who(tr, entry), "subject": subject(tr, entry)}
     changed = details(tr, language, entry.changes, entry.change.entity)
-    return f"{format_date(at, language, short=True)} {at:%H:%M} — {said}" + (f": {changed}" if changed else "")
+    return f"{format_moment(entry.change.at, language)} — {said}" + (f": {changed}" if changed else "")
 
 
 def changes_log(tr: NullTranslations, language: str, entries: list[LogEntry], quick: list[Message]

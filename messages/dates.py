@@ -10,7 +10,7 @@ from datetime import date, datetime
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_month_names
 
-from casework.thai_time import BUDDHIST_ERA_OFFSET
+from casework.thai_time import BUDDHIST_ERA_OFFSET, THAILAND
 
 
 
@@ -25,3 +25,10 @@ def format_date(value: date | datetime, language: str, *, short: bool = False) -
         months = get_month_names("abbreviated" if short else "wide", locale="th")
         return f"{value.day} {months[value.month]} {buddhist_year(value.year)}"
     return babel_format_date(value, "medium" if short else "long", locale=language)
+
+
+def format_moment(value: datetime, language: str, *, short: bool = True) -> str:
+    """A moment as people in Thailand read it: the date (Buddhist era in Thai) and the time,
+    in Thai time, as ``4 ธ.ค. 2569 14:20``."""
+    local = value.astimezone(THAILAND)
+    return f"{format_date(local, language, short=short)} {local:%H:%M}"

@@ -12,7 +12,7 @@ from casework.thai_time import THAILAND
 from casework.usecases.privacy import Decided
 from casework.usecases.reviews import ToReview
 from messages import line, postback
-from messages.dates import format_date
+from messages.dates import format_date, format_moment
 from messages.i18n import N_, translator
 from messages.line import Message
 
@@ -263,7 +263,7 @@ def review_list(tr: NullTranslations, language: str, questionnaire: Questionnair
     for item in items:
         lines = [_("Checked by %(name)s on %(date)s") % {
             "name": item.assessor or _("(name unknown)"),
-            "date": _at(item.submitted_at, language) if item.submitted_at else "-"}]
+            "date": format_moment(item.submitted_at, language) if item.submitted_at else "-"}]
         for key, name in questionnaire.capitals:
             lines.append(capital_line(tr, language, questionnaire, name, item.scores.get(key, 0)))
             for question_ in questionnaire.questions:
@@ -284,12 +284,6 @@ def review_list(tr: NullTranslations, language: str, questionnaire: Questionnair
                                  display_text=_("Return with a note"))]))
     heading = tr.ngettext("%(count)d check to confirm", "%(count)d checks to confirm", total) % {"count": total}
     return [line.flex(heading, line.carousel(bubbles), quick=quick)]
-
-
-def _at(value, language: str) -> str:  # type: ignore[no-untyped-def]
-    """A moment as Thai readers read it: day, short Thai month, Buddhist-era year and time (Thai time, Buddhist era)."""
-    local = value.astimezone(THAILAND)
-    return f"{format_date(local, language, short=True)} {local:%H:%M}"
 
 
 def ask_return_note(tr: NullTranslations) -> list[Message]:

@@ -5,12 +5,11 @@ from datetime import date
 
 from babel.support import NullTranslations
 
-from casework.thai_time import THAILAND
 from casework.timeline import Entry, Timeline
 from casework.cases import NEEDS
 from casework.usecases.visits import Logged, NeedOpened
 from messages import line, postback, referrals
-from messages.dates import format_date
+from messages.dates import format_date, format_moment
 from messages.help_requests import UPDATE, need_label
 from messages.i18n import N_
 from messages.line import Message
@@ -129,8 +128,7 @@ def timeline(tr: NullTranslations, language: str, read: Timeline, more: dict[str
         return line.text(_("Nothing recorded yet."), quick=quick)
     rows = []
     for entry in read.entries:
-        at = entry.at.astimezone(THAILAND)
-        row = f"{format_date(at, language, short=True)} {at:%H:%M} · " + " · ".join(filter(None, (
+        row = f"{format_moment(entry.at, language)} · " + " · ".join(filter(None, (
             entry.ref, _what(tr, language, entry), entry.by)))
         if entry.text:
             row += f": {line.shorten(entry.text, 200)}"
