@@ -29,6 +29,6 @@ def format_date(value: date | datetime, language: str, *, short: bool = False) -
 
 def format_moment(value: datetime, language: str, *, short: bool = True) -> str:
     """A moment as people in Thailand read it: the date (Buddhist era in Thai) and the time,
-    in Thai time, as ``4 ธ.ค. 2569 14:20``."""
+    in Thai time: day, month, year, then hours and minutes."""
     local = value.astimezone(THAILAND)
     return f"{format_date(local, language, short=short)} {local:%H:%M}"
