@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from casework import agencies, audit, cases, consent
 from casework.chats import Recipient
 from casework.citizen_id import mask
-from casework.registry import mask_name
+from casework.registry import full_name, mask_name
 from casework.crypto import Sealer
 from casework.entitlements.rules import Rules
 from casework.errors import Refused
@@ -321,11 +321,9 @@ def view(session: Session, sealer: Sealer, referral: Referral, today: date, *, s
         head_person = session.scalars(select(Person).where(Person.household_id == household.id,
                                                            Person.relation == "head").limit(1)).first()
         if head_person is not None:
-            parts = open_from(sealer, head_person, "name")
-            head = mask_name(" ".join(filter(None, (parts.get("first"), parts.get("last")))))
+            head = mask_name(full_name(open_from(sealer, head_person, "name")))
     else:
-        parts = open_from(sealer, person, "name")
-        name = " ".join(filter(None, (parts.get("first"), parts.get("last"))))
+        name = full_name(open_from(sealer, person, "name"))
         age = age_on(person.birth_date, today) if person.birth_date else None
         digits = open_from(sealer, person, "citizen_id", as_json=False)
         masked = mask(digits.decode()) if digits else None

@@ -62,6 +62,12 @@ class HouseholdView:
 LEADING_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
 
 
+def full_name(parts: dict | None) -> str:  # type: ignore[type-arg]
+    """A person's name from its opened parts (``{"first": ..., "last": ...}``): first and last."""
+    parts = parts or {}
+    return " ".join(filter(None, (parts.get("first"), parts.get("last"))))
+
+
 def mask_name(name: str) -> str:
     """A name as lists and pickers show it: the first name and the surname's first letter, so
     a glance at a phone reveals little (a Thai vowel written before its consonant is kept with it)."""
@@ -178,7 +184,7 @@ def view(session: Session, sealer: Sealer, household: Household, today: date, *,
         sealed_digits = open_from(sealer, person, "citizen_id", as_json=False)
         digits = sealed_digits.decode() if sealed_digits else None
         members.append(Member(
-            person_id=person.id, name=" ".join(filter(None, (name.get("first"), name.get("last")))),
+            person_id=person.id, name=full_name(name),
             relation=person.relation, age=age_on(person.birth_date, today) if person.birth_date else None,
             masked_id=mask(digits) if digits else None, has_disability_card=person.has_disability_card))
     if photos is None:
@@ -443,7 +449,7 @@ def member_names(session: Session, sealer: Sealer, household_id: int) -> list[st
     names = []
     for person_id, sealed in session.execute(select(Person.id, Person.name).where(Person.household_id == household_id)):
         name = sealer.open_json(sealed, Place("persons", "name", person_id))
-        names.append(" ".join(filter(None, (name.get("first"), name.get("last")))))
+        names.append(full_name(name))
     return names
 
 

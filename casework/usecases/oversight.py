@@ -116,8 +116,7 @@ def open_tasks(env: Env, actor: Actor) -> list[OpenTask]:
     for task in tasks:
         details = open_from(env.sealer, task, "details") or {}
         person = env.session.get(Person, details["person_id"]) if details.get("person_id") else None
-        name = (open_from(env.sealer, person, "name") or {}) if person is not None else None
-        whose = " ".join(filter(None, (name.get("first"), name.get("last")))) if name is not None else None
+        whose = registry.full_name(open_from(env.sealer, person, "name")) if person is not None else None
         listed.append(OpenTask(task.kind, task.household_id, task.due_at, details.get("field"), whose,
                                details.get("value"), bool(details.get("photo")), id=task.id,
                                created_at=task.created_at,
