@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -314,6 +315,29 @@ def start_threads(services: Services, stop: threading.Event) -> list[threading.T
     return threads
 
 
+def yield_cpu(nice: int, autogroup: Path = Path("/proc/self/autogroup")) -> dict[str, int]:
+    """Lower this process's CPU priority by ``nice``: the webhook's answer to LINE cannot
+    wait, handling can, so on shared cores the web gets the CPU first in a burst and the
+    workers catch up after.
+
+    Where Linux groups processes by session for the scheduler (autogroup, on by default),
+    a process's nice weighs only against its own session; a worker started in its own
+    session, as a platform and ``honcho`` start each process, competes with the web as a
+    whole group at equal weight. So a session leader lowers its group's priority too.
+    """
+    if nice <= 0:
+        return {"nice": 0}
+    os.nice(nice)
+    applied = {"nice": nice}
+    if os.getsid(0) == os.getpid() and autogroup.exists():
+        try:
+            autogroup.write_text(str(nice))
+            applied["autogroup_nice"] = nice
+        except OSError as error:
+            log("worker priority", level=logging.WARNING, autogroup="not lowered", error=type(error).__name__)
+    return applied
+
+
 def run(services: Services) -> None:
     """The ``worker`` process: run until SIGTERM or SIGINT, then finish the current items."""
     stop = threading.Event()
@@ -324,12 +348,9 @@ def run(services: Services) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    if services.settings.worker_nice:
-        # The webhook's answer to LINE cannot wait; handling can. On shared cores the
-        # web process gets the CPU first in a burst and the workers catch up after.
-        os.nice(services.settings.worker_nice)
+    priority = yield_cpu(services.settings.worker_nice)
     threads = start_threads(services, stop)
-    log("worker started", threads=len(threads))
+    log("worker started", threads=len(threads), **priority)
     while not stop.is_set():
         stop.wait(1.0)
     for thread in threads:

@@ -3,6 +3,7 @@ and the LINE stand-in, each started from the Procfile."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -104,6 +105,24 @@ def test_the_worker_stops_cleanly_on_sigterm(system):
     assert procs.stop(worker) == 0
     assert "worker stopped" in worker.log_path.read_text()
     system.workers.remove(worker)
+
+
+def test_a_worker_in_its_own_session_gives_the_cpu_to_the_web_first(system):
+    """Started as a platform starts it, in its own session, the worker lowers both its own
+    priority and its session's scheduling group; else nice would weigh only inside its
+    group and, in a burst, the web would get no more of the CPU than each worker."""
+    worker = system.start_worker()
+    try:
+        procs.wait_for_log(worker, "worker started")
+        stat = Path(f"/proc/{worker.pid}/stat").read_text()
+        assert int(stat.rsplit(")", 1)[1].split()[16]) == 10
+        autogroup = Path(f"/proc/{worker.pid}/autogroup")
+        if not autogroup.exists():
+            pytest.skip("this kernel does not group processes by session")
+        assert autogroup.read_text().split()[-1] == "10"
+        assert Path("/proc/self/autogroup").read_text().split()[-1] == "0"
+    finally:
+        procs.stop(worker)
 
 
 def test_four_workers_answer_each_users_messages_once_and_in_order(system):
