@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine
@@ -18,6 +19,7 @@ from bot.line.quota import LineQuota
 from bot.line.loading import LoadingAnimation
 from bot.line.transports import LineRichMenuTransport, LineTransport, Transport
 from bot.mail.transport import SmtpTransport
+from bot.photo_links import PhotoLinks
 from casework.crypto import Sealer
 from casework.db import make_engine, make_session_factory
 from casework.entitlements import rules
@@ -52,6 +54,11 @@ class Services:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.sealer)
+
+    @cached_property
+    def photo_links(self) -> PhotoLinks:
+        """Signs and checks photo addresses; its keys are derived once per process, not per event."""
+        return PhotoLinks(self.settings, self.clock)
 
     def read_uow(self) -> UnitOfWork:
         """A unit of work for a report that only reads: on the replica when there is one.

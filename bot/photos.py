@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app
 
 from bot.bootstrap import Services
-from bot.photo_links import Expired, Invalid, PhotoLinks
+from bot.photo_links import Expired, Invalid
 from casework import photos
 
 bp = Blueprint("photos", __name__)
@@ -16,7 +16,7 @@ bp = Blueprint("photos", __name__)
 def photo(token: str) -> Response:
     services: Services = current_app.extensions["kaejon"]
     try:
-        attachment_id = PhotoLinks(services.settings, services.clock).attachment_id(token)
+        attachment_id = services.photo_links.attachment_id(token)
     except Expired:
         abort(410)
     except Invalid:

@@ -23,7 +23,6 @@ from bot.bootstrap import Services
 from bot.flows import router
 from bot.flows.context import EventContext, Known
 from bot.line.content import ContentError
-from bot.photo_links import PhotoLinks
 from bot.logs import log
 from casework import chats, health, inbox, outbox, photos
 from casework.models import Account, Attachment, Chat, OutboxMessage
@@ -110,7 +109,7 @@ def _run(services: Services, uow: UnitOfWork, event: inbox.InboxEvent, now: date
                        event=inbox.open_payload(uow.sealer, event), inbox_id=event.id,
                        occurred_at=event.occurred_at, now=now, chat=chat,
                        reply_ttl=timedelta(seconds=services.settings.reply_token_ttl),
-                       photo_links=PhotoLinks(services.settings, services.clock), known=looked_up)
+                       photo_links=services.photo_links, known=looked_up)
     outcome = handler(ctx)
     return outcome, ctx.flush()
 
