@@ -314,20 +314,22 @@ def start_threads(services: Services, stop: threading.Event) -> list[threading.T
     return threads
 
 
-def yield_cpu(nice: int, autogroup: Path = Path("/proc/self/autogroup")) -> dict[str, int]:
+def yield_cpu(nice: int) -> dict[str, int]:
     """Lower this process's CPU priority by ``nice``: the webhook's answer to LINE cannot
     wait, handling can, so on shared cores the web gets the CPU first in a burst and the
     workers catch up after.
 
     Where Linux groups processes by session for the scheduler (autogroup, on by default),
     a process's nice weighs only against its own session; a worker started in its own
-    session, as a platform and ``honcho`` start each process, competes with the web as a
-    whole group at equal weight. So a session leader lowers its group's priority too.
+    session (``setsid``, or a process manager that gives each process its own) competes
+    with the web as a whole group at equal weight. So a session leader lowers its group's
+    priority too.
     """
     if nice <= 0:
         return {"nice": 0}
     os.nice(nice)
     applied = {"nice": nice}
+    autogroup = Path("/proc/self/autogroup")
     if os.getsid(0) == os.getpid() and autogroup.exists():
         try:
             autogroup.write_text(str(nice))
