@@ -97,10 +97,15 @@ FIELDS = {
     "health": N_("health"), "has_disability_card": N_("disability card"), "housing_condition": N_("house condition"),
     "land": N_("land"), "water": N_("water"), "name": N_("name"), "address": N_("address"), "task": N_("request"),
     "case": N_("request"), "visit": N_("visit"), "outcome": N_("outcome"), "kind": N_("kind"),
-    "role": N_("role"), "area": N_("area"),
+    "role": N_("role"), "area": N_("area"), "cases": N_("requests opened"), "referrals": N_("referrals made"),
+    "items": N_("items proposed"), "item": N_("item number"), "kept": N_("kept"), "need": N_("need"),
+    "service": N_("service"), "ref": N_("reference number"), "details": N_("details"), "agency": N_("agency"),
+    "photos": N_("photos"),
 }
+COUNTS = {"cases", "referrals", "items", "item", "photos"}  # a number given once, not a value that changed
+UNSHOWN = {"origin"}  # how a request came to be opened: the sentence's who already says it
 SEALED = {"note", "field_note", "location", "phone", "health", "name", "address", "details", "linked_account"}
-RECORDS = {"assessment", "case", "visit"}  # their values are record numbers, which say nothing to a reader
+RECORDS = {"assessment", "case", "visit", "agency"}  # record numbers and codes, which say nothing to a reader
 VALUES = {
     "listed": N_("Listed, not yet checked"), "pending_check": N_("Waiting for an on-site check"),
     "awaiting_review": N_("Checked, waiting for confirmation"), "verified": N_("Verified"),
@@ -161,6 +166,14 @@ def _value(tr: NullTranslations, language: str, field: str, value: Any, entity: 
         chosen = next((option for option in question.options if option.score == score), None) if question else None
         if chosen is not None:
             return text_in(chosen.label, language)
+    if field == "need" and isinstance(value, str):
+        from messages.help_requests import NEED
+
+        return tr.gettext(NEED[value]) if value in NEED else value
+    if field == "service" and isinstance(value, str):
+        from messages.referrals import service_name
+
+        return service_name(value, language)
     if field == "role" and value in ROLES:
         return tr.gettext(ROLES[value])
     if field == "area" and isinstance(value, str) and value.isdigit():
@@ -188,16 +201,21 @@ def _field(tr: NullTranslations, name: str) -> tuple[str, bool]:
 
 def details(tr: NullTranslations, language: str, changes: dict[str, list[Any]], entity: str = "") -> str:
     """``status: Checked, waiting for confirmation → Verified``; sealed ones: ``note changed``
-    (once, however many of them changed); a status in the words of its ``entity``."""
+    (once, however many of them changed); a status in the words of its ``entity``; a count
+    given once, ``requests opened: 2``. Nothing is said of what was set to nothing."""
     _ = tr.gettext
     parts: list[str] = []
     for name, pair in changes.items():
         old, new = (list(pair) + [None, None])[:2] if isinstance(pair, (list, tuple)) else (None, pair)
+        own = name.split()[-1]
+        if own in UNSHOWN or (old is None and (new is None or (own in COUNTS and new == 0))):
+            continue
         words, sealed = _field(tr, name)
         if sealed or "(sealed)" in (old, new) or "(set)" in (old, new):
             part = _("%(field)s changed") % {"field": words}
+        elif own in COUNTS and old is None:
+            part = _("%(field)s: %(value)s") % {"field": words, "value": _value(tr, language, own, new, entity)}
         else:
-            own = name.split()[-1]
             part = _("%(field)s %(old)s → %(new)s") % {"field": words, "old": _value(tr, language, own, old, entity),
                                                         "new": _value(tr, language, own, new, entity)}
         if part not in parts:
