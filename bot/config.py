@@ -122,6 +122,9 @@ def from_env(environ: Mapping[str, str] | None = None, *, demo: bool = False) ->
         )
     except ValueError as error:
         raise ConfigError(f"a numeric setting is not a number: {error}") from None
+    if not 0 <= settings.worker_nice <= 19:
+        raise ConfigError("KAEJON_WORKER_NICE must be 0 to 19: how much lower the workers' CPU priority is "
+                          "than the web's")
     if demo:
         return with_demo_defaults(settings)
     if settings.public_url is not None and not settings.public_url.startswith("https://"):

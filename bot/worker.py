@@ -325,7 +325,7 @@ def yield_cpu(nice: int) -> dict[str, int]:
     with the web as a whole group at equal weight. So a session leader lowers its group's
     priority too.
     """
-    if nice <= 0:
+    if nice == 0:
         return {"nice": 0}
     os.nice(nice)
     applied = {"nice": nice}

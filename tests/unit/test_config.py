@@ -162,3 +162,10 @@ def test_the_public_url_for_photo_links_is_https_outside_the_demo():
     assert from_env(SECRETS).public_url is None
     with pytest.raises(ConfigError, match="KAEJON_PUBLIC_URL"):
         from_env({**SECRETS, "KAEJON_PUBLIC_URL": "http://kaejon.example.go.th"})
+
+
+@pytest.mark.parametrize("nice", ["-5", "20"])
+def test_a_worker_priority_above_the_webs_or_past_nices_range_stops_start_up(nice):
+    assert from_env(SECRETS).worker_nice == 10
+    with pytest.raises(ConfigError, match="KAEJON_WORKER_NICE"):
+        from_env({**SECRETS, "KAEJON_WORKER_NICE": nice})
