@@ -56,7 +56,7 @@ class EventContext:
     known: Known | None = None  # what the worker looked up for its whole batch of events
     _answers: list[Message] = field(default_factory=list, init=False)
     _actor: Actor | None = field(default=None, init=False)
-    _registered: bool | None = field(default=None, init=False)
+    _standing: registration.Standing | None = field(default=None, init=False)
     _conversation: Conversation | None = field(default=None, init=False)
 
     @property
@@ -99,18 +99,23 @@ class EventContext:
     def forget_actor(self) -> None:
         """Roles changed during this event (an invite, a link): look them up again."""
         self._actor = None
-        self._registered = None
+        self._standing = None
         self.known = None
 
     @property
-    def registered(self) -> bool:
-        """This person registered a household themselves and waits for their leader: no LINE
-        linked, no staff role (looked up once per event, and only for such a person)."""
-        if self._registered is None:
+    def registered_on(self) -> datetime | None:
+        """When this person registered a household themselves, while it waits for their leader:
+        no LINE linked, no staff role (looked up once per event, and only for such a person)."""
+        if self._standing is None:
             actor = self.actor
-            self._registered = (actor.account_id is not None and not actor.households and not actor.grants
-                                and registration.standing(self.env, actor).requested_at is not None)
-        return self._registered
+            waiting = actor.account_id is not None and not actor.households and not actor.grants
+            self._standing = (registration.standing(self.env, actor) if waiting
+                              else registration.Standing(bool(actor.households), None))
+        return self._standing.requested_at
+
+    @property
+    def registered(self) -> bool:
+        return self.registered_on is not None
 
     @property
     def conversation(self) -> Conversation:

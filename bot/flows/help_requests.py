@@ -17,7 +17,7 @@ from bot.flows.base import Flow, State
 from bot.flows.context import EventContext
 from bot.logs import log
 from casework.errors import Refused
-from casework.usecases import registration, requests
+from casework.usecases import requests
 from casework.usecases.base import FORBIDDEN
 from casework.usecases.requests import Draft
 from messages import greetings, postback
@@ -174,7 +174,7 @@ def _send(ctx: EventContext, state: State) -> str:
 
 def _not_linked(ctx: EventContext, outcome: str) -> str:
     """How to be linked; to one who registered, that the registration waits for the leader."""
-    requested_at = registration.standing(ctx.env, ctx.actor).requested_at if ctx.registered else None
+    requested_at = ctx.registered_on
     ctx.answer(views.not_linked(ctx.tr, ctx.quick(), registered_on=format_date(requested_at, ctx.language)
                                 if requested_at is not None else None))
     return outcome

@@ -95,9 +95,10 @@ def changes_log(env: Env, actor: Actor) -> list[LogEntry]:
     found = env.session.scalars(select(Household).where(
         Household.id.in_({hid for hid in household_ids if hid is not None}))).all()
     views = {view.id: view for view in registry.views(env.session, env.sealer, found, env.today)}
+    people = {label: _who(env, label) for label in {change.actor for change in changes}}  # once per person
     entries = []
     for change, hid in zip(changes, household_ids):
-        who, role, operator = _who(env, change.actor)
+        who, role, operator = people[change.actor]
         entries.append(LogEntry(change, who, role, operator, views.get(hid) if hid is not None else None,
                                 dict(change.changes)))
     return entries
