@@ -102,10 +102,11 @@ FIELDS = {
     "service": N_("service"), "ref": N_("reference number"), "details": N_("details"), "agency": N_("agency"),
     "photos": N_("photos"),
 }
-COUNTS = {"cases", "referrals", "items", "item", "photos"}  # a number given once, not a value that changed
-UNSHOWN = {"origin"}  # how a request came to be opened: the sentence's who already says it
+COUNTS = {"cases", "referrals", "items", "item", "photos"}  # numbers, of which a zero says nothing
+# how a request came to be opened (the sentence's who says it); the record numbers of a merge (its sentence says it)
+UNSHOWN = {"origin", "merged"}
 SEALED = {"note", "field_note", "location", "phone", "health", "name", "address", "details", "linked_account"}
-RECORDS = {"assessment", "case", "visit", "agency"}  # record numbers and codes, which say nothing to a reader
+RECORDS = {"assessment", "case", "visit"}  # record numbers, which say nothing to a reader
 VALUES = {
     "listed": N_("Listed, not yet checked"), "pending_check": N_("Waiting for an on-site check"),
     "awaiting_review": N_("Checked, waiting for confirmation"), "verified": N_("Verified"),
@@ -201,8 +202,9 @@ def _field(tr: NullTranslations, name: str) -> tuple[str, bool]:
 
 def details(tr: NullTranslations, language: str, changes: dict[str, list[Any]], entity: str = "") -> str:
     """``status: Checked, waiting for confirmation → Verified``; sealed ones: ``note changed``
-    (once, however many of them changed); a status in the words of its ``entity``; a count
-    given once, ``requests opened: 2``. Nothing is said of what was set to nothing."""
+    (once, however many of them changed), ``note added`` where there was none; a status in the
+    words of its ``entity``; what was set from nothing given once, ``requests opened: 2``.
+    Nothing is said of what was set to nothing."""
     _ = tr.gettext
     parts: list[str] = []
     for name, pair in changes.items():
@@ -211,9 +213,12 @@ def details(tr: NullTranslations, language: str, changes: dict[str, list[Any]], 
         if own in UNSHOWN or (old is None and (new is None or (own in COUNTS and new == 0))):
             continue
         words, sealed = _field(tr, name)
-        if sealed or "(sealed)" in (old, new) or "(set)" in (old, new):
+        hidden = sealed or "(sealed)" in (old, new) or "(set)" in (old, new)
+        if hidden and old is None:
+            part = _("%(field)s added") % {"field": words}
+        elif hidden:
             part = _("%(field)s changed") % {"field": words}
-        elif own in COUNTS and old is None:
+        elif old is None:
             part = _("%(field)s: %(value)s") % {"field": words, "value": _value(tr, language, own, new, entity)}
         else:
             part = _("%(field)s %(old)s → %(new)s") % {"field": words, "old": _value(tr, language, own, old, entity),

@@ -13,7 +13,7 @@ from casework.authorization import Actor
 from casework.cases import name_of
 from casework.chats import Recipient
 from casework.errors import AlreadyDone
-from casework.models import Account, Case, Household, HouseholdLink, Person, Plan, Referral, RoleGrant, Task
+from casework.models import Account, Agency, Case, Household, HouseholdLink, Person, Plan, Referral, RoleGrant, Task
 from casework.referrals import account_recipients
 from casework.registry import HouseholdView
 from casework.sealing import open_from
@@ -45,7 +45,7 @@ class OpenTask:
 @dataclass(frozen=True)
 class LogEntry:
     """One audit entry as the chat tells it: who (a name the reader may see, and their role),
-    what, to which household, and the changed fields."""
+    what, to which household, and the changed fields (an agency by its name)."""
 
     change: Change
     who: str = ""                              # "" for the system, the clock, an import
@@ -96,12 +96,23 @@ def changes_log(env: Env, actor: Actor) -> list[LogEntry]:
         Household.id.in_({hid for hid in household_ids if hid is not None}))).all()
     views = {view.id: view for view in registry.views(env.session, env.sealer, found, env.today)}
     people = {label: _who(env, label) for label in {change.actor for change in changes}}  # once per person
+    agencies = _agency_names(env, changes)
     entries = []
     for change, hid in zip(changes, household_ids):
         who, role, operator = people[change.actor]
-        entries.append(LogEntry(change, who, role, operator, views.get(hid) if hid is not None else None,
-                                dict(change.changes)))
+        changed = dict(change.changes)
+        if "agency" in changed:
+            changed["agency"] = [agencies.get(code, "(set)") if code else code for code in changed["agency"]]
+        entries.append(LogEntry(change, who, role, operator, views.get(hid) if hid is not None else None, changed))
     return entries
+
+
+def _agency_names(env: Env, changes: list[Change]) -> dict[str, str]:
+    """The names of the agencies the changes name by code; a reader knows an agency by its name."""
+    codes = {code for change in changes for code in change.changes.get("agency") or [] if code}
+    if not codes:
+        return {}
+    return dict(env.session.execute(select(Agency.code, Agency.name).where(Agency.code.in_(codes))).all())
 
 
 @use_case

@@ -159,7 +159,7 @@ def test_12_the_changes_log_reads_as_sentences_with_names_and_sealed_values_unsh
     assert ("ประเสริฐ (ผู้ประสานงานอำเภอ) ยืนยันผลสอบทานของ บ้านเลขที่ 12 หมู่ 5 บ้านโนนสวรรค์ (สมชาย ใจ.): "
             "สถานะ สอบทานแล้ว รอยืนยัน → ผ่านการสอบทานแล้ว") in shown
     assert "กันยา (ผู้นำชุมชน) ส่งผลสอบทานของ บ้านเลขที่ 12" in shown
-    assert "บันทึกจากพื้นที่ เปลี่ยนแล้ว" in shown and "หลังคารั่ว" not in shown, "a sealed value says only changed"
+    assert "เพิ่มบันทึกจากพื้นที่แล้ว" in shown and "หลังคารั่ว" not in shown, "a sealed value says only that it was added"
     assert f"{services.clock().year + 543}" in shown, "a Buddhist-era date"
     for developer_words in ("household.confirm", "account:", "awaiting_review", " · household "):
         assert developer_words not in shown

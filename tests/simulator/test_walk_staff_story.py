@@ -202,12 +202,14 @@ def test_the_changes_log_after_a_whole_walk_shows_sentences_and_no_codes(client,
         assert done in shown
     (approval,) = [entry for entry in shown.split("\n\n") if "อนุมัติแผน" in entry]
     assert approval.endswith(": คำขอที่เปิด: 1, เรื่องที่ส่งต่อ: 1"), "the approval says what it made"
-    assert "ความต้องการ - → ที่อยู่อาศัย" in shown, "a request's need in words"
-    assert "ข้อมูลอื่น" not in shown and "- → -" not in shown, shown
+    assert "ความต้องการ: ที่อยู่อาศัย" in shown, "a request's need in words, given once"
+    assert "หน่วยงาน: เทศบาลเมืองกาฬสินธุ์" in shown, "a referral's agency by its name"
+    assert "ข้อมูลอื่น" not in shown and "- →" not in shown, shown
+    assert "เพิ่มรายละเอียดแล้ว" in shown, "a new request's own words: added, not shown"
     assert not CODE.findall(shown), CODE.findall(shown)
     assert "ครัวเรือน (ผ่านแชตของตนเอง) ยินยอม" in shown, shown
     assert "ระบบ" not in shown, "the household's own consent is the household's, not the system's"
-    assert "เลขที่อ้างอิง - → KJ-" in shown, "a request's reference number, as the household was given it"
+    assert "เลขที่อ้างอิง: KJ-" in shown, "a request's reference number, as the household was given it"
     plain = re.sub(r"KJ-\d{4}-\d{6}", "", shown.replace("LINE", ""))
     assert not re.search("[A-Za-z]", plain), "every entry in the reader's language"
 

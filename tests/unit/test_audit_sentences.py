@@ -81,7 +81,7 @@ def test_every_sentence_is_translated_and_names_who():
         assert thai.gettext(template) != template, f"{action} is not translated"
 
 
-def test_an_entry_reads_as_a_sentence_and_a_sealed_value_only_says_it_changed():
+def test_an_entry_reads_as_a_sentence_and_a_sealed_value_only_says_it_was_added_or_changed():
     from datetime import datetime, timezone
 
     from casework.audit import Change
@@ -93,4 +93,18 @@ def test_an_entry_reads_as_a_sentence_and_a_sealed_value_only_says_it_changed():
     entry = LogEntry(change, who="สมศรี", role="coordinator", changes=change.changes)
     assert changes.sentence(translator("th"), "th", entry) == (
         "3 ธ.ค. 2569 14:05 — คุณสมศรี (ผู้ประสานงาน) ยืนยันผลสอบทานของ ครัวเรือน: "
-        "สถานะ สอบทานแล้ว รอยืนยัน → ผ่านการสอบทานแล้ว, บันทึก เปลี่ยนแล้ว")
+        "สถานะ สอบทานแล้ว รอยืนยัน → ผ่านการสอบทานแล้ว, เพิ่มบันทึกแล้ว")
+    rewritten = LogEntry(change, who="สมศรี", role="coordinator", changes={"note": ["the roof", "the roof leaks"]})
+    assert changes.sentence(translator("th"), "th", rewritten).endswith(": บันทึก เปลี่ยนแล้ว")
+
+
+def test_a_merge_says_two_records_became_one_and_no_record_numbers():
+    from datetime import datetime, timezone
+
+    from casework.audit import Change
+    from casework.usecases.oversight import LogEntry
+
+    change = Change(at=datetime(2026, 12, 3, 7, 5, tzinfo=timezone.utc), actor="cli:ops", action="household.merged",
+                    entity="household", entity_id="7", area_code="46010105", changes={"merged": [12, 7]})
+    said = changes.sentence(translator("th"), "th", LogEntry(change, operator=True, changes=change.changes))
+    assert said.endswith("ผู้ดูแลระบบ รวมข้อมูลซ้ำของ ครัวเรือน เป็นหลังเดียว"), said
