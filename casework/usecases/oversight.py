@@ -101,7 +101,7 @@ def changes_log(env: Env, actor: Actor) -> list[LogEntry]:
     for change, hid in zip(changes, household_ids):
         who, role, operator = people[change.actor]
         changed = dict(change.changes)
-        if "agency" in changed:
+        if isinstance(changed.get("agency"), list):
             changed["agency"] = [agencies.get(code, "(set)") if code else code for code in changed["agency"]]
         entries.append(LogEntry(change, who, role, operator, views.get(hid) if hid is not None else None, changed))
     return entries
@@ -109,7 +109,8 @@ def changes_log(env: Env, actor: Actor) -> list[LogEntry]:
 
 def _agency_names(env: Env, changes: list[Change]) -> dict[str, str]:
     """The names of the agencies the changes name by code; a reader knows an agency by its name."""
-    codes = {code for change in changes for code in change.changes.get("agency") or [] if code}
+    codes = {code for change in changes if isinstance(change.changes.get("agency"), list)
+             for code in change.changes["agency"] if code}
     if not codes:
         return {}
     return dict(env.session.execute(select(Agency.code, Agency.name).where(Agency.code.in_(codes))).all())
